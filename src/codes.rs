@@ -1,0 +1,306 @@
+//! The code catalog: every CPT/HCPCS code ptbill knows, read from `data/codes.csv`
+//! (compiled in), plus the shape of a well-formed code.
+//!
+//! The catalog is data so that a wrong row (a code's start date, whether it is
+//! timed) is fixed in the table, not in code. Rows marked `unconfirmed` there are
+//! inferences listed as such in `billing-rules.md`.
+
+use crate::date::Date;
+use crate::visit::Discipline;
+use std::sync::OnceLock;
+
+/// The catalog file, as compiled in.
+pub const CODES_CSV: &str = include_str!("../data/codes.csv");
+
+/// What sort of service a code is, for the rules that care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// "Always therapy": needs GP/GO/GN whoever furnishes it.
+    Therapy,
+    /// "Sometimes therapy": needs GP/GO/GN when under a therapy plan of care.
+    Sometimes,
+    /// Acupuncture 97810–97814.
+    Acupuncture,
+    /// Athletic-training evaluations.
+    Athletic,
+    /// Physician evaluation and management visits.
+    Em,
+    /// Chiropractic manipulation.
+    Chiro,
+    /// Physician procedures (injections, neurostimulators, nerve blocks).
+    Procedure,
+    /// Non-payable functional-reporting G-codes.
+    Reporting,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "therapy" => Kind::Therapy,
+            "sometimes" => Kind::Sometimes,
+            "acupuncture" => Kind::Acupuncture,
+            "athletic" => Kind::Athletic,
+            "em" => Kind::Em,
+            "chiro" => Kind::Chiro,
+            "procedure" => Kind::Procedure,
+            "reporting" => Kind::Reporting,
+            _ => return None,
+        })
+    }
+
+    /// Whether a therapist bills this under a therapy plan of care (and so needs
+    /// GP/GO/GN).
+    pub fn is_therapy(self) -> bool {
+        matches!(self, Kind::Therapy | Kind::Sometimes)
+    }
+}
+
+/// One catalog row.
+#[derive(Clone, Debug)]
+pub struct CodeInfo {
+    /// First code (or the only one).
+    pub first: &'static str,
+    /// Last code of a range (equal to `first` for a single code).
+    pub last: &'static str,
+    /// ptbill's own short label.
+    pub label: &'static str,
+    /// Counted in 15-minute units by minutes.
+    pub timed: bool,
+    /// Plans of care that use it.
+    pub pt: bool,
+    /// See `pt`.
+    pub ot: bool,
+    /// See `pt`.
+    pub slp: bool,
+    /// What sort of code it is.
+    pub kind: Kind,
+    /// Primary codes an add-on goes with (empty if not an add-on).
+    pub addon_of: Vec<&'static str>,
+    /// First valid date of service.
+    pub valid_from: Option<Date>,
+    /// Last valid date of service.
+    pub valid_to: Option<Date>,
+    /// What replaced it.
+    pub replaced_by: &'static str,
+    /// `false` where the row is inferred rather than sourced.
+    pub confirmed: bool,
+}
+
+impl CodeInfo {
+    /// Whether the code is valid on `date`.
+    pub fn valid_on(&self, date: Date) -> bool {
+        self.valid_from.is_none_or(|f| date >= f) && self.valid_to.is_none_or(|t| date <= t)
+    }
+
+    /// Whether the discipline's plan of care uses this code.
+    pub fn fits(&self, d: Discipline) -> bool {
+        match d {
+            Discipline::Pt => self.pt,
+            Discipline::Ot => self.ot,
+            Discipline::Slp => self.slp,
+        }
+    }
+
+    /// Whether this row is an add-on code.
+    pub fn is_addon(&self) -> bool {
+        !self.addon_of.is_empty()
+    }
+
+    fn contains(&self, code: &str) -> bool {
+        if self.first == self.last {
+            return self.first == code;
+        }
+        // Ranges hold codes of one shape (same length, same letter positions), so
+        // string order is numeric order.
+        code.len() == self.first.len()
+            && same_shape(code, self.first)
+            && self.first <= code
+            && code <= self.last
+    }
+
+    fn span(&self) -> usize {
+        let n = |s: &str| {
+            s.bytes()
+                .filter(u8::is_ascii_digit)
+                .fold(0usize, |a, c| a * 10 + usize::from(c - b'0'))
+        };
+        n(self.last).saturating_sub(n(self.first))
+    }
+}
+
+fn same_shape(a: &str, b: &str) -> bool {
+    a.bytes()
+        .zip(b.bytes())
+        .all(|(x, y)| x.is_ascii_digit() == y.is_ascii_digit() && (x.is_ascii_digit() || x == y))
+}
+
+/// All catalog rows, parsed once.
+pub fn catalog() -> &'static [CodeInfo] {
+    static CATALOG: OnceLock<Vec<CodeInfo>> = OnceLock::new();
+    CATALOG.get_or_init(|| parse_catalog(CODES_CSV).unwrap_or_default())
+}
+
+/// The catalog row for a code (the narrowest range when ranges overlap).
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    catalog()
+        .iter()
+        .filter(|c| c.contains(code))
+        .min_by_key(|c| c.span())
+}
+
+/// Rows from a table file: `#` lines are the provenance header, the first other
+/// line names the columns.
+pub(crate) fn table_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .map(|l| l.split(',').map(str::trim).collect())
+}
+
+/// Reads a table file's `# name: value` header line.
+pub(crate) fn header_value(text: &'static str, name: &str) -> Option<&'static str> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .strip_prefix(name)?
+                .strip_prefix(':')
+        })
+        .map(str::trim)
+}
+
+fn opt_date(s: &str) -> Result<Option<Date>, String> {
+    if s.is_empty() {
+        Ok(None)
+    } else {
+        Date::parse(s).map(Some)
+    }
+}
+
+/// Parses the catalog; an error names the bad row (tests keep the shipped file clean).
+pub fn parse_catalog(text: &'static str) -> Result<Vec<CodeInfo>, String> {
+    table_rows(text)
+        .map(|f| {
+            if f.len() != 11 {
+                return Err(format!(
+                    "catalog row {:?} has {} columns, expected 11",
+                    f.first(),
+                    f.len()
+                ));
+            }
+            let (first, last) = f[0].split_once("..").unwrap_or((f[0], f[0]));
+            let disc = f[3];
+            Ok(CodeInfo {
+                first,
+                last,
+                label: f[1],
+                timed: match f[2] {
+                    "yes" => true,
+                    "no" => false,
+                    other => return Err(format!("{}: timed must be yes or no, got {other}", f[0])),
+                },
+                pt: disc.split(' ').any(|d| d == "pt"),
+                ot: disc.split(' ').any(|d| d == "ot"),
+                slp: disc.split(' ').any(|d| d == "slp"),
+                kind: Kind::parse(f[4])
+                    .ok_or_else(|| format!("{}: unknown kind {}", f[0], f[4]))?,
+                addon_of: f[5].split(' ').filter(|s| !s.is_empty()).collect(),
+                valid_from: opt_date(f[6]).map_err(|e| format!("{}: {e}", f[0]))?,
+                valid_to: opt_date(f[7]).map_err(|e| format!("{}: {e}", f[0]))?,
+                replaced_by: f[8],
+                confirmed: f[9] == "ok",
+            })
+        })
+        .collect()
+}
+
+/// The shape of a code as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Five digits (CPT Category I).
+    Cpt,
+    /// Four digits + F: CPT Category II (performance tracking).
+    Tracking,
+    /// Four digits + T: CPT Category III (emerging technology).
+    Temporary,
+    /// Four digits + U or M: lab codes (PLA, MAAA).
+    Lab,
+    /// A letter + four digits: HCPCS Level II.
+    Hcpcs,
+    /// None of the above.
+    Invalid,
+}
+
+/// Classifies an (upper-cased) code by its shape alone.
+pub fn shape(code: &str) -> Shape {
+    let b = code.as_bytes();
+    if b.len() != 5 {
+        return Shape::Invalid;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if digits(0..5) {
+        Shape::Cpt
+    } else if digits(0..4) {
+        match b[4] {
+            b'F' => Shape::Tracking,
+            b'T' => Shape::Temporary,
+            b'U' | b'M' => Shape::Lab,
+            _ => Shape::Invalid,
+        }
+    } else if b[0].is_ascii_uppercase() && digits(1..5) {
+        Shape::Hcpcs
+    } else {
+        Shape::Invalid
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_catalog_parses() {
+        let rows = parse_catalog(CODES_CSV).unwrap();
+        assert!(rows.len() > 100, "{}", rows.len());
+        assert_eq!(rows.len(), catalog().len());
+    }
+
+    #[test]
+    fn lookups() {
+        assert!(lookup("97110").unwrap().timed);
+        assert!(!lookup("97161").unwrap().timed);
+        assert!(
+            lookup("97140").unwrap().timed,
+            "97140 is timed (CMS example 3)"
+        );
+        assert!(lookup("97033").unwrap().timed, "97033 is timed");
+        assert_eq!(lookup("G8990").unwrap().kind, Kind::Reporting);
+        assert_eq!(
+            lookup("64483").unwrap().label,
+            "Transforaminal epidural injection"
+        );
+        assert_eq!(lookup("64450").unwrap().kind, Kind::Procedure);
+        assert!(lookup("G9000").is_none());
+        assert!(lookup("97109").is_none());
+        assert_eq!(lookup("97130").unwrap().addon_of, vec!["97129"]);
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("97110"), Shape::Cpt);
+        assert_eq!(shape("G0283"), Shape::Hcpcs);
+        assert_eq!(shape("1036F"), Shape::Tracking);
+        assert_eq!(shape("0552T"), Shape::Temporary);
+        assert_eq!(shape("0001U"), Shape::Lab);
+        assert_eq!(shape("9711"), Shape::Invalid);
+        assert_eq!(shape("97X10"), Shape::Invalid);
+        assert_eq!(shape("971100"), Shape::Invalid);
+        assert_eq!(shape("g0283"), Shape::Invalid, "callers upper-case first");
+    }
+}
+
+/// The date the catalog is valid for.
+pub fn catalog_date() -> &'static str {
+    header_value(CODES_CSV, "valid_for").unwrap_or("unknown")
+}

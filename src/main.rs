@@ -1,0 +1,143 @@
+//! The `ptbill` command line: a thin door over the library.
+//!
+//! ```text
+//! ptbill check [--format text|json] [FILE|-]
+//! ptbill rules [--format text|json]
+//! ptbill explain RULE
+//! ptbill version
+//! ```
+//! `check` exits 0 when the visit has no error, 1 when it has, 2 when the input
+//! cannot be read as a visit (message on stderr, nothing on stdout).
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+mod text;
+
+const USAGE: &str = "usage:
+  ptbill check [--format text|json] [FILE|-]   check one visit (JSON); exit 0 clean, 1 errors, 2 bad input
+  ptbill rules [--format text|json]            list the rules
+  ptbill explain RULE                          print a rule's docs page
+  ptbill version                               print the version";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("ptbill: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Splits `--format X` out of the arguments.
+fn parse_format(args: &[String]) -> Result<(Format, Vec<String>), String> {
+    let mut format = Format::Text;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--format" {
+            Some(
+                it.next()
+                    .ok_or("--format needs a value: text or json")?
+                    .clone(),
+            )
+        } else {
+            a.strip_prefix("--format=").map(str::to_string)
+        };
+        match value.as_deref() {
+            Some("text") => format = Format::Text,
+            Some("json") => format = Format::Json,
+            Some(other) => return Err(format!("unknown --format {other:?}; use text or json")),
+            None if a.starts_with("--") && a != "-" => {
+                return Err(format!("unknown option {a}\n{USAGE}"));
+            }
+            None => rest.push(a.clone()),
+        }
+    }
+    Ok((format, rest))
+}
+
+fn out(s: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (ptbill … | head) is not an error worth a message.
+    let _ = stdout.write_all(s.as_bytes()).and_then(|()| stdout.flush());
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err(format!("no command\n{USAGE}"));
+    };
+    match cmd.as_str() {
+        "check" => {
+            let (format, files) = parse_format(rest)?;
+            if files.len() > 1 {
+                return Err(format!("check takes one file, got {}", files.len()));
+            }
+            let input = read_input(files.first().map(String::as_str).unwrap_or("-"))?;
+            let visit = ptbill::parse_visit(&input).map_err(|e| format!("invalid visit: {e}"))?;
+            let report = ptbill::check(&visit);
+            match format {
+                Format::Json => out(&(ptbill::to_json(&report) + "\n"))?,
+                Format::Text => out(&text::report(&visit, &report))?,
+            }
+            Ok(if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        "rules" => {
+            let (format, extra) = parse_format(rest)?;
+            if !extra.is_empty() {
+                return Err(format!("rules takes no arguments\n{USAGE}"));
+            }
+            match format {
+                Format::Json => out(&(ptbill::rules_json() + "\n"))?,
+                Format::Text => out(&text::rules())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        "explain" => {
+            let [id] = rest else {
+                return Err(format!("explain takes one rule id\n{USAGE}"));
+            };
+            match ptbill::explain_rule(id) {
+                Some(page) => {
+                    out(&page)?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => Err(format!("no rule {id:?}; `ptbill rules` lists them")),
+            }
+        }
+        "version" | "--version" | "-V" => {
+            out(&format!("ptbill {}\n", ptbill::VERSION))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "help" | "--help" | "-h" => {
+            out(&format!("{USAGE}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command {other:?}\n{USAGE}")),
+    }
+}
+
+fn read_input(path: &str) -> Result<String, String> {
+    let mut s = String::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+    } else {
+        s = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    }
+    Ok(s)
+}

@@ -1,0 +1,129 @@
+//! The report (the contract's output). Field names and shapes are the contract's;
+//! fields beyond it (`total_treatment_minutes`, line `label`, `alternative.explanation`)
+//! are additions.
+
+use crate::visit::Method;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The claim would be wrong or denied.
+    Error,
+    /// Likely a problem, or needs documentation.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable rule id.
+    pub rule: &'static str,
+    /// Severity for this visit (payer and case decide, within the rule's docs).
+    pub severity: Severity,
+    /// 0-based index of the line concerned, or `None` for the whole visit.
+    pub line: Option<usize>,
+    /// What is wrong, with this visit's numbers.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+}
+
+/// One claim line to write when a line's units need different modifiers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Split {
+    /// Units on this claim line.
+    pub units: u64,
+    /// Modifiers on this claim line.
+    pub modifiers: Vec<String>,
+}
+
+/// The result for one input line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportLine {
+    /// The code as normalised.
+    pub code: String,
+    /// Units earned under the report's method.
+    pub units: u64,
+    /// The modifiers the line should carry.
+    pub modifiers: Vec<String>,
+    /// Whether the code counts in 15-minute units.
+    pub timed: bool,
+    /// ptbill's short label for the code, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'static str>,
+    /// The claim lines to write, when only some units need CQ/CO.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<Vec<Split>>,
+}
+
+/// One line under the other method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AltLine {
+    /// The code.
+    pub code: String,
+    /// Units under the other method.
+    pub units: u64,
+}
+
+/// The same visit under the other method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alternative {
+    /// The other method.
+    pub method: Method,
+    /// Its timed units.
+    pub timed_units: u64,
+    /// Its units per line.
+    pub lines: Vec<AltLine>,
+    /// How it counted them.
+    pub explanation: Vec<String>,
+}
+
+/// The whole result of checking a visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The method used for `lines[].units`.
+    pub method: Method,
+    /// Minutes of all timed codes.
+    pub timed_minutes: u64,
+    /// Units of all timed codes.
+    pub timed_units: u64,
+    /// Timed minutes plus the minutes given for untimed services.
+    pub total_treatment_minutes: u64,
+    /// One entry per input line, in input order.
+    pub lines: Vec<ReportLine>,
+    /// The other method's result.
+    pub alternative: Alternative,
+    /// Findings, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How the units were counted and given out.
+    pub explanation: Vec<String>,
+    /// The statement a Medicare treatment note needs.
+    pub documentation: String,
+    /// The date or version of every reference table used.
+    pub data: BTreeMap<&'static str, String>,
+}
+
+impl Report {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}

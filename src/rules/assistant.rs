@@ -1,0 +1,229 @@
+//! CQ/CO: services furnished in whole or in part by a PT or OT assistant.
+//!
+//! Which units of a timed code need the modifier is an interpretation (see the
+//! rule's docs): a unit goes without CQ/CO when the therapist alone furnished at
+//! least 8 minutes of it. Packing the therapist's minutes into whole units first,
+//! that is `chart(therapist minutes)` units, capped at the units the code earned.
+
+use super::{Ctx, Rule};
+use crate::date::Date;
+use crate::report::{Severity, Split};
+use crate::units::chart;
+use crate::visit::{Discipline, Payer};
+
+/// `assistant-modifier`
+pub static ASSISTANT: Rule = Rule {
+    id: "assistant-modifier",
+    severity: Severity::Error,
+    summary: "CQ/CO needed for an assistant's part of a service, or present without one",
+    checks: "For dates of service from 2020-01-01, on a Medicare PT (CQ) or OT (CO) visit: an untimed service needs the modifier when the assistant alone furnished more than 10% of its minutes. A timed code is decided unit by unit: a unit goes without CQ/CO when the therapist alone furnished at least 8 minutes of it, otherwise it carries CQ/CO (the assistant then furnished more than 10% of it). When only some units need it, the line carries `split` with the claim lines to write. Missing where required: an error for Medicare (added to the corrected set), a warning for Medicare Advantage (not added: plans differ), silent for other payers. Present without assistant minutes, before 2020, on the wrong discipline, or where the therapist covered every unit: a warning, and removed.",
+    why: "Medicare requires the modifiers from 2020 and pays CQ/CO lines at 85% (a 15% reduction) from 2022-01-01. Missing modifiers are overpayments; needless ones cost 15%.",
+    source: "SSA §1834(v), added by BBA 2018 §53107; CY 2020 PFS final rule (84 FR 62702–62707: the more-than-10% de minimis standard; modifiers required from 2020-01-01); CY 2022 PFS final rule (86 FR 64996, 2021-11-19: 85% payment from 2022-01-01, and the two-unit case where each of PT and PTA furnish 9–14 minutes: one unit with CQ and one without). The per-unit rule (the therapist's ≥ 8 minutes of a unit) is INTERPRETATION A of billing-rules.md §9.2, as summarised by APTA-derived guides; CMS's own worked examples were not read in full. Confirm against CMS's \"Billing Examples Using CQ/CO Modifiers\" page.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 24, "assistant_minutes": 12, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Bill the split shown: the units the assistant furnished with CQ (PT) or CO (OT), the rest without.",
+};
+
+/// This family's rules.
+pub static RULES: &[&Rule] = &[&ASSISTANT];
+
+const CQ_START: Date = match Date::new(2020, 1, 1) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+const REDUCTION_START: Date = match Date::new(2022, 1, 1) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+
+pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    let visit = ctx.visit;
+    let dos = visit.date_of_service;
+    let own = match visit.discipline {
+        Discipline::Pt => Some("CQ"),
+        Discipline::Ot => Some("CO"),
+        Discipline::Slp => None,
+    };
+    let mut used = false;
+    // Modifiers that are wrong whatever the minutes.
+    for i in 0..visit.lines.len() {
+        for m in ["CQ", "CO"] {
+            if !visit.lines[i].modifiers.iter().any(|x| x == m) {
+                continue;
+            }
+            let code = &visit.lines[i].code;
+            let problem = if dos < CQ_START {
+                Some(format!(
+                    "{m} on {code}: the assistant modifiers apply to dates of service from 2020-01-01; this visit is on {dos}."
+                ))
+            } else if own != Some(m) {
+                Some(format!(
+                    "{m} on {code}: {m} belongs to {} services, and this is a {} visit.",
+                    if m == "CQ" { "PT" } else { "OT" },
+                    name(visit.discipline)
+                ))
+            } else {
+                None
+            };
+            if let Some(msg) = problem {
+                ctx.emit(
+                    &ASSISTANT,
+                    Severity::Warning,
+                    Some(i),
+                    msg,
+                    "Removed from the corrected modifiers.".into(),
+                );
+                ctx.drop_modifier(i, m);
+            }
+        }
+    }
+    let Some(modifier) = own else { return };
+    if dos < CQ_START {
+        return;
+    }
+    let required = match visit.payer {
+        Payer::Medicare => Some(Severity::Error),
+        Payer::MedicareAdvantage => Some(Severity::Warning),
+        _ => None,
+    };
+    // Each timed code (pooled over its lines) and each untimed line.
+    let mut units_of: Vec<(Vec<usize>, u64, u64, u64, bool)> = Vec::new(); // lines, minutes, assistant, units, timed
+    for g in &ctx.alloc.groups {
+        let a: u64 = g
+            .lines
+            .iter()
+            .map(|&l| u64::from(visit.lines[l].assistant_minutes))
+            .sum();
+        units_of.push((g.lines.clone(), g.minutes, a, g.units, true));
+    }
+    for (i, line) in visit.lines.iter().enumerate() {
+        if ctx.info[i].is_some_and(|c| !c.timed) {
+            units_of.push((
+                vec![i],
+                u64::from(line.minutes.unwrap_or(0)),
+                u64::from(line.assistant_minutes),
+                ctx.alloc.line_units[i],
+                false,
+            ));
+        }
+    }
+    for (lines, minutes, assistant, units, timed) in units_of {
+        let first = lines[0];
+        let code = visit.lines[first].code.clone();
+        let typed = lines
+            .iter()
+            .any(|&l| visit.lines[l].modifiers.iter().any(|x| x == modifier));
+        let (with, without) = if assistant == 0 || units == 0 {
+            (0, units)
+        } else if timed {
+            let therapist_units = units.min(chart(minutes - assistant));
+            (units - therapist_units, therapist_units)
+        } else if assistant * 10 > minutes {
+            (units, 0)
+        } else {
+            (0, units)
+        };
+        if with == 0 {
+            if typed {
+                let msg = if assistant == 0 {
+                    format!("{modifier} on {code}, but no assistant minutes are entered.")
+                } else {
+                    format!(
+                        "{modifier} on {code}, but the therapist alone furnished at least 8 minutes of every unit (or the assistant furnished 10% or less)."
+                    )
+                };
+                ctx.emit(
+                    &ASSISTANT,
+                    Severity::Warning,
+                    Some(first),
+                    msg,
+                    format!("Removed from the corrected modifiers; if an assistant furnished part of the service alone, enter its minutes as assistant_minutes. A needless {modifier} costs 15% of the line from 2022."),
+                );
+                for &l in &lines {
+                    ctx.drop_modifier(l, modifier);
+                }
+            }
+            continue;
+        }
+        used = true;
+        let detail = if timed {
+            format!(
+                "{code}: the assistant alone furnished {assistant} of {minutes} minutes; the therapist alone furnished at least 8 minutes of {without} of its {units} {}, so {with} {} {modifier}.",
+                plural(units, "unit"),
+                if with == 1 {
+                    "unit needs"
+                } else {
+                    "units need"
+                }
+            )
+        } else {
+            format!(
+                "{code}: the assistant alone furnished {assistant} of {minutes} minutes, more than 10%, so it needs {modifier}."
+            )
+        };
+        ctx.notes.push(format!("{detail} (CQ/CO per unit: ptbill's reading of the CY 2022 rule; see assistant-modifier.)"));
+        if !typed {
+            if let Some(sev) = required {
+                ctx.emit(
+                    &ASSISTANT,
+                    sev,
+                    Some(first),
+                    format!("{detail} It is missing."),
+                    if visit.payer == Payer::Medicare {
+                        format!("Add {modifier} to the units the assistant furnished. Added to the corrected modifiers.")
+                    } else {
+                        format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too.")
+                    },
+                );
+            }
+        }
+        if visit.payer == Payer::Medicare || typed {
+            add_after_therapy(ctx, first, modifier);
+            if without > 0 {
+                let cq = ctx.modifiers[first].clone();
+                let base: Vec<String> = cq.iter().filter(|m| *m != modifier).cloned().collect();
+                ctx.split[first] = Some(vec![
+                    Split {
+                        units: with,
+                        modifiers: cq,
+                    },
+                    Split {
+                        units: without,
+                        modifiers: base,
+                    },
+                ]);
+            }
+        }
+    }
+    if used && dos >= REDUCTION_START {
+        ctx.notes.push(format!(
+            "From 2022-01-01 Medicare pays units with {modifier} at 85% of the fee schedule amount (a 15% reduction)."
+        ));
+    }
+}
+
+fn add_after_therapy(ctx: &mut Ctx<'_>, i: usize, m: &str) {
+    if ctx.has_modifier(i, m) {
+        return;
+    }
+    let at = ctx.modifiers[i]
+        .iter()
+        .position(|x| matches!(x.as_str(), "GP" | "GO" | "GN"))
+        .map_or(0, |p| p + 1);
+    ctx.modifiers[i].insert(at, m.to_string());
+}
+
+fn name(d: Discipline) -> &'static str {
+    match d {
+        Discipline::Pt => "physical therapy",
+        Discipline::Ot => "occupational therapy",
+        Discipline::Slp => "speech-language pathology",
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}

@@ -1,0 +1,361 @@
+//! Code rules: is this a code, is it valid on the date of service, is it a
+//! therapy service, and does the payer take it as billed.
+//!
+//! Tables: `data/codes.csv` (the catalog) and `data/payer-rules.csv`
+//! (Medicare substitutions and bundled codes), each with its sources in its header.
+
+use super::{Ctx, Rule};
+use crate::codes::{Kind, Shape, header_value, table_rows};
+use crate::date::Date;
+use crate::report::Severity;
+use crate::visit::{Discipline, Payer};
+use std::sync::OnceLock;
+
+/// The payer-rules table, as compiled in.
+pub const PAYER_RULES_CSV: &str = include_str!("../../data/payer-rules.csv");
+
+/// `invalid-code`
+pub static INVALID_CODE: Rule = Rule {
+    id: "invalid-code",
+    severity: Severity::Error,
+    summary: "Not a well-formed CPT or HCPCS code",
+    checks: "The code must be five digits (CPT Category I), four digits and F, T, U or M (CPT Category II, III and lab codes), or a letter and four digits (HCPCS Level II). Spaces around the code are trimmed and letters upper-cased first. The line still appears in the report (as untimed, 1 unit or the claimed units) so the rest of the visit can be checked.",
+    why: "A claim with a malformed code is rejected before anyone looks at it.",
+    source: "CPT code structure (AMA) and HCPCS Level II structure (CMS), as used on the CMS-1500 claim; in force throughout ptbill's data.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "9711O", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Retype the code. A common slip is the letter O for the digit 0.",
+};
+
+/// `unknown-code`
+pub static UNKNOWN_CODE: Rule = Rule {
+    id: "unknown-code",
+    severity: Severity::Warning,
+    summary: "Well-formed, but not a code ptbill knows",
+    checks: "The code has the right shape but is not in ptbill's catalog of therapy codes and of the non-therapy codes therapists commonly meet. Its units cannot be checked: it is counted as untimed (1 unit, or the units claimed).",
+    why: "It may be a typo for a therapy code, or a code outside therapy that needs another clinician's claim.",
+    source: "ptbill's catalog, `data/codes.csv` (as of 2026-11-23), built from billing-rules.md §3, §4, §6, §7 and §11.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97109", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Check the code against the current CPT or HCPCS book. If it is right, check its units by hand.",
+};
+
+/// `deleted-code`
+pub static DELETED_CODE: Rule = Rule {
+    id: "deleted-code",
+    severity: Severity::Error,
+    summary: "The code is not valid on the date of service",
+    checks: "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way. The severity modifiers CH–CN are still valid codes and are not flagged.",
+    why: "A deleted code is denied; claims must use the code set in force on the date of service.",
+    source: "AMA CPT 2017 (evaluation codes, APTA and AAPC summaries); CPT 2018 (97763, 97127); CPT 2020 (97129/97130); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (FLR ended 2019-01-01); billing-rules.md §3, §4, §6.3, §11.",
+    example: r#"{"date_of_service": "2017-03-02", "lines": [{"code": "97001", "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
+    fix: "Bill the replacement code named in the message.",
+};
+
+/// `medicare-code-substitution`
+pub static SUBSTITUTION: Rule = Rule {
+    id: "medicare-code-substitution",
+    severity: Severity::Error,
+    summary: "Medicare wants another code for this service",
+    checks: "Medicare does not pay 97014 (unattended electrical stimulation); it takes G0283 for non-wound care under a therapy plan of care (G0281/G0282 for wounds). Medicare never paid 97127 and used G0515 in 2018–2019. An error for Medicare, a warning for Medicare Advantage (many plans follow Medicare), silent for other payers (some, such as UnitedHealthcare since 2007, also want G0283).",
+    why: "The CPT code is denied; the HCPCS code is paid.",
+    source: "billing-rules.md §6.1 (G0283 in place of 97014, since 2003; the exact start, 2003-03-01 or 2003-04-01, is disputed: the table uses 2003-04-01) and §6.3 (G0515, 2018–2019). Table: `data/payer-rules.csv`.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97014", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Replace the code with the one named in the message.",
+};
+
+/// `bundled-code`
+pub static BUNDLED_CODE: Rule = Rule {
+    id: "bundled-code",
+    severity: Severity::Error,
+    summary: "Never paid separately by this payer",
+    checks: "97010 (hot or cold packs) has Medicare status B: bundled into the other services of the day. An error for Medicare, a warning for Medicare Advantage, silent for other payers.",
+    why: "A bundled code is never paid on its own, and the patient cannot be billed for it either.",
+    source: "Medicare Physician Fee Schedule status indicator B for 97010 (Palmetto GBA, \"Hot or Cold Packs: Bundling Denials\"; billing-rules.md §3). The MUE for 97010 is 0 (CMS policy), 2024-07-01.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97010", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Leave 97010 off the Medicare claim. Record the packs in the treatment note.",
+};
+
+/// `not-therapy-code`
+pub static NOT_THERAPY: Rule = Rule {
+    id: "not-therapy-code",
+    severity: Severity::Warning,
+    summary: "Not a service billed under a therapy plan of care",
+    checks: "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and acupuncture 97810–97814 on a Medicare PT or OT visit.",
+    why: "These are billed by physicians, chiropractors or athletic trainers, not under a therapy plan. For acupuncture, Medicare covers it only for chronic low back pain under NCD 30.3.3 (from 2020-01-21), furnished by physicians or by practitioners they supervise; physical and occupational therapists are not among those who bill it in their own right (an inference in billing-rules.md §7.5a).",
+    source: "billing-rules.md §7.5a (NCD 30.3.3, 2020-01-21); CMS MUE table 2024-07-01 (97169–97172 = 0); pain-procedure ranges as listed in ptbill issue 3; E/M and CMT by code definition.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "64483", "modifiers": ["GP"]}], "diagnoses": ["M54.16"]}"#,
+    fix: "Remove the line from the therapy claim; the clinician who furnished the service bills it.",
+};
+
+/// `tracking-code`
+pub static TRACKING: Rule = Rule {
+    id: "tracking-code",
+    severity: Severity::Info,
+    summary: "CPT Category II: reported for quality tracking, never paid",
+    checks: "Codes of four digits and F (for example 1125F, pain severity quantified).",
+    why: "Category II codes carry no payment; they are reported with a zero or token charge for quality programmes.",
+    source: "AMA CPT Category II code set (structure in force throughout ptbill's data).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "1125F"}], "diagnoses": ["M54.50"]}"#,
+    fix: "Nothing to fix if you meant to report a quality measure; expect no payment for it.",
+};
+
+/// `temporary-code`
+pub static TEMPORARY: Rule = Rule {
+    id: "temporary-code",
+    severity: Severity::Warning,
+    summary: "CPT Category III: emerging technology, coverage varies",
+    checks: "Codes of four digits and T.",
+    why: "Category III codes are temporary; many payers treat them as investigational and deny them.",
+    source: "AMA CPT Category III code set (structure in force throughout ptbill's data).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "0552T", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Check the payer's policy before the visit; give the patient an ABN (Medicare) if denial is expected.",
+};
+
+/// `functional-reporting`
+pub static FUNCTIONAL_REPORTING: Rule = Rule {
+    id: "functional-reporting",
+    severity: Severity::Info,
+    summary: "A functional-limitation reporting G-code (non-payable)",
+    checks: "G8978–G8999 and G9158–G9186 on a date when they were still valid codes. From 2013 to 2018 they were required at the evaluation, at least every 10 treatment days and at discharge; in 2019 they were no longer required. After 2019-12-31 the codes themselves are gone and `deleted-code` fires instead.",
+    why: "They carry no payment, and from 2019 they are no longer needed at all.",
+    source: "MCPM Ch. 5 §10.6 (FLR from 2013-01-01, enforced 2013-07-01); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (ended for dates of service from 2019-01-01); billing-rules.md §11.",
+    example: r#"{"date_of_service": "2019-05-02", "lines": [{"code": "G8978", "modifiers": ["GP", "CJ"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
+    fix: "From 2019 on, leave functional-reporting G-codes and their severity modifiers off the claim.",
+};
+
+/// This family's rules.
+pub static RULES: &[&Rule] = &[
+    &INVALID_CODE,
+    &UNKNOWN_CODE,
+    &DELETED_CODE,
+    &SUBSTITUTION,
+    &BUNDLED_CODE,
+    &NOT_THERAPY,
+    &TRACKING,
+    &TEMPORARY,
+    &FUNCTIONAL_REPORTING,
+];
+
+/// One row of `data/payer-rules.csv`.
+#[derive(Debug)]
+pub struct PayerRule {
+    /// The code Medicare will not pay as billed.
+    pub code: &'static str,
+    /// `true` for bundled, `false` for a substitution.
+    pub bundled: bool,
+    /// The code to bill instead.
+    pub instead: &'static str,
+    /// First date the rule applies.
+    pub from: Option<Date>,
+    /// Last date it applies.
+    pub to: Option<Date>,
+    /// Why, in words.
+    pub why: &'static str,
+}
+
+/// The payer-rules table, parsed once.
+pub fn payer_rules() -> &'static [PayerRule] {
+    static T: OnceLock<Vec<PayerRule>> = OnceLock::new();
+    T.get_or_init(|| {
+        table_rows(PAYER_RULES_CSV)
+            .filter(|f| f.len() == 7)
+            .map(|f| PayerRule {
+                code: f[0],
+                bundled: f[1] == "bundled",
+                instead: f[2],
+                from: Date::parse(f[3]).ok(),
+                to: Date::parse(f[4]).ok(),
+                why: f[6],
+            })
+            .collect()
+    })
+}
+
+/// The date the payer-rules table is valid for.
+pub fn payer_rules_date() -> &'static str {
+    header_value(PAYER_RULES_CSV, "valid_for").unwrap_or("unknown")
+}
+
+pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    let dos = ctx.visit.date_of_service;
+    let payer = ctx.visit.payer;
+    for i in 0..ctx.visit.lines.len() {
+        let code = ctx.visit.lines[i].code.clone();
+        match ctx.shapes[i] {
+            Shape::Invalid => {
+                let hint = if code.contains('O')
+                    && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit())
+                {
+                    format!(
+                        " Did you mean {}? (letter O typed for the digit 0)",
+                        code.replace('O', "0")
+                    )
+                } else {
+                    String::new()
+                };
+                ctx.emit(
+                    &INVALID_CODE,
+                    Severity::Error,
+                    Some(i),
+                    format!("{code:?} is not a CPT or HCPCS code: expected 5 digits, 4 digits and a letter (F, T, U, M), or a letter and 4 digits.{hint}"),
+                    "Retype the code from the CPT or HCPCS book.".into(),
+                );
+                continue;
+            }
+            Shape::Tracking => {
+                ctx.emit(
+                    &TRACKING,
+                    Severity::Info,
+                    Some(i),
+                    format!("{code} is a CPT Category II tracking code: reported for quality measures, never paid."),
+                    "Keep it only if you report a quality measure; it earns no payment.".into(),
+                );
+                continue;
+            }
+            Shape::Temporary => {
+                ctx.emit(
+                    &TEMPORARY,
+                    Severity::Warning,
+                    Some(i),
+                    format!("{code} is a CPT Category III code (emerging technology): many payers do not cover it."),
+                    "Check the payer's coverage policy first; for Medicare, give an ABN if you expect a denial.".into(),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let Some(info) = ctx.info[i] else {
+            let lab = ctx.shapes[i] == Shape::Lab;
+            ctx.emit(
+                &UNKNOWN_CODE,
+                Severity::Warning,
+                Some(i),
+                if lab {
+                    format!("{code} is a laboratory code (PLA or MAAA), not a therapy service; ptbill cannot check its units.")
+                } else {
+                    format!("{code} is not in ptbill's catalog; its units are counted as untimed (1, or the units claimed) and cannot be checked.")
+                },
+                "Check the code in the current CPT/HCPCS book; if it is right, check its units by hand.".into(),
+            );
+            continue;
+        };
+        if !info.valid_on(dos) {
+            let (msg, help) = match (info.valid_from, info.valid_to) {
+                (_, Some(to)) if dos > to => (
+                    format!(
+                        "{code} ({}) was deleted: its last valid date of service was {to}, and this visit is on {dos}.",
+                        info.label
+                    ),
+                    format!("Bill {} instead.", info.replaced_by),
+                ),
+                (Some(from), _) => (
+                    format!(
+                        "{code} ({}) is valid only from {from}; this visit is on {dos}.",
+                        info.label
+                    ),
+                    "Bill the code that was in force on the date of service.".to_string(),
+                ),
+                _ => (format!("{code} is not valid on {dos}."), String::new()),
+            };
+            ctx.emit(&DELETED_CODE, Severity::Error, Some(i), msg, help);
+            ctx.explained[i] = true;
+        } else if info.kind == Kind::Reporting {
+            let msg = if dos.year() >= 2019 {
+                format!(
+                    "{code} is a functional-reporting G-code: no longer required for dates of service from 2019-01-01, and deleted after 2019-12-31."
+                )
+            } else {
+                format!(
+                    "{code} is a functional-reporting G-code: non-payable, required with its severity modifier (CH–CN) at the evaluation, at least every 10 treatment days and at discharge."
+                )
+            };
+            ctx.emit(
+                &FUNCTIONAL_REPORTING,
+                Severity::Info,
+                Some(i),
+                msg,
+                "It carries no payment; from 2019 leave it off.".into(),
+            );
+            ctx.explained[i] = true;
+        }
+        check_payer(ctx, i, &code);
+        check_not_therapy(ctx, i, &code, info.kind, payer);
+    }
+}
+
+fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
+    let dos = ctx.visit.date_of_service;
+    let severity = match ctx.visit.payer {
+        Payer::Medicare => Severity::Error,
+        Payer::MedicareAdvantage => Severity::Warning,
+        _ => return,
+    };
+    let who = if ctx.visit.payer == Payer::Medicare {
+        "Medicare"
+    } else {
+        "Medicare (and many Medicare Advantage plans)"
+    };
+    let applies = |r: &PayerRule| {
+        r.code == code && r.from.is_none_or(|f| dos >= f) && r.to.is_none_or(|t| dos <= t)
+    };
+    for r in payer_rules().iter().filter(|r| applies(r)) {
+        if r.bundled {
+            ctx.emit(
+                &BUNDLED_CODE,
+                severity,
+                Some(i),
+                format!("{code} is bundled for {who}: {}.", r.why),
+                format!("Leave {code} off the claim; document it in the treatment note."),
+            );
+        } else {
+            ctx.emit(
+                &SUBSTITUTION,
+                severity,
+                Some(i),
+                format!("{who} does not pay {code}: {}.", r.why),
+                format!("Bill {} in place of {code}.", r.instead),
+            );
+        }
+        ctx.explained[i] = true;
+    }
+}
+
+fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer: Payer) {
+    let (msg, help) = match kind {
+        Kind::Procedure => (
+            format!(
+                "{code} is a physician's procedure (pain management), not a service billed under a therapy plan of care."
+            ),
+            "Remove it from the therapy claim; the physician who performed it bills it.",
+        ),
+        Kind::Em => (
+            format!("{code} is a physician or NPP office visit (E/M), not a therapy service."),
+            "Remove it from the therapy claim; therapists bill evaluations with 97161–97168.",
+        ),
+        Kind::Chiro => (
+            format!(
+                "{code} is chiropractic manipulation, billed by chiropractors, not under a therapy plan."
+            ),
+            "Therapists report joint mobilisation and manipulation as 97140.",
+        ),
+        Kind::Athletic => (
+            format!(
+                "{code} is an athletic trainer's evaluation; Medicare does not pay it (MUE 0) and it is not a PT or OT evaluation."
+            ),
+            "Use 97161–97163 (PT) or 97165–97167 (OT) for a therapist's evaluation.",
+        ),
+        Kind::Acupuncture
+            if payer == Payer::Medicare
+                && matches!(ctx.visit.discipline, Discipline::Pt | Discipline::Ot) =>
+        {
+            (
+                format!(
+                    "{code} is acupuncture: Medicare covers it only for chronic low back pain (NCD 30.3.3, from 2020-01-21), billed by physicians or by practitioners they supervise. Physical and occupational therapists cannot bill Medicare for it in their own right."
+                ),
+                "Leave it off a Medicare therapy claim. Dry needling by a therapist is 20560/20561, which Medicare does not cover except as acupuncture.",
+            )
+        }
+        _ => return,
+    };
+    ctx.emit(&NOT_THERAPY, Severity::Warning, Some(i), msg, help.into());
+    ctx.explained[i] = true;
+}

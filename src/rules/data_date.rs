@@ -1,0 +1,73 @@
+//! Whether the reference tables cover the date of service. No data is not a
+//! pass: when a table is older (or newer) than the visit, the report says so.
+
+use super::{Ctx, Rule};
+use crate::date::Date;
+use crate::report::Severity;
+
+/// `reference-data-date`
+pub static DATA_DATE: Rule = Rule {
+    id: "reference-data-date",
+    severity: Severity::Info,
+    summary: "The date of service is outside what a reference table covers",
+    checks: "Compares the date of service with each table's date: the NCCI and MUE tables (CMS, quarterly; ptbill has the 2024-07-01 release, which covers dates of service to 2024-09-30), the KX thresholds (by calendar year), the code catalog (as of 2026-11-23, covering 2026), and the diagnosis code set. The check still runs with the nearest table, and this note says so.",
+    why: "Edits, limits and code sets change every quarter or year; a check against an older table can miss a new edit or flag a removed one.",
+    source: "Each table's header in `data/` names its source and date; CMS publishes NCCI PTP and MUE tables quarterly.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Nothing to fix in the visit; check the payer's current edits for anything critical, and update the tables (tools/ncci.py).",
+};
+
+/// This family's rules.
+pub static RULES: &[&Rule] = &[&DATA_DATE];
+
+/// Last date of service the NCCI and MUE tables cover (one quarter).
+const NCCI_COVERS_TO: Date = match Date::new(2024, 9, 30) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+/// Last date of service the code catalog is meant for.
+const CATALOG_COVERS_TO: Date = match Date::new(2026, 12, 31) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+
+pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    let dos = ctx.visit.date_of_service;
+    if dos > NCCI_COVERS_TO {
+        ctx.emit(
+            &DATA_DATE,
+            Severity::Info,
+            None,
+            format!("NCCI edits and MUEs were checked with CMS's tables of {} (they cover dates of service to {NCCI_COVERS_TO}); this visit is on {dos}, so edits added or removed since then are not reflected.", super::ncci::mue_date()),
+            "For a pair or limit that matters, check CMS's current quarterly NCCI files. Therapy edits have been stable since 2020.".into(),
+        );
+    } else if dos.year() < 2020 {
+        ctx.emit(
+            &DATA_DATE,
+            Severity::Info,
+            None,
+            format!("NCCI edits were checked with CMS's table of {}: edits deleted before {dos} are skipped, but the table has no start dates, so an edit added after {dos} may be applied.", super::ncci::mue_date()),
+            "For an old date of service, check the NCCI table of that quarter.".into(),
+        );
+    }
+    if dos > CATALOG_COVERS_TO {
+        ctx.emit(
+            &DATA_DATE,
+            Severity::Info,
+            None,
+            format!("ptbill's code catalog reflects CPT and HCPCS as of {} (calendar year 2026); codes added or deleted for {} are not known.", crate::codes::catalog_date(), dos.year()),
+            "Check new and deleted codes for the year in the current CPT and HCPCS updates.".into(),
+        );
+    }
+    if !ctx.visit.diagnoses.is_empty() {
+        ctx.emit(
+            &DATA_DATE,
+            Severity::Info,
+            None,
+            "Diagnosis codes were checked for shape only: ptbill does not yet carry the ICD-10-CM code set, so a well-shaped code may still be invalid or not billable.".into(),
+            "Check each diagnosis against the ICD-10-CM code set in force on the date of service.".into(),
+        );
+    }
+    ctx.data
+        .insert("codes", crate::codes::catalog_date().to_string());
+}

@@ -1,0 +1,170 @@
+//! The rule registry: one file per rule family, each holding its rules' metadata
+//! and docs next to the code that checks them.
+//!
+//! A rule's docs page says what it checks, why, the source with its date, an
+//! example visit that fires it (a test runs every example), and the fix.
+
+use crate::codes::{CodeInfo, Shape};
+use crate::report::{Diagnostic, Severity, Split};
+use crate::units::Allocation;
+use crate::visit::{Payer, Visit};
+
+pub mod assistant;
+pub mod codes;
+pub mod data_date;
+pub mod diagnosis;
+pub mod kx;
+pub mod lines;
+pub mod modifiers;
+pub mod ncci;
+
+/// A rule's metadata and docs.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// Severity in the rule's main case (payer and case may soften it).
+    pub severity: Severity,
+    /// One line, for tables and tooltips.
+    pub summary: &'static str,
+    /// What it checks, including when it is softer or silent.
+    pub checks: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// The source and its date.
+    pub source: &'static str,
+    /// A visit (JSON) that fires the rule.
+    pub example: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+impl Rule {
+    /// The rule's docs page in Markdown.
+    pub fn docs(&self) -> String {
+        format!(
+            "# {id}\n\n{summary}\n\nDefault severity: {sev}\n\n## What it checks\n\n{checks}\n\n## Why\n\n{why}\n\n## Source\n\n{source}\n\n## Example\n\n```json\n{example}\n```\n\n## Fix\n\n{fix}\n",
+            id = self.id,
+            summary = self.summary,
+            sev = self.severity.as_str(),
+            checks = self.checks,
+            why = self.why,
+            source = self.source,
+            example = self.example,
+            fix = self.fix,
+        )
+    }
+}
+
+/// Every rule, in a stable order (family by family).
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    [
+        codes::RULES,
+        lines::RULES,
+        modifiers::RULES,
+        ncci::RULES,
+        assistant::RULES,
+        kx::RULES,
+        diagnosis::RULES,
+        data_date::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    all().find(|r| r.id == id)
+}
+
+/// What every rule family sees while checking one visit, and what it writes.
+pub struct Ctx<'a> {
+    /// The visit.
+    pub visit: &'a Visit,
+    /// Catalog row per line (None: not in the catalog).
+    pub info: Vec<Option<&'static CodeInfo>>,
+    /// Shape per line.
+    pub shapes: Vec<Shape>,
+    /// Units under the visit's method.
+    pub alloc: &'a Allocation,
+    /// The corrected modifier set per line, built up by the families.
+    pub modifiers: Vec<Vec<String>>,
+    /// Claim-line splits per line (CQ/CO on some units only).
+    pub split: Vec<Option<Vec<Split>>>,
+    /// Findings so far.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sentences the families add to the explanation.
+    pub notes: Vec<String>,
+    /// Lines a more specific rule already explained, so `mue-exceeded` stays quiet.
+    pub explained: Vec<bool>,
+    /// Table versions used, for the report's `data`.
+    pub data: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl Ctx<'_> {
+    /// Records a finding.
+    pub fn emit(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        line: Option<usize>,
+        message: String,
+        help: String,
+    ) {
+        self.diagnostics.push(Diagnostic {
+            rule: rule.id,
+            severity,
+            line,
+            message,
+            help,
+        });
+    }
+
+    /// Whether line `i` is a code the other rules can reason about (well formed).
+    pub fn well_formed(&self, i: usize) -> bool {
+        self.shapes[i] != Shape::Invalid
+    }
+
+    /// Whether any line carries `code`.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.visit.lines.iter().any(|l| l.code == code)
+    }
+
+    /// Whether the corrected set of line `i` holds modifier `m`.
+    pub fn has_modifier(&self, i: usize, m: &str) -> bool {
+        self.modifiers[i].iter().any(|x| x == m)
+    }
+
+    /// Drops modifier `m` from line `i`'s corrected set.
+    pub fn drop_modifier(&mut self, i: usize, m: &str) {
+        self.modifiers[i].retain(|x| x != m);
+    }
+
+    /// Adds modifier `m` to line `i`'s corrected set, if absent.
+    pub fn add_modifier(&mut self, i: usize, m: &str) {
+        if !self.has_modifier(i, m) {
+            self.modifiers[i].push(m.to_string());
+        }
+    }
+}
+
+/// Error for Medicare and Medicare Advantage, warning for everyone else.
+pub fn medicare_error(payer: Payer) -> Severity {
+    match payer {
+        Payer::Medicare | Payer::MedicareAdvantage => Severity::Error,
+        _ => Severity::Warning,
+    }
+}
+
+/// Runs every family, in the order their facts depend on each other.
+pub fn run(ctx: &mut Ctx<'_>) {
+    codes::check(ctx);
+    lines::check(ctx);
+    ncci::check(ctx);
+    modifiers::check(ctx);
+    assistant::check(ctx);
+    kx::check(ctx);
+    diagnosis::check(ctx);
+    data_date::check(ctx);
+}

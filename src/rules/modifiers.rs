@@ -1,0 +1,288 @@
+//! Modifier rules: the therapy modifiers GP/GO/GN, modifiers that do not belong on
+//! timed therapy codes (25, 52, 76), conflicting distinct-service modifiers, and
+//! modifiers ptbill does not know. Table: `data/modifiers.csv`.
+
+use super::{Ctx, Rule, medicare_error};
+use crate::codes::{Kind, header_value, table_rows};
+use crate::report::Severity;
+use crate::visit::Discipline;
+use std::sync::OnceLock;
+
+/// The modifier table, as compiled in.
+pub const MODIFIERS_CSV: &str = include_str!("../../data/modifiers.csv");
+
+/// `missing-therapy-modifier`
+pub static MISSING_THERAPY: Rule = Rule {
+    id: "missing-therapy-modifier",
+    severity: Severity::Error,
+    summary: "No GP/GO/GN on a therapy code",
+    checks: "A therapy code (always-therapy, or sometimes-therapy furnished under the plan of care the visit names) has none of GP, GO, GN. ptbill adds the discipline's modifier to the corrected set (GP for PT, GO for OT, GN for SLP). An error for Medicare and Medicare Advantage, a warning for other payers.",
+    why: "Medicare returns always-therapy claims without a therapy modifier (edits from 2018-01-01).",
+    source: "CR 10176, Transmittal 3814 (2017-07-27), effective 2018-01-01; WPS (MAC) on always and sometimes therapy codes; billing-rules.md §3 and §8.1. Which codes are always or sometimes therapy is the catalog's `kind` column (CMS's CY 2025 and 2026 lists were not read: `data/codes.csv` can be corrected without code changes).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30}], "diagnoses": ["M54.50"]}"#,
+    fix: "Add GP (PT plan), GO (OT plan) or GN (SLP plan) to every therapy line.",
+};
+
+/// `therapy-modifier-mismatch`
+pub static MISMATCH: Rule = Rule {
+    id: "therapy-modifier-mismatch",
+    severity: Severity::Error,
+    summary: "GP/GO/GN does not fit the code or the discipline, or more than one is present",
+    checks: "A therapy line carries the modifier of another discipline (GO on a PT visit), more than one of GP/GO/GN, or a discipline-specific code of the other discipline (97165 OT evaluation on a PT visit). The corrected set keeps only the visit's discipline modifier.",
+    why: "The modifier says which plan of care the service belongs to; it drives the KX threshold (PT and SLP share one, OT has its own) and payment edits.",
+    source: "MCPM Ch. 5 §20.1 and WPS (MAC) on therapy modifiers: one of GP/GO/GN per line; billing-rules.md §8.1.",
+    example: r#"{"date_of_service": "2026-03-02", "discipline": "pt", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GO"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Use the modifier of the plan of care the service was furnished under, once per line.",
+};
+
+/// `modifier-25-misuse`
+pub static MOD25: Rule = Rule {
+    id: "modifier-25-misuse",
+    severity: Severity::Warning,
+    summary: "Modifier 25 (an E/M modifier) on a therapy code",
+    checks: "Modifier 25 on any code other than an E/M visit. It is dropped from the corrected set.",
+    why: "25 marks a significant, separately identifiable E/M visit on the day of a procedure; on a therapy code it is meaningless and draws denials.",
+    source: "CPT modifier 25 definition; NCCI policy manual. In force throughout ptbill's data.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "modifiers": ["GP", "25"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Remove 25. If the evaluation and a treatment are both billed, check `ncci-edit` instead.",
+};
+
+/// `modifier-52-timed`
+pub static MOD52: Rule = Rule {
+    id: "modifier-52-timed",
+    severity: Severity::Error,
+    summary: "Modifier 52 on a timed code",
+    checks: "Modifier 52 (reduced service) on a code billed in 15-minute units. It is dropped from the corrected set.",
+    why: "A short timed service is billed by units from its minutes, not by 52. Some old articles advise 52 below the midpoint; AAPC answers and current guidance say it cannot be used on timed codes.",
+    source: "billing-rules.md §2.6 and §8.7 (AAPC forum; chirofreeinfo 2021; the contrary 2003 advice is outdated).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 6, "modifiers": ["GP", "52"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Remove 52 and bill the units the minutes earn (possibly none).",
+};
+
+/// `modifier-76-timed`
+pub static MOD76: Rule = Rule {
+    id: "modifier-76-timed",
+    severity: Severity::Warning,
+    summary: "Modifier 76 on a timed code",
+    checks: "Modifier 76 (repeat procedure) on a code billed in 15-minute units. It is dropped from the corrected set.",
+    why: "76 is for procedures that cannot be billed in units. Timed codes report all their units on one line per day.",
+    source: "FCSO and Novitas (MACs) on modifier 76; billing-rules.md §8.6.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 15, "modifiers": ["GP"]}, {"code": "97110", "minutes": 15, "modifiers": ["GP", "76"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Remove 76 and report the code once with its total units.",
+};
+
+/// `conflicting-distinct-modifiers`
+pub static CONFLICTING: Rule = Rule {
+    id: "conflicting-distinct-modifiers",
+    severity: Severity::Warning,
+    summary: "59 with an X{EPSU} modifier, or two X modifiers, on one line",
+    checks: "A line carries 59 together with XE/XS/XP/XU (59 is dropped from the corrected set: the X modifier is the more specific one), or two different X modifiers (kept: choose one).",
+    why: "CMS says the X modifiers are more selective versions of 59, so it is incorrect to use both on one line.",
+    source: "CR 8863 (Transmittal 1422, 2014-08-15), effective 2015-01-01; billing-rules.md §8.5.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP", "59", "XS"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Keep the one modifier that describes why the service was distinct.",
+};
+
+/// `unknown-modifier`
+pub static UNKNOWN_MODIFIER: Rule = Rule {
+    id: "unknown-modifier",
+    severity: Severity::Warning,
+    summary: "A modifier ptbill does not know",
+    checks: "A modifier that is not in `data/modifiers.csv`, or one used before its start date (CQ/CO before 2020 are handled by `assistant-modifier`). It is kept in the corrected set.",
+    why: "Often a typo (GB for GP) that makes the claim line fail.",
+    source: "ptbill's modifier table (`data/modifiers.csv`, as of 2026-11-23), from billing-rules.md §8–§11.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GB"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Check the modifier; if it is valid for your payer, ignore the warning.",
+};
+
+/// This family's rules.
+pub static RULES: &[&Rule] = &[
+    &MISSING_THERAPY,
+    &MISMATCH,
+    &MOD25,
+    &MOD52,
+    &MOD76,
+    &CONFLICTING,
+    &UNKNOWN_MODIFIER,
+];
+
+/// One row of the modifier table: (modifier, group, label, valid from).
+pub type ModifierRow = (&'static str, &'static str, &'static str, &'static str);
+
+/// The modifier table, parsed once.
+pub fn modifier_table() -> &'static [ModifierRow] {
+    static T: OnceLock<Vec<ModifierRow>> = OnceLock::new();
+    T.get_or_init(|| {
+        table_rows(MODIFIERS_CSV)
+            .filter(|f| f.len() == 5)
+            .map(|f| (f[0], f[1], f[2], f[3]))
+            .collect()
+    })
+}
+
+/// The date the modifier table is valid for.
+pub fn modifiers_date() -> &'static str {
+    header_value(MODIFIERS_CSV, "valid_for").unwrap_or("unknown")
+}
+
+/// The therapy modifier of a discipline.
+pub fn therapy_modifier(d: Discipline) -> &'static str {
+    match d {
+        Discipline::Pt => "GP",
+        Discipline::Ot => "GO",
+        Discipline::Slp => "GN",
+    }
+}
+
+const THERAPY: &[&str] = &["GP", "GO", "GN"];
+const X_MODS: &[&str] = &["XE", "XS", "XP", "XU"];
+
+pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    let visit = ctx.visit;
+    let want = therapy_modifier(visit.discipline);
+    for i in 0..visit.lines.len() {
+        let code = visit.lines[i].code.clone();
+        let typed = visit.lines[i].modifiers.clone();
+        let info = ctx.info[i];
+        let timed = info.is_some_and(|c| c.timed);
+        let needs_therapy = info.filter(|c| {
+            c.kind.is_therapy() || (c.kind == Kind::Reporting && c.valid_on(visit.date_of_service))
+        });
+        let have: Vec<&str> = typed
+            .iter()
+            .map(String::as_str)
+            .filter(|m| THERAPY.contains(m))
+            .collect();
+        if let Some(info) = needs_therapy {
+            if !info.fits(visit.discipline) {
+                ctx.emit(
+                    &MISMATCH,
+                    Severity::Error,
+                    Some(i),
+                    format!("{code} ({}) is not a {} code.", info.label, discipline_name(visit.discipline)),
+                    "Use the code of the visit's own discipline, or set the visit's discipline to the plan of care it was furnished under.".into(),
+                );
+            }
+            if have.is_empty() {
+                ctx.emit(
+                    &MISSING_THERAPY,
+                    medicare_error(visit.payer),
+                    Some(i),
+                    format!("{code} is a therapy service with no GP, GO or GN; a {} plan of care takes {want}.", discipline_name(visit.discipline)),
+                    format!("Add {want}: Medicare returns therapy claims without it (since 2018-01-01). Added to the corrected modifiers."),
+                );
+            } else if have.len() > 1 || have[0] != want {
+                ctx.emit(
+                    &MISMATCH,
+                    Severity::Error,
+                    Some(i),
+                    format!(
+                        "{code} carries {}, but this is a {} visit: it takes {want}, once.",
+                        have.join(" and "),
+                        discipline_name(visit.discipline)
+                    ),
+                    format!("Use {want} alone. Corrected."),
+                );
+            }
+            for m in THERAPY {
+                ctx.drop_modifier(i, m);
+            }
+            ctx.modifiers[i].insert(0, want.to_string());
+        }
+        let is_em = info.is_some_and(|c| c.kind == Kind::Em);
+        if typed.iter().any(|m| m == "25") && !is_em {
+            ctx.emit(
+                &MOD25,
+                Severity::Warning,
+                Some(i),
+                format!("Modifier 25 marks a separate E/M visit; it does not belong on {code}."),
+                "Removed from the corrected modifiers.".into(),
+            );
+            ctx.drop_modifier(i, "25");
+        }
+        if timed && typed.iter().any(|m| m == "52") {
+            ctx.emit(
+                &MOD52,
+                Severity::Error,
+                Some(i),
+                format!("Modifier 52 on timed code {code}: a short timed service is billed by the units its minutes earn, not with 52."),
+                "Removed from the corrected modifiers; bill the computed units.".into(),
+            );
+            ctx.drop_modifier(i, "52");
+        }
+        if timed && typed.iter().any(|m| m == "76") {
+            ctx.emit(
+                &MOD76,
+                Severity::Warning,
+                Some(i),
+                format!("Modifier 76 on timed code {code}: timed codes report all their units on one line per day."),
+                "Removed from the corrected modifiers; report the code once with its total units.".into(),
+            );
+            ctx.drop_modifier(i, "76");
+        }
+        let xs: Vec<&str> = typed
+            .iter()
+            .map(String::as_str)
+            .filter(|m| X_MODS.contains(m))
+            .collect();
+        if typed.iter().any(|m| m == "59") && !xs.is_empty() {
+            ctx.emit(
+                &CONFLICTING,
+                Severity::Warning,
+                Some(i),
+                format!("{code} carries 59 and {}: the X modifiers are more specific versions of 59, so using both is incorrect.", xs.join(", ")),
+                "59 removed from the corrected modifiers.".into(),
+            );
+            ctx.drop_modifier(i, "59");
+        } else if xs.len() > 1 {
+            ctx.emit(
+                &CONFLICTING,
+                Severity::Warning,
+                Some(i),
+                format!("{code} carries {}: choose the one X modifier that says why the service was distinct.", xs.join(" and ")),
+                "Keep one; ptbill cannot know which is true.".into(),
+            );
+        }
+        for m in &typed {
+            let known = modifier_table().iter().find(|r| r.0 == m);
+            let too_early = known.is_some_and(|r| {
+                r.1 != "assistant"
+                    && crate::date::Date::parse(r.3).is_ok_and(|from| visit.date_of_service < from)
+            });
+            if known.is_none() || too_early {
+                let close = modifier_table()
+                    .iter()
+                    .filter(|r| crate::visit::edit_distance(r.0, m) == 1 && r.0.len() == m.len())
+                    .map(|r| r.0)
+                    .next();
+                ctx.emit(
+                    &UNKNOWN_MODIFIER,
+                    Severity::Warning,
+                    Some(i),
+                    if too_early {
+                        format!(
+                            "Modifier {m} did not exist yet on {}.",
+                            visit.date_of_service
+                        )
+                    } else {
+                        format!(
+                            "Modifier {m} is not one ptbill knows{}.",
+                            close
+                                .map(|c| format!(" (did you mean {c}?)"))
+                                .unwrap_or_default()
+                        )
+                    },
+                    "Check the modifier; it is kept as typed.".into(),
+                );
+            }
+        }
+    }
+}
+
+fn discipline_name(d: Discipline) -> &'static str {
+    match d {
+        Discipline::Pt => "physical therapy",
+        Discipline::Ot => "occupational therapy",
+        Discipline::Slp => "speech-language pathology",
+    }
+}

@@ -1,0 +1,52 @@
+//! The wasm door: JS values in, JS values out, through the same strict parser
+//! as the CLI. A JS object is turned into JSON text with `JSON.stringify` and
+//! parsed by [`crate::parse_visit`], so unknown fields are rejected exactly as on
+//! the command line; the report comes back through `JSON.parse`, so it is plain
+//! JSON-compatible data (objects, arrays, `null`; never `Map` or `undefined`).
+
+use wasm_bindgen::prelude::*;
+
+fn to_js(json: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(json)
+        .map_err(|_| JsError::new("internal error: the report is not valid JSON"))
+}
+
+fn input_text(value: &JsValue) -> Result<String, JsError> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if value.is_undefined() || value.is_null() {
+        return Err(JsError::new("a visit is required (an object or JSON text)"));
+    }
+    let s = js_sys::JSON::stringify(value).map_err(|_| {
+        JsError::new("the visit cannot be turned into JSON (a BigInt or a circular reference?)")
+    })?;
+    s.as_string()
+        .ok_or_else(|| JsError::new("the visit cannot be turned into JSON"))
+}
+
+/// Checks one visit (object or JSON text) and returns the report.
+#[wasm_bindgen]
+pub fn check(visit: JsValue) -> Result<JsValue, JsError> {
+    let text = input_text(&visit)?;
+    let report = crate::check_json(&text).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&report)
+}
+
+/// The rule list: `[{id, severity, summary, docs}]`.
+#[wasm_bindgen]
+pub fn rules() -> Result<JsValue, JsError> {
+    to_js(&crate::rules_json())
+}
+
+/// One rule's docs page (Markdown). Throws for an unknown id.
+#[wasm_bindgen]
+pub fn explain(id: &str) -> Result<String, JsError> {
+    crate::explain_rule(id).ok_or_else(|| JsError::new(&format!("no rule {id:?}")))
+}
+
+/// The engine version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
