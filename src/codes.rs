@@ -255,6 +255,11 @@ pub fn shape(code: &str) -> Shape {
     }
 }
 
+/// The date the catalog is valid for.
+pub fn catalog_date() -> &'static str {
+    header_value(CODES_CSV, "valid_for").unwrap_or("unknown")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,9 +303,4 @@ mod tests {
         assert_eq!(shape("971100"), Shape::Invalid);
         assert_eq!(shape("g0283"), Shape::Invalid, "callers upper-case first");
     }
-}
-
-/// The date the catalog is valid for.
-pub fn catalog_date() -> &'static str {
-    header_value(CODES_CSV, "valid_for").unwrap_or("unknown")
 }

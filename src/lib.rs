@@ -30,7 +30,7 @@ pub mod units;
 pub mod visit;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use report::{Diagnostic, Report, Severity};
 pub use visit::{InputError, Visit, parse_visit};

@@ -14,7 +14,12 @@ fn ptbill(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("ptbill runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -24,10 +29,15 @@ fn cms_examples_through_the_cli_match_the_library() {
         for method in ["cms", "ama"] {
             let text = common::with_method(&case, method).to_string();
             let out = ptbill(&["check", "--format", "json", "-"], &text);
-            assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{:?}", out);
+            assert!(
+                out.status.code() == Some(0) || out.status.code() == Some(1),
+                "{:?}",
+                out
+            );
             let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             common::assert_case(&case, method, &cli);
-            let lib: serde_json::Value = serde_json::from_str(&ptbill::check_json(&text).unwrap()).unwrap();
+            let lib: serde_json::Value =
+                serde_json::from_str(&ptbill::check_json(&text).unwrap()).unwrap();
             assert_eq!(cli, lib, "CLI and library differ for {}", case["id"]);
         }
     }
@@ -35,11 +45,29 @@ fn cms_examples_through_the_cli_match_the_library() {
 
 #[test]
 fn example_3_from_a_file() {
-    let out = ptbill(&["check", "--format", "json", "tests/fixtures/example3.json"], "");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ptbill(
+        &["check", "--format", "json", "tests/fixtures/example3.json"],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let units: Vec<u64> = r["lines"].as_array().unwrap().iter().map(|l| l["units"].as_u64().unwrap()).collect();
-    let alt: Vec<u64> = r["alternative"]["lines"].as_array().unwrap().iter().map(|l| l["units"].as_u64().unwrap()).collect();
+    let units: Vec<u64> = r["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["units"].as_u64().unwrap())
+        .collect();
+    let alt: Vec<u64> = r["alternative"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["units"].as_u64().unwrap())
+        .collect();
     assert_eq!((units, alt), (vec![2, 1], vec![2, 0]));
 }
 
@@ -54,7 +82,10 @@ fn text_output_is_a_table_with_the_explanation() {
 
 #[test]
 fn exit_1_on_an_error_diagnostic() {
-    let out = ptbill(&["check"], r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":30}]}"#);
+    let out = ptbill(
+        &["check"],
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":30}]}"#,
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -62,20 +93,76 @@ fn exit_1_on_an_error_diagnostic() {
 fn bad_input_exits_2_naming_the_field() {
     let cases = [
         ("not json", r#"{"date_of_service":"#, "not valid JSON"),
-        ("unknown field", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minuts":30}]}"#, "lines[0].minuts"),
-        ("unknown top field", r#"{"date_of_service":"2026-03-02","lines":[],"payor":"medicare"}"#, "payor"),
-        ("wrong type", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":"30"}]}"#, "lines[0].minutes"),
-        ("negative", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":-1}]}"#, "lines[0].minutes"),
-        ("fractional", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","units":1.5}]}"#, "lines[0].units"),
-        ("impossible date", r#"{"date_of_service":"2026-02-29","lines":[]}"#, "date_of_service"),
-        ("date shape", r#"{"date_of_service":"03/02/2026","lines":[]}"#, "date_of_service"),
-        ("assistant above minutes", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":10,"assistant_minutes":11}]}"#, "lines[0].assistant_minutes"),
-        ("unknown payer", r#"{"date_of_service":"2026-03-02","payer":"aetna","lines":[]}"#, "payer"),
-        ("unknown method", r#"{"date_of_service":"2026-03-02","method":"8min","lines":[]}"#, "method"),
-        ("missing code", r#"{"date_of_service":"2026-03-02","lines":[{"minutes":10}]}"#, "lines[0].code"),
-        ("too large", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":4294967296}]}"#, "lines[0].minutes"),
-        ("negative money", r#"{"date_of_service":"2026-03-02","ytd_allowed":-5,"lines":[]}"#, "ytd_allowed"),
-        ("modifier type", r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","modifiers":"GP"}]}"#, "lines[0].modifiers"),
+        (
+            "unknown field",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minuts":30}]}"#,
+            "lines[0].minuts",
+        ),
+        (
+            "unknown top field",
+            r#"{"date_of_service":"2026-03-02","lines":[],"payor":"medicare"}"#,
+            "payor",
+        ),
+        (
+            "wrong type",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":"30"}]}"#,
+            "lines[0].minutes",
+        ),
+        (
+            "negative",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":-1}]}"#,
+            "lines[0].minutes",
+        ),
+        (
+            "fractional",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","units":1.5}]}"#,
+            "lines[0].units",
+        ),
+        (
+            "impossible date",
+            r#"{"date_of_service":"2026-02-29","lines":[]}"#,
+            "date_of_service",
+        ),
+        (
+            "date shape",
+            r#"{"date_of_service":"03/02/2026","lines":[]}"#,
+            "date_of_service",
+        ),
+        (
+            "assistant above minutes",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":10,"assistant_minutes":11}]}"#,
+            "lines[0].assistant_minutes",
+        ),
+        (
+            "unknown payer",
+            r#"{"date_of_service":"2026-03-02","payer":"aetna","lines":[]}"#,
+            "payer",
+        ),
+        (
+            "unknown method",
+            r#"{"date_of_service":"2026-03-02","method":"8min","lines":[]}"#,
+            "method",
+        ),
+        (
+            "missing code",
+            r#"{"date_of_service":"2026-03-02","lines":[{"minutes":10}]}"#,
+            "lines[0].code",
+        ),
+        (
+            "too large",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":4294967296}]}"#,
+            "lines[0].minutes",
+        ),
+        (
+            "negative money",
+            r#"{"date_of_service":"2026-03-02","ytd_allowed":-5,"lines":[]}"#,
+            "ytd_allowed",
+        ),
+        (
+            "modifier type",
+            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","modifiers":"GP"}]}"#,
+            "lines[0].modifiers",
+        ),
         ("not an object", r#"[]"#, "JSON object"),
     ];
     for (what, input, field) in cases {
@@ -89,10 +176,19 @@ fn bad_input_exits_2_naming_the_field() {
 
 #[test]
 fn timed_code_without_minutes_is_checked_not_rejected() {
-    let out = ptbill(&["check", "--format", "json"], r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","modifiers":["GP"]}],"diagnoses":["M54.50"]}"#);
+    let out = ptbill(
+        &["check", "--format", "json"],
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
+    );
     assert_eq!(out.status.code(), Some(0));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(r["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == "missing-minutes"));
+    assert!(
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "missing-minutes")
+    );
 }
 
 #[test]
@@ -100,15 +196,29 @@ fn rules_and_explain() {
     let out = ptbill(&["rules", "--format", "json"], "");
     assert_eq!(out.status.code(), Some(0));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(list.as_array().unwrap().iter().any(|r| r["id"] == "ncci-edit"));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "ncci-edit")
+    );
     let out = ptbill(&["explain", "ncci-edit"], "");
     assert_eq!(out.status.code(), Some(0));
     let page = String::from_utf8(out.stdout).unwrap();
-    assert!(page.starts_with("# ncci-edit") && page.contains("## Source") && page.contains("2024-07-01"), "{page}");
+    assert!(
+        page.starts_with("# ncci-edit")
+            && page.contains("## Source")
+            && page.contains("2024-07-01"),
+        "{page}"
+    );
     let out = ptbill(&["explain", "no-such-rule"], "");
     assert_eq!(out.status.code(), Some(2));
     let out = ptbill(&["rules"], "");
-    assert!(String::from_utf8(out.stdout).unwrap().contains("kx-threshold"));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("kx-threshold")
+    );
     let out = ptbill(&["frobnicate"], "");
     assert_eq!(out.status.code(), Some(2));
 }

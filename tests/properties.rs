@@ -6,7 +6,10 @@ use proptest::prelude::*;
 use ptbill::units::chart;
 use std::collections::BTreeMap;
 
-const CODES: &[&str] = &["97110", "97112", "97116", "97140", "97530", "97035", "97161", "97150", "97010", "G0283", "99999", "9711X"];
+const CODES: &[&str] = &[
+    "97110", "97112", "97116", "97140", "97530", "97035", "97161", "97150", "97010", "G0283",
+    "99999", "9711X",
+];
 
 fn visit_json(lines: &[(usize, Option<u32>, u32, Option<u32>)], method: &str) -> String {
     let lines: Vec<serde_json::Value> = lines
@@ -36,7 +39,12 @@ fn per_code(r: &ptbill::Report) -> BTreeMap<String, u64> {
 }
 
 fn line_strategy() -> impl Strategy<Value = (usize, Option<u32>, u32, Option<u32>)> {
-    (0..CODES.len(), prop::option::weighted(0.9, 0u32..130), 0u32..40, prop::option::of(0u32..10))
+    (
+        0..CODES.len(),
+        prop::option::weighted(0.9, 0u32..130),
+        0u32..40,
+        prop::option::of(0u32..10),
+    )
 }
 
 proptest! {
@@ -135,7 +143,9 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(serde_json::Value::from),
         ".{0,12}".prop_map(serde_json::Value::from),
         Just(serde_json::Value::from("97110")),
         Just(serde_json::Value::from("2026-03-02")),
@@ -143,8 +153,18 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
-            prop::collection::btree_map(prop_oneof![Just("code".to_string()), Just("minutes".to_string()), Just("lines".to_string()), Just("date_of_service".to_string()), "[a-z_]{1,8}"], inner, 0..6)
-                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("code".to_string()),
+                    Just("minutes".to_string()),
+                    Just("lines".to_string()),
+                    Just("date_of_service".to_string()),
+                    "[a-z_]{1,8}"
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
 }

@@ -161,9 +161,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             )
         };
         ctx.notes.push(format!("{detail} (CQ/CO per unit: ptbill's reading of the CY 2022 rule; see assistant-modifier.)"));
-        if !typed {
-            if let Some(sev) = required {
-                ctx.emit(
+        if !typed && let Some(sev) = required {
+            ctx.emit(
                     &ASSISTANT,
                     sev,
                     Some(first),
@@ -174,7 +173,6 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too.")
                     },
                 );
-            }
         }
         if visit.payer == Payer::Medicare || typed {
             add_after_therapy(ctx, first, modifier);

@@ -14,14 +14,26 @@ pub fn unit_cases() -> Vec<Value> {
 }
 
 fn units(lines: &Value) -> Vec<u64> {
-    lines.as_array().unwrap().iter().map(|l| l["units"].as_u64().unwrap()).collect()
+    lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["units"].as_u64().unwrap())
+        .collect()
 }
 
 fn expected(case: &Value, key: &str) -> Vec<Vec<u64>> {
     match &case[key] {
-        Value::Array(v) if v.first().is_some_and(Value::is_array) => {
-            v.iter().map(|o| o.as_array().unwrap().iter().map(|u| u.as_u64().unwrap()).collect()).collect()
-        }
+        Value::Array(v) if v.first().is_some_and(Value::is_array) => v
+            .iter()
+            .map(|o| {
+                o.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|u| u.as_u64().unwrap())
+                    .collect()
+            })
+            .collect(),
         Value::Array(v) => vec![v.iter().map(|u| u.as_u64().unwrap()).collect()],
         other => panic!("bad fixture {other}"),
     }
@@ -36,16 +48,39 @@ pub fn assert_case(case: &Value, method: &str, report: &Value) {
     let alt = units(&report["alternative"]["lines"]);
     assert_eq!(report["method"], method, "{id}");
     assert_eq!(report["alternative"]["method"], other, "{id}");
-    assert!(expected(case, method).contains(&got), "{id} {method}: got {got:?}, want one of {:?}", expected(case, method));
-    assert!(expected(case, other).contains(&alt), "{id} alternative {other}: got {alt:?}");
-    let cms_expl = if method == "cms" { &report["explanation"] } else { &report["alternative"]["explanation"] };
-    let text = cms_expl.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect::<Vec<_>>().join("\n");
+    assert!(
+        expected(case, method).contains(&got),
+        "{id} {method}: got {got:?}, want one of {:?}",
+        expected(case, method)
+    );
+    assert!(
+        expected(case, other).contains(&alt),
+        "{id} alternative {other}: got {alt:?}"
+    );
+    let cms_expl = if method == "cms" {
+        &report["explanation"]
+    } else {
+        &report["alternative"]["explanation"]
+    };
+    let text = cms_expl
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
     if case["tie"].as_bool().unwrap() {
-        assert!(text.contains("Tie:") && text.contains("either"), "{id}: tie not disclosed:\n{text}");
+        assert!(
+            text.contains("Tie:") && text.contains("either"),
+            "{id}: tie not disclosed:\n{text}"
+        );
     } else {
         assert!(!text.contains("Tie:"), "{id}: no tie here:\n{text}");
     }
-    assert!(text.contains("§20.2"), "{id}: the explanation cites the manual");
+    assert!(
+        text.contains("§20.2"),
+        "{id}: the explanation cites the manual"
+    );
 }
 
 /// The case's visit with `method` set.

@@ -1,0 +1,45 @@
+# ptbill: every set-up step lives here and in scripts/, so a fresh Debian machine
+# needs only `make serve` or `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CHROMEDRIVER ?= $(shell command -v chromedriver || echo /usr/bin/chromedriver)
+
+.PHONY: all setup build serve test lint test-native test-wasm test-web bench clean
+
+all: build
+
+setup:
+	./scripts/setup.sh
+
+# The CLI (release) and the wasm module in www/pkg/, with its size.
+build: setup
+	cargo build --quiet --release --bin ptbill
+	./scripts/build-wasm.sh
+
+serve: build
+	node scripts/serve.mjs --port 8080 --dir www
+
+lint: setup
+	cargo fmt --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+test-native: setup
+	cargo test
+
+# The wasm module in headless Chromium through wasm-bindgen-test-runner.
+test-wasm: setup
+	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --test wasm
+
+# The built www/pkg under Node, and the page end to end in Chromium.
+test-web: build
+	node --test tests/web/
+
+test: lint test-native test-wasm test-web
+
+bench: build
+	./scripts/bench.sh
+
+clean:
+	cargo clean
+	rm -rf www/pkg node_modules dist

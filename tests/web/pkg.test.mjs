@@ -1,0 +1,57 @@
+// The real www/pkg output (wasm-bindgen --target web) under Node with initSync:
+// the same CMS examples as the Rust tests, and errors named by field.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { initSync, check, rules, explain, version } from "../../www/pkg/ptbill.js";
+
+const root = new URL("../../", import.meta.url);
+initSync({ module: readFileSync(new URL("www/pkg/ptbill_bg.wasm", root)) });
+const cases = JSON.parse(readFileSync(new URL("tests/fixtures/units.json", root), "utf8"));
+const units = (lines) => lines.map((l) => l.units);
+const oneOf = (want, got) => (Array.isArray(want[0]) ? want : [want]).some((w) => JSON.stringify(w) === JSON.stringify(got));
+
+for (const c of cases) {
+  for (const method of ["cms", "ama"]) {
+    test(`${c.id} (${method}): ${c.note}`, () => {
+      const other = method === "cms" ? "ama" : "cms";
+      const r = check({ ...c.visit, method });
+      assert.equal(r.method, method);
+      assert.ok(oneOf(c[method], units(r.lines)), `got ${units(r.lines)}`);
+      assert.ok(oneOf(c[other], units(r.alternative.lines)), `alternative got ${units(r.alternative.lines)}`);
+      const cmsText = (method === "cms" ? r.explanation : r.alternative.explanation).join("\n");
+      assert.equal(cmsText.includes("Tie:"), c.tie);
+      // Plain JSON values: a JSON round trip changes nothing.
+      assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+    });
+  }
+}
+
+test("example 3: units [2, 1], alternative [2, 0]", () => {
+  const r = check(JSON.parse(readFileSync(new URL("tests/fixtures/example3.json", root), "utf8")));
+  assert.deepEqual(units(r.lines), [2, 1]);
+  assert.deepEqual(units(r.alternative.lines), [2, 0]);
+});
+
+test("bad input throws an Error naming the field", () => {
+  const bad = [
+    [{ date_of_service: "2026-03-02", lines: [{ code: "97110", minuts: 30 }] }, "lines[0].minuts"],
+    [{ date_of_service: "2026-13-01", lines: [] }, "date_of_service"],
+    [{ date_of_service: "2026-03-02", lines: [{ code: "97110", minutes: "30" }] }, "lines[0].minutes"],
+    [{ date_of_service: "2026-03-02", payer: "aetna", lines: [] }, "payer"],
+    [{ date_of_service: "2026-03-02", lines: [{ code: "97110", minutes: 3, assistant_minutes: 4 }] }, "lines[0].assistant_minutes"],
+  ];
+  for (const [visit, field] of bad) {
+    assert.throws(() => check(visit), (e) => e instanceof Error && e.message.includes(field));
+  }
+  assert.throws(() => check(undefined), Error);
+  assert.throws(() => check({ a: 1n }), Error);
+  assert.throws(() => explain("no-such-rule"), Error);
+});
+
+test("rules, explain, version", () => {
+  const list = rules();
+  assert.ok(Array.isArray(list) && list.some((r) => r.id === "kx-threshold"));
+  assert.match(explain("ncci-edit"), /## Source/);
+  assert.match(version(), /^\d+\.\d+\.\d+$/);
+});
