@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 cargo build --quiet --profile wasm --target wasm32-unknown-unknown --lib
 wasm-bindgen --target web --out-dir www/pkg target/wasm32-unknown-unknown/wasm/ptbill.wasm
 
+# The ICD-10-CM titles travel beside the wasm, loaded by the page when first needed.
+mkdir -p www/data
+cp data/icd10cm-descriptions.txt www/data/icd10cm-descriptions.txt
+
 size() { printf '%s bytes raw, %s bytes gzip -9' "$(wc -c < "$1")" "$(gzip -9 < "$1" | wc -c)"; }
 wasm=www/pkg/ptbill_bg.wasm
 echo "wasm before wasm-opt: $(size $wasm)"
@@ -29,3 +33,4 @@ if [ -x "$opt" ] && [ "${WASM_OPT:-1}" = 1 ]; then
 else
   echo "wasm-opt not available; shipping the unoptimised module"
 fi
+echo "icd10cm descriptions: $(size www/data/icd10cm-descriptions.txt)"

@@ -12,6 +12,13 @@ pub struct Date {
 }
 
 impl Date {
+    /// The earliest date the type can hold.
+    pub const MIN: Date = Date {
+        year: 1000,
+        month: 1,
+        day: 1,
+    };
+
     /// Builds a date, or `None` when it does not exist (2026-02-30) or the year is
     /// outside 1000–9999.
     pub const fn new(year: u16, month: u8, day: u8) -> Option<Date> {

@@ -24,6 +24,7 @@
 pub mod codes;
 pub mod date;
 pub mod documentation;
+pub mod icd10;
 pub mod report;
 pub mod rules;
 pub mod units;
@@ -211,4 +212,63 @@ pub fn rules_json() -> String {
 /// One rule's docs page, or `None` for an unknown id.
 pub fn explain_rule(id: &str) -> Option<String> {
     rules::by_id(id.trim()).map(rules::Rule::docs)
+}
+
+/// Looks up one ICD-10-CM code on a date: status, title (when descriptions are
+/// available), validity, parent and the billable codes under it, as JSON.
+pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
+    use icd10::{Status, code_set, display};
+    let date = date::Date::parse(date).map_err(|m| InputError {
+        field: "date".into(),
+        message: m,
+    })?;
+    let norm = rules::diagnosis::normalise(code).ok_or_else(|| InputError {
+        field: "code".into(),
+        message: format!("{code:?} is not shaped like an ICD-10-CM code"),
+    })?;
+    let set = code_set();
+    let status = set.status(&norm, date);
+    let (kind, under) = match &status {
+        Status::Billable => ("billable", Vec::new()),
+        Status::Header {
+            children,
+            seventh: true,
+            ..
+        } => ("needs-seventh-character", children.clone()),
+        Status::Header { children, .. } => ("header", children.clone()),
+        Status::OutOfDate { .. } => ("not-valid-on-date", set.near(&norm, date)),
+        Status::Unknown { near } => ("unknown", near.clone()),
+    };
+    let validity = set.validity(&norm);
+    let title = |c: &str| icd10::descriptions().and_then(|d| d.title(c));
+    let parent = (3..norm.len())
+        .rev()
+        .map(|n| &norm[..n])
+        .find(|p| title(p).is_some())
+        .map(display);
+    let value = serde_json::json!({
+        "code": display(&norm),
+        "status": kind,
+        "billable": matches!(status, Status::Billable),
+        "description": title(&norm),
+        "parent": parent,
+        "valid_from": validity.map(|v| v.0.to_string()),
+        "valid_to": validity.and_then(|v| v.1).map(|d| d.to_string()),
+        "codes": under.iter().take(50).map(|c| serde_json::json!({"code": display(c), "description": title(c)})).collect::<Vec<_>>(),
+        "side_codes": set.sided_siblings(&norm, date).iter().map(|c| display(c)).collect::<Vec<_>>(),
+    });
+    Ok(to_json(&value))
+}
+
+/// Searches ICD-10-CM by code prefix or words on a date, as JSON (an empty list
+/// when descriptions are not loaded).
+pub fn icd10_search_json(query: &str, date: &str, limit: usize) -> Result<String, InputError> {
+    let date = date::Date::parse(date).map_err(|m| InputError {
+        field: "date".into(),
+        message: m,
+    })?;
+    let found = icd10::descriptions()
+        .map(|d| d.search(icd10::code_set(), query, date, limit.min(200)))
+        .unwrap_or_default();
+    Ok(to_json(&found))
 }

@@ -18,6 +18,8 @@ const USAGE: &str = "usage:
   ptbill check [--format text|json] [FILE|-]   check one visit (JSON); exit 0 clean, 1 errors, 2 bad input
   ptbill rules [--format text|json]            list the rules
   ptbill explain RULE                          print a rule's docs page
+  ptbill icd10 CODE [--date D]                 look up an ICD-10-CM code on a date (JSON)
+  ptbill icd10 --search WORDS [--date D]       search ICD-10-CM by code prefix or words (JSON)
   ptbill version                               print the version";
 
 #[derive(Clone, Copy, PartialEq)]
@@ -118,6 +120,34 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 None => Err(format!("no rule {id:?}; `ptbill rules` lists them")),
             }
         }
+        "icd10" => {
+            let mut date = None;
+            let mut search = false;
+            let mut words = Vec::new();
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--date" => date = Some(it.next().ok_or("--date needs YYYY-MM-DD")?.clone()),
+                    "--search" => search = true,
+                    _ => words.push(a.clone()),
+                }
+            }
+            let date = date.unwrap_or_else(today);
+            let query = words.join(" ");
+            if query.is_empty() {
+                return Err(format!(
+                    "icd10 needs a code or, with --search, words\n{USAGE}"
+                ));
+            }
+            let json = if search {
+                ptbill::icd10_search_json(&query, &date, 20)
+            } else {
+                ptbill::icd10_lookup_json(&query, &date)
+            }
+            .map_err(|e| e.to_string())?;
+            out(&(json + "\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         "version" | "--version" | "-V" => {
             out(&format!("ptbill {}\n", ptbill::VERSION))?;
             Ok(ExitCode::SUCCESS)
@@ -128,6 +158,25 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         other => Err(format!("unknown command {other:?}\n{USAGE}")),
     }
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn read_input(path: &str) -> Result<String, String> {

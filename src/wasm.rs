@@ -50,3 +50,32 @@ pub fn explain(id: &str) -> Result<String, JsError> {
 pub fn version() -> String {
     crate::VERSION.to_string()
 }
+
+/// Hands the ICD-10-CM description file (fetched by the page from the same
+/// origin) to the engine, once. Later calls are ignored.
+#[wasm_bindgen]
+pub fn icd10_load_descriptions(text: String) -> bool {
+    if crate::icd10::LOADED.get().is_some() {
+        return false;
+    }
+    // Leaked on purpose: the titles live as long as the page.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    crate::icd10::LOADED
+        .set(crate::icd10::Descriptions::parse(text))
+        .is_ok()
+}
+
+/// One ICD-10-CM code on a date: status, title, validity, codes under it.
+#[wasm_bindgen]
+pub fn icd10_lookup(code: &str, date: &str) -> Result<JsValue, JsError> {
+    let json = crate::icd10_lookup_json(code, date).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&json)
+}
+
+/// ICD-10-CM codes matching a code prefix or words, billable ones first.
+#[wasm_bindgen]
+pub fn icd10_search(query: &str, date: &str, limit: u32) -> Result<JsValue, JsError> {
+    let json = crate::icd10_search_json(query, date, limit as usize)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&json)
+}

@@ -93,7 +93,7 @@ pub static TRACKING: Rule = Rule {
     summary: "CPT Category II: reported for quality tracking, never paid",
     checks: "Codes of four digits and F (for example 1125F, pain severity quantified).",
     why: "Category II codes carry no payment; they are reported with a zero or token charge for quality programmes.",
-    source: "AMA CPT Category II code set (structure in force throughout ptbill's data).",
+    source: "AMA CPT 2026 code set: Category II codes are four digits and F (structure unchanged throughout ptbill's data).",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "1125F"}], "diagnoses": ["M54.50"]}"#,
     fix: "Nothing to fix if you meant to report a quality measure; expect no payment for it.",
 };
@@ -105,7 +105,7 @@ pub static TEMPORARY: Rule = Rule {
     summary: "CPT Category III: emerging technology, coverage varies",
     checks: "Codes of four digits and T.",
     why: "Category III codes are temporary; many payers treat them as investigational and deny them.",
-    source: "AMA CPT Category III code set (structure in force throughout ptbill's data).",
+    source: "AMA CPT 2026 code set: Category III codes are four digits and T, temporary and reviewed twice a year (structure unchanged throughout ptbill's data).",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "0552T", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
     fix: "Check the payer's policy before the visit; give the patient an ABN (Medicare) if denial is expected.",
 };

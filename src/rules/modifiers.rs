@@ -42,7 +42,7 @@ pub static MOD25: Rule = Rule {
     summary: "Modifier 25 (an E/M modifier) on a therapy code",
     checks: "Modifier 25 on any code other than an E/M visit. It is dropped from the corrected set.",
     why: "25 marks a significant, separately identifiable E/M visit on the day of a procedure; on a therapy code it is meaningless and draws denials.",
-    source: "CPT modifier 25 definition; NCCI policy manual. In force throughout ptbill's data.",
+    source: "CPT 2026 Appendix A, modifier 25 (unchanged throughout ptbill's data); NCCI Policy Manual for Medicare Services (2024) on E/M with procedures.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "modifiers": ["GP", "25"]}], "diagnoses": ["M54.50"]}"#,
     fix: "Remove 25. If the evaluation and a treatment are both billed, check `ncci-edit` instead.",
 };

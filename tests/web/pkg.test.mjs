@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, check, rules, explain, version } from "../../www/pkg/ptbill.js";
+import { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } from "../../www/pkg/ptbill.js";
 
 const root = new URL("../../", import.meta.url);
 initSync({ module: readFileSync(new URL("www/pkg/ptbill_bg.wasm", root)) });
@@ -54,4 +54,20 @@ test("rules, explain, version", () => {
   assert.ok(Array.isArray(list) && list.some((r) => r.id === "kx-threshold"));
   assert.match(explain("ncci-edit"), /## Source/);
   assert.match(version(), /^\d+\.\d+\.\d+$/);
+});
+
+test("ICD-10-CM look-up works without descriptions, search once they are loaded", () => {
+  const before = icd10_lookup("m54.5", "2026-03-02");
+  assert.equal(before.status, "header");
+  assert.deepEqual(before.codes.map((c) => c.code), ["M54.50", "M54.51", "M54.59"]);
+  assert.equal(before.description, null);
+  assert.deepEqual(icd10_search("low back", "2026-03-02", 5), []);
+  assert.equal(icd10_load_descriptions(readFileSync(new URL("www/data/icd10cm-descriptions.txt", root), "utf8")), true);
+  assert.equal(icd10_lookup("M54.50", "2026-03-02").description, "Low back pain, unspecified");
+  const t0 = performance.now();
+  const found = icd10_search("low back pain", "2026-03-02", 10);
+  const ms = performance.now() - t0;
+  assert.ok(found.some((f) => f.code === "M54.50" && f.billable));
+  assert.ok(ms < 100, `search took ${ms} ms`);
+  assert.throws(() => icd10_lookup("M54.5", "2026-02-30"), /date/);
 });
