@@ -19,13 +19,15 @@ const VISIT: &str = r#"{"date_of_service": "2026-03-02", "payer": "medicare", "d
 
 fn bench(c: &mut Criterion) {
     let visit = ptbill::parse_visit(VISIT).expect("bench visit parses");
-    c.bench_function("check 10-line visit", |b| {
-        b.iter(|| ptbill::check(black_box(&visit)))
-    });
+    c.bench_function("check 10-line visit", |b| b.iter(|| ptbill::check(black_box(&visit))));
     c.bench_function("parse + check + JSON, 10-line visit", |b| {
         b.iter(|| ptbill::check_json(black_box(VISIT)))
     });
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(std::time::Duration::from_secs(3)).warm_up_time(std::time::Duration::from_secs(1));
+    targets = bench
+}
 criterion_main!(benches);

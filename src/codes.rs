@@ -112,10 +112,7 @@ impl CodeInfo {
         }
         // Ranges hold codes of one shape (same length, same letter positions), so
         // string order is numeric order.
-        code.len() == self.first.len()
-            && same_shape(code, self.first)
-            && self.first <= code
-            && code <= self.last
+        code.len() == self.first.len() && same_shape(code, self.first) && self.first <= code && code <= self.last
     }
 
     fn span(&self) -> usize {
@@ -142,10 +139,7 @@ pub fn catalog() -> &'static [CodeInfo] {
 
 /// The catalog row for a code (the narrowest range when ranges overlap).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    catalog()
-        .iter()
-        .filter(|c| c.contains(code))
-        .min_by_key(|c| c.span())
+    catalog().iter().filter(|c| c.contains(code)).min_by_key(|c| c.span())
 }
 
 /// Rows from a table file: `#` lines are the provenance header, the first other
@@ -161,12 +155,7 @@ pub(crate) fn table_rows(text: &'static str) -> impl Iterator<Item = Vec<&'stati
 pub(crate) fn header_value(text: &'static str, name: &str) -> Option<&'static str> {
     text.lines()
         .take_while(|l| l.starts_with('#'))
-        .find_map(|l| {
-            l.trim_start_matches('#')
-                .trim()
-                .strip_prefix(name)?
-                .strip_prefix(':')
-        })
+        .find_map(|l| l.trim_start_matches('#').trim().strip_prefix(name)?.strip_prefix(':'))
         .map(str::trim)
 }
 
@@ -203,8 +192,7 @@ pub fn parse_catalog(text: &'static str) -> Result<Vec<CodeInfo>, String> {
                 pt: disc.split(' ').any(|d| d == "pt"),
                 ot: disc.split(' ').any(|d| d == "ot"),
                 slp: disc.split(' ').any(|d| d == "slp"),
-                kind: Kind::parse(f[4])
-                    .ok_or_else(|| format!("{}: unknown kind {}", f[0], f[4]))?,
+                kind: Kind::parse(f[4]).ok_or_else(|| format!("{}: unknown kind {}", f[0], f[4]))?,
                 addon_of: f[5].split(' ').filter(|s| !s.is_empty()).collect(),
                 valid_from: opt_date(f[6]).map_err(|e| format!("{}: {e}", f[0]))?,
                 valid_to: opt_date(f[7]).map_err(|e| format!("{}: {e}", f[0]))?,
@@ -275,16 +263,10 @@ mod tests {
     fn lookups() {
         assert!(lookup("97110").unwrap().timed);
         assert!(!lookup("97161").unwrap().timed);
-        assert!(
-            lookup("97140").unwrap().timed,
-            "97140 is timed (CMS example 3)"
-        );
+        assert!(lookup("97140").unwrap().timed, "97140 is timed (CMS example 3)");
         assert!(lookup("97033").unwrap().timed, "97033 is timed");
         assert_eq!(lookup("G8990").unwrap().kind, Kind::Reporting);
-        assert_eq!(
-            lookup("64483").unwrap().label,
-            "Transforaminal epidural injection"
-        );
+        assert_eq!(lookup("64483").unwrap().label, "Transforaminal epidural injection");
         assert_eq!(lookup("64450").unwrap().kind, Kind::Procedure);
         assert!(lookup("G9000").is_none());
         assert!(lookup("97109").is_none());

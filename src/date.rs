@@ -43,14 +43,11 @@ impl Date {
         if !shape_ok {
             return Err(format!("expected a date as YYYY-MM-DD, got {text:?}"));
         }
-        let num = |r: std::ops::Range<usize>| -> u16 {
-            b[r].iter()
-                .fold(0u16, |acc, c| acc * 10 + u16::from(c - b'0'))
-        };
+        let num =
+            |r: std::ops::Range<usize>| -> u16 { b[r].iter().fold(0u16, |acc, c| acc * 10 + u16::from(c - b'0')) };
         let (y, m, d) = (num(0..4), num(5..7), num(8..10));
         // m and d are at most 99, so the casts cannot truncate.
-        Date::new(y, m as u8, d as u8)
-            .ok_or_else(|| format!("{text:?} is not a real calendar date"))
+        Date::new(y, m as u8, d as u8).ok_or_else(|| format!("{text:?} is not a real calendar date"))
     }
 
     /// The calendar year.
@@ -61,9 +58,7 @@ impl Date {
 
 const fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

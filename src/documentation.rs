@@ -5,16 +5,9 @@ use crate::report::ReportLine;
 use crate::visit::Visit;
 
 /// Writes the statement from the visit and its report lines.
-pub fn statement(
-    visit: &Visit,
-    lines: &[ReportLine],
-    timed_minutes: u64,
-    total_minutes: u64,
-) -> String {
+pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_minutes: u64) -> String {
     let mut out = format!("Date of service: {}. ", visit.date_of_service);
-    out.push_str(&format!(
-        "Total timed code treatment minutes: {timed_minutes}. "
-    ));
+    out.push_str(&format!("Total timed code treatment minutes: {timed_minutes}. "));
     let untimed = total_minutes - timed_minutes;
     let unrecorded: Vec<&str> = visit
         .lines
@@ -38,10 +31,7 @@ pub fn statement(
     let mut billed = Vec::new();
     let mut unbilled = Vec::new();
     for (line, r) in visit.lines.iter().zip(lines) {
-        let mins = line
-            .minutes
-            .map(|m| format!(", {m} min"))
-            .unwrap_or_default();
+        let mins = line.minutes.map(|m| format!(", {m} min")).unwrap_or_default();
         if r.units == 0 {
             // A later line of a pooled code has its units on the first line.
             if !(r.timed
@@ -58,21 +48,11 @@ pub fn statement(
         match &r.split {
             Some(parts) => {
                 for p in parts {
-                    billed.push(format!(
-                        "{} × {} ({})",
-                        r.code,
-                        p.units,
-                        p.modifiers.join(", ")
-                    ));
+                    billed.push(format!("{} × {} ({})", r.code, p.units, p.modifiers.join(", ")));
                 }
             }
             None if r.modifiers.is_empty() => billed.push(format!("{} × {}", r.code, r.units)),
-            None => billed.push(format!(
-                "{} × {} ({})",
-                r.code,
-                r.units,
-                r.modifiers.join(", ")
-            )),
+            None => billed.push(format!("{} × {} ({})", r.code, r.units, r.modifiers.join(", "))),
         }
     }
     if billed.is_empty() {
@@ -81,10 +61,7 @@ pub fn statement(
         out.push_str(&format!("Billed: {}.", billed.join("; ")));
     }
     if !unbilled.is_empty() {
-        out.push_str(&format!(
-            " Performed, no unit billed: {}.",
-            unbilled.join("; ")
-        ));
+        out.push_str(&format!(" Performed, no unit billed: {}.", unbilled.join("; ")));
     }
     out
 }

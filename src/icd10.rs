@@ -103,10 +103,7 @@ impl CodeSet {
             .collect();
         let mut entries = Vec::with_capacity(76_000);
         let mut prev = [0u8; 7];
-        for line in validity
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-        {
+        for line in validity.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let b = line.as_bytes();
             let shared = usize::from(b[0].wrapping_sub(b'0')).min(7);
             let rest: Vec<u8> = b[1..]
@@ -303,10 +300,7 @@ impl Descriptions {
         let mut titles = HashMap::with_capacity(50_000);
         let mut tables = HashMap::new();
         let mut index = Vec::with_capacity(50_000);
-        for line in text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-        {
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let mut parts = line.split('\t');
             let (Some(code), Some(title)) = (parts.next(), parts.next()) else {
                 continue;
@@ -370,11 +364,7 @@ impl Descriptions {
             needs_seventh: matches!(set.status(code, date), Status::Header { seventh: true, .. }),
         };
         let mut out: Vec<Found> = Vec::new();
-        let as_code: String = q
-            .chars()
-            .filter(|c| *c != '.')
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let as_code: String = q.chars().filter(|c| *c != '.').collect::<String>().to_ascii_uppercase();
         let code_like = as_code.len() >= 2
             && as_code.as_bytes()[0].is_ascii_alphabetic()
             && as_code.as_bytes()[1].is_ascii_digit()
@@ -398,9 +388,7 @@ impl Descriptions {
                 if out.len() >= limit {
                     break;
                 }
-                if seen.contains(&code)
-                    || (self.title(&code).is_none() && set.validity(&code).is_none())
-                {
+                if seen.contains(&code) || (self.title(&code).is_none() && set.validity(&code).is_none()) {
                     continue;
                 }
                 out.push(found(&code));
@@ -408,11 +396,7 @@ impl Descriptions {
             }
             return out;
         }
-        let words: Vec<String> = q
-            .to_lowercase()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let words: Vec<String> = q.to_lowercase().split_whitespace().map(str::to_string).collect();
         for (code, lower) in &self.index {
             if words.iter().all(|w| lower.contains(w.as_str())) {
                 out.push(found(code));
@@ -480,10 +464,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            set.status("M722", d("2026-10-01")),
-            Status::Header { .. }
-        ));
+        assert!(matches!(set.status("M722", d("2026-10-01")), Status::Header { .. }));
         assert_eq!(set.status("M722", d("2026-09-30")), Status::Billable);
         assert!(matches!(
             set.status("S86011", d("2026-03-02")),
@@ -493,36 +474,22 @@ mod tests {
             set.status("M4846", d("2026-03-02")),
             Status::Header { seventh: true, .. }
         ));
-        assert!(matches!(
-            set.status("S930R", d("2026-03-02")),
-            Status::Unknown { .. }
-        ));
+        assert!(matches!(set.status("S930R", d("2026-03-02")), Status::Unknown { .. }));
         match set.status("M5452", d("2026-03-02")) {
             Status::Unknown { near } => assert_eq!(near, ["M5450", "M5451", "M5459"]),
             other => panic!("{other:?}"),
         }
-        assert_eq!(
-            set.sided_siblings("M25569", d("2026-03-02")),
-            ["M25561", "M25562"]
-        );
-        assert_eq!(
-            set.sided_siblings("S83509A", d("2026-03-02")),
-            ["S83501A", "S83502A"]
-        );
+        assert_eq!(set.sided_siblings("M25569", d("2026-03-02")), ["M25561", "M25562"]);
+        assert_eq!(set.sided_siblings("S83509A", d("2026-03-02")), ["S83501A", "S83502A"]);
         assert!(set.sided_siblings("M25561", d("2026-03-02")).is_empty());
     }
 
     #[test]
     fn titles_and_search() {
         let desc = descriptions().unwrap();
-        assert_eq!(
-            desc.title("M5450").as_deref(),
-            Some("Low back pain, unspecified")
-        );
+        assert_eq!(desc.title("M5450").as_deref(), Some("Low back pain, unspecified"));
         assert!(
-            desc.title("S86011A")
-                .unwrap()
-                .ends_with(", initial encounter"),
+            desc.title("S86011A").unwrap().ends_with(", initial encounter"),
             "{:?}",
             desc.title("S86011A")
         );
@@ -534,9 +501,6 @@ mod tests {
         let r = desc.search(set, "low back pain", d("2026-03-02"), 10);
         assert!(r.iter().any(|f| f.code == "M54.50"), "{r:?}");
         let r = desc.search(set, "achilles strain right", d("2026-03-02"), 10);
-        assert!(
-            r.iter().any(|f| f.code == "S86.011" && f.needs_seventh),
-            "{r:?}"
-        );
+        assert!(r.iter().any(|f| f.code == "S86.011" && f.needs_seventh), "{r:?}");
     }
 }

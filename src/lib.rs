@@ -51,13 +51,7 @@ pub fn check(visit: &Visit) -> Report {
         .lines
         .iter()
         .zip(&shapes)
-        .map(|(l, s)| {
-            if *s == Shape::Invalid {
-                None
-            } else {
-                lookup(&l.code)
-            }
-        })
+        .map(|(l, s)| if *s == Shape::Invalid { None } else { lookup(&l.code) })
         .collect();
     let inputs: Vec<LineInput<'_>> = visit
         .lines
@@ -100,11 +94,7 @@ pub fn check(visit: &Visit) -> Report {
     } = ctx;
     // Errors first, then by line (visit-wide first), then by rule: a stable order.
     diagnostics.sort_by(|a, b| {
-        (a.severity, a.line.map_or(0, |l| l + 1), a.rule).cmp(&(
-            b.severity,
-            b.line.map_or(0, |l| l + 1),
-            b.rule,
-        ))
+        (a.severity, a.line.map_or(0, |l| l + 1), a.rule).cmp(&(b.severity, b.line.map_or(0, |l| l + 1), b.rule))
     });
 
     let lines: Vec<ReportLine> = visit
@@ -121,11 +111,7 @@ pub fn check(visit: &Visit) -> Report {
             split,
         })
         .collect();
-    let total_treatment_minutes: u64 = visit
-        .lines
-        .iter()
-        .map(|l| u64::from(l.minutes.unwrap_or(0)))
-        .sum();
+    let total_treatment_minutes: u64 = visit.lines.iter().map(|l| u64::from(l.minutes.unwrap_or(0))).sum();
     let mut explanation = explain(&main, &inputs);
     explanation.extend(notes);
     let alt_explanation = explain(&alt, &inputs);
@@ -134,16 +120,11 @@ pub fn check(visit: &Visit) -> Report {
             "Under the {} method this visit earns {} timed {} instead of {}.",
             rules::lines::method_name(other),
             alt.timed_units,
-            if alt.timed_units == 1 {
-                "unit"
-            } else {
-                "units"
-            },
+            if alt.timed_units == 1 { "unit" } else { "units" },
             main.timed_units
         ));
     }
-    let documentation =
-        documentation::statement(visit, &lines, main.timed_minutes, total_treatment_minutes);
+    let documentation = documentation::statement(visit, &lines, main.timed_minutes, total_treatment_minutes);
     Report {
         method: visit.method,
         timed_minutes: main.timed_minutes,

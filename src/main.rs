@@ -46,11 +46,7 @@ fn parse_format(args: &[String]) -> Result<(Format, Vec<String>), String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let value = if a == "--format" {
-            Some(
-                it.next()
-                    .ok_or("--format needs a value: text or json")?
-                    .clone(),
-            )
+            Some(it.next().ok_or("--format needs a value: text or json")?.clone())
         } else {
             a.strip_prefix("--format=").map(str::to_string)
         };
@@ -135,9 +131,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             let date = date.unwrap_or_else(today);
             let query = words.join(" ");
             if query.is_empty() {
-                return Err(format!(
-                    "icd10 needs a code or, with --search, words\n{USAGE}"
-                ));
+                return Err(format!("icd10 needs a code or, with --search, words\n{USAGE}"));
             }
             let json = if search {
                 ptbill::icd10_search_json(&query, &date, 20)

@@ -52,10 +52,7 @@ pub fn report(visit: &Visit, r: &Report) -> String {
     } else {
         s.push_str("\nFindings:\n");
         for d in &r.diagnostics {
-            let at = d
-                .line
-                .map(|l| format!(" line {}", l + 1))
-                .unwrap_or_default();
+            let at = d.line.map(|l| format!(" line {}", l + 1)).unwrap_or_default();
             s.push_str(&format!(
                 "  {:<7} {}{at}: {}\n          → {}\n",
                 d.severity.as_str(),

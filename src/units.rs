@@ -132,14 +132,10 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
             // Never negative: chart(T) = Σ full + (Σ leftover + 7) / 15.
             remaining = total_units.saturating_sub(placed);
             // Largest leftover first; among equals, the code entered first.
-            let mut order: Vec<usize> = (0..groups.len())
-                .filter(|&i| groups[i].leftover > 0)
-                .collect();
+            let mut order: Vec<usize> = (0..groups.len()).filter(|&i| groups[i].leftover > 0).collect();
             order.sort_by_key(|&i| (std::cmp::Reverse(groups[i].leftover), groups[i].lines[0]));
             // remaining <= order.len() always (each leftover is at most 14 minutes).
-            let take = usize::try_from(remaining)
-                .unwrap_or(usize::MAX)
-                .min(order.len());
+            let take = usize::try_from(remaining).unwrap_or(usize::MAX).min(order.len());
             for &i in &order[..take] {
                 groups[i].units += 1;
             }
@@ -147,8 +143,7 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
                 let cut = groups[order[take - 1]].leftover;
                 if groups[order[take]].leftover == cut {
                     let tied = order.iter().filter(|&&i| groups[i].leftover == cut);
-                    let (win, lose): (Vec<usize>, Vec<usize>) =
-                        tied.partition(|&&i| order[..take].contains(&i));
+                    let (win, lose): (Vec<usize>, Vec<usize>) = tied.partition(|&&i| order[..take].contains(&i));
                     tie = Some(Tie {
                         leftover: cut,
                         winners: win.iter().map(|&i| groups[i].code.clone()).collect(),
@@ -160,13 +155,7 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
     }
     let mut line_units: Vec<u64> = lines
         .iter()
-        .map(|l| {
-            if l.timed {
-                0
-            } else {
-                u64::from(l.claimed.unwrap_or(1))
-            }
-        })
+        .map(|l| if l.timed { 0 } else { u64::from(l.claimed.unwrap_or(1)) })
         .collect();
     for g in &groups {
         // A code on several lines is reported once: its units go on its first line.
@@ -199,11 +188,7 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
     }
     for g in a.groups.iter().filter(|g| g.lines.len() > 1) {
         let nums: Vec<String> = g.lines.iter().map(|i| (i + 1).to_string()).collect();
-        let mins: Vec<String> = g
-            .lines
-            .iter()
-            .map(|&i| lines[i].minutes.to_string())
-            .collect();
+        let mins: Vec<String> = g.lines.iter().map(|&i| lines[i].minutes.to_string()).collect();
         out.push(format!(
             "{} is on lines {}: its minutes are pooled ({} = {}) and its units are reported on line {}.",
             g.code,
@@ -228,23 +213,13 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
                         } else {
                             format!(" ({})", chart_row(g.units))
                         };
-                        format!(
-                            "{} {} min → {} {}{why}",
-                            g.code,
-                            g.minutes,
-                            g.units,
-                            unit_word(g.units)
-                        )
+                        format!("{} {} min → {} {}{why}", g.code, g.minutes, g.units, unit_word(g.units))
                     })
                     .collect();
                 out.push(format!("Each code on its own: {}.", parts.join("; ")));
             }
         }
-        let result: Vec<String> = a
-            .groups
-            .iter()
-            .map(|g| format!("{} × {}", g.code, g.units))
-            .collect();
+        let result: Vec<String> = a.groups.iter().map(|g| format!("{} × {}", g.code, g.units)).collect();
         out.push(format!(
             "Timed result: {} ({} timed {}).",
             result.join(", "),
@@ -277,16 +252,8 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
 
 fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     let total_units = chart(a.timed_minutes);
-    let mins: Vec<String> = a
-        .groups
-        .iter()
-        .map(|g| format!("{} {}", g.code, g.minutes))
-        .collect();
-    out.push(format!(
-        "Timed minutes: {} = {}.",
-        mins.join(" + "),
-        a.timed_minutes
-    ));
+    let mins: Vec<String> = a.groups.iter().map(|g| format!("{} {}", g.code, g.minutes)).collect();
+    out.push(format!("Timed minutes: {} = {}.", mins.join(" + "), a.timed_minutes));
     out.push(format!(
         "Total timed minutes {} → {} {} ({}).",
         a.timed_minutes,
@@ -313,8 +280,7 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
         blocks.join("; "),
         unit_word(total_units)
     ));
-    let mut left: Vec<&crate::units::CodeGroup> =
-        a.groups.iter().filter(|g| g.leftover > 0).collect();
+    let mut left: Vec<&crate::units::CodeGroup> = a.groups.iter().filter(|g| g.leftover > 0).collect();
     left.sort_by_key(|g| (std::cmp::Reverse(g.leftover), g.lines[0]));
     if a.remaining > 0 {
         let ranked: Vec<String> = left
@@ -334,22 +300,14 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
             got.join(", ")
         ));
     } else if !left.is_empty() {
-        let rest: Vec<String> = left
-            .iter()
-            .map(|g| format!("{} {} min", g.code, g.leftover))
-            .collect();
+        let rest: Vec<String> = left.iter().map(|g| format!("{} {} min", g.code, g.leftover)).collect();
         out.push(format!(
             "No unit is left for the leftover minutes ({}): the total allows only the full blocks.",
             rest.join(", ")
         ));
     }
     if let Some(t) = &a.tie {
-        let all: Vec<&str> = t
-            .winners
-            .iter()
-            .chain(&t.losers)
-            .map(String::as_str)
-            .collect();
+        let all: Vec<&str> = t.winners.iter().chain(&t.losers).map(String::as_str).collect();
         out.push(format!(
             "Tie: {} each have {} minutes left. CMS says either may take the unit; ptbill gives it to {} because it is entered first. Billing {} instead is equally correct.",
             all.join(" and "),
@@ -407,10 +365,7 @@ mod tests {
         ] {
             assert_eq!(chart(t), u, "{t} minutes");
         }
-        assert_eq!(
-            chart(u64::from(u32::MAX) * 1000),
-            (u64::from(u32::MAX) * 1000 + 7) / 15
-        );
+        assert_eq!(chart(u64::from(u32::MAX) * 1000), (u64::from(u32::MAX) * 1000 + 7) / 15);
         assert_eq!(chart_row(3), "38–52 minutes");
     }
 

@@ -132,8 +132,8 @@ impl std::error::Error for InputError {}
 
 /// Parses a visit from JSON text, strictly (see the module docs).
 pub fn parse_visit(text: &str) -> Result<Visit, InputError> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| InputError::new("", format!("the input is not valid JSON ({e})")))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| InputError::new("", format!("the input is not valid JSON ({e})")))?;
     visit_from_value(&value)
 }
 
@@ -151,24 +151,16 @@ const LINE_FIELDS: &[&str] = &["code", "minutes", "assistant_minutes", "units", 
 
 /// Reads a visit from an already-parsed JSON value.
 pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
-    let obj = value.as_object().ok_or_else(|| {
-        InputError::new(
-            "",
-            format!("a visit must be a JSON object, got {}", kind(value)),
-        )
-    })?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| InputError::new("", format!("a visit must be a JSON object, got {}", kind(value))))?;
     reject_unknown(obj, VISIT_FIELDS, "")?;
 
     let date_of_service = match obj.get("date_of_service") {
         None | Some(Value::Null) => {
-            return Err(InputError::new(
-                "date_of_service",
-                "is required (YYYY-MM-DD)",
-            ));
+            return Err(InputError::new("date_of_service", "is required (YYYY-MM-DD)"));
         }
-        Some(Value::String(s)) => {
-            Date::parse(s).map_err(|m| InputError::new("date_of_service", m))?
-        }
+        Some(Value::String(s)) => Date::parse(s).map_err(|m| InputError::new("date_of_service", m))?,
         Some(other) => {
             return Err(InputError::new(
                 "date_of_service",
@@ -197,11 +189,7 @@ pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
     let discipline = choice(
         obj,
         "discipline",
-        &[
-            ("pt", Discipline::Pt),
-            ("ot", Discipline::Ot),
-            ("slp", Discipline::Slp),
-        ],
+        &[("pt", Discipline::Pt), ("ot", Discipline::Ot), ("slp", Discipline::Slp)],
         Discipline::Pt,
     )?;
     let setting = choice(
@@ -217,19 +205,13 @@ pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
 
     let lines = match obj.get("lines") {
         None | Some(Value::Null) => {
-            return Err(InputError::new(
-                "lines",
-                "is required (a list of service lines)",
-            ));
+            return Err(InputError::new("lines", "is required (a list of service lines)"));
         }
         Some(Value::Array(items)) => {
             if items.len() > MAX_LINES {
                 return Err(InputError::new(
                     "lines",
-                    format!(
-                        "has {} lines; a visit may have at most {MAX_LINES}",
-                        items.len()
-                    ),
+                    format!("has {} lines; a visit may have at most {MAX_LINES}", items.len()),
                 ));
             }
             items
@@ -291,8 +273,7 @@ fn line_from_value(value: &Value, index: usize) -> Result<Line, InputError> {
         }
     };
     let minutes = whole(obj.get("minutes"), &at("minutes"))?;
-    let assistant_minutes =
-        whole(obj.get("assistant_minutes"), &at("assistant_minutes"))?.unwrap_or(0);
+    let assistant_minutes = whole(obj.get("assistant_minutes"), &at("assistant_minutes"))?.unwrap_or(0);
     if assistant_minutes > 0 {
         match minutes {
             None => {
@@ -319,10 +300,7 @@ fn line_from_value(value: &Value, index: usize) -> Result<Line, InputError> {
         .collect::<Vec<_>>();
     for (i, m) in modifiers.iter().enumerate() {
         if m.is_empty() {
-            return Err(InputError::new(
-                format!("{}[{i}]", at("modifiers")),
-                "is empty",
-            ));
+            return Err(InputError::new(format!("{}[{i}]", at("modifiers")), "is empty"));
         }
     }
     Ok(Line {
@@ -334,11 +312,7 @@ fn line_from_value(value: &Value, index: usize) -> Result<Line, InputError> {
     })
 }
 
-fn reject_unknown(
-    obj: &Map<String, Value>,
-    known: &[&str],
-    prefix: &str,
-) -> Result<(), InputError> {
+fn reject_unknown(obj: &Map<String, Value>, known: &[&str], prefix: &str) -> Result<(), InputError> {
     for key in obj.keys() {
         if !known.contains(&key.as_str()) {
             let hint = closest(key, known)
@@ -378,38 +352,18 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn choice<T: Copy>(
-    obj: &Map<String, Value>,
-    field: &str,
-    options: &[(&str, T)],
-    default: T,
-) -> Result<T, InputError> {
-    let names = || {
-        options
-            .iter()
-            .map(|(n, _)| *n)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+fn choice<T: Copy>(obj: &Map<String, Value>, field: &str, options: &[(&str, T)], default: T) -> Result<T, InputError> {
+    let names = || options.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     match obj.get(field) {
         None | Some(Value::Null) => Ok(default),
         Some(Value::String(s)) => options
             .iter()
             .find(|(n, _)| *n == s.as_str())
             .map(|(_, v)| *v)
-            .ok_or_else(|| {
-                InputError::new(
-                    field,
-                    format!("unknown value {s:?}; expected one of {}", names()),
-                )
-            }),
+            .ok_or_else(|| InputError::new(field, format!("unknown value {s:?}; expected one of {}", names()))),
         Some(other) => Err(InputError::new(
             field,
-            format!(
-                "expected one of {} (a string), got {}",
-                names(),
-                kind(other)
-            ),
+            format!("expected one of {} (a string), got {}", names(), kind(other)),
         )),
     }
 }
@@ -420,31 +374,20 @@ fn whole(value: Option<&Value>, field: &str) -> Result<Option<u32>, InputError> 
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
             if let Some(u) = n.as_u64() {
-                u32::try_from(u).map(Some).map_err(|_| {
-                    InputError::new(field, format!("{u} is too large (at most {})", u32::MAX))
-                })
+                u32::try_from(u)
+                    .map(Some)
+                    .map_err(|_| InputError::new(field, format!("{u} is too large (at most {})", u32::MAX)))
             } else if n.as_i64().is_some() {
-                Err(InputError::new(
-                    field,
-                    format!("must not be negative, got {n}"),
-                ))
+                Err(InputError::new(field, format!("must not be negative, got {n}")))
             } else {
                 match n.as_f64() {
-                    Some(f) if f.fract() == 0.0 && f >= 0.0 && f <= f64::from(u32::MAX) => {
-                        Ok(Some(f as u32))
-                    }
-                    Some(f) if f < 0.0 => Err(InputError::new(
-                        field,
-                        format!("must not be negative, got {n}"),
-                    )),
+                    Some(f) if f.fract() == 0.0 && f >= 0.0 && f <= f64::from(u32::MAX) => Ok(Some(f as u32)),
+                    Some(f) if f < 0.0 => Err(InputError::new(field, format!("must not be negative, got {n}"))),
                     Some(f) if f.fract() == 0.0 => Err(InputError::new(
                         field,
                         format!("{n} is too large (at most {})", u32::MAX),
                     )),
-                    _ => Err(InputError::new(
-                        field,
-                        format!("must be a whole number, got {n}"),
-                    )),
+                    _ => Err(InputError::new(field, format!("must be a whole number, got {n}"))),
                 }
             }
         }
@@ -462,20 +405,11 @@ fn money(value: Option<&Value>, field: &str) -> Result<Option<u64>, InputError> 
         Some(Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
             if !f.is_finite() {
-                Err(InputError::new(
-                    field,
-                    format!("{n} is not a usable amount"),
-                ))
+                Err(InputError::new(field, format!("{n} is not a usable amount")))
             } else if f < 0.0 {
-                Err(InputError::new(
-                    field,
-                    format!("must not be negative, got {n}"),
-                ))
+                Err(InputError::new(field, format!("must not be negative, got {n}")))
             } else if f > 1.0e12 {
-                Err(InputError::new(
-                    field,
-                    format!("{n} is larger than any allowed amount"),
-                ))
+                Err(InputError::new(field, format!("{n} is larger than any allowed amount")))
             } else {
                 // At most 1e14 cents: exact in f64 and well inside u64.
                 Ok(Some((f * 100.0).round() as u64))
@@ -543,10 +477,7 @@ mod tests {
 
     #[test]
     fn minimal_visit_takes_defaults() {
-        let v = parse_visit(
-            r#"{"date_of_service":"2026-03-02","lines":[{"code":" 97110 ","minutes":23}]}"#,
-        )
-        .unwrap();
+        let v = parse_visit(r#"{"date_of_service":"2026-03-02","lines":[{"code":" 97110 ","minutes":23}]}"#).unwrap();
         assert_eq!(v.payer, Payer::Medicare);
         assert_eq!(v.method, Method::Cms);
         assert_eq!(v.discipline, Discipline::Pt);
@@ -564,15 +495,12 @@ mod tests {
         assert_eq!(e.field, "lines[0].minutes");
         let e = err(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":2.5}]}"#);
         assert!(
-            e.to_string()
-                .starts_with("lines[0].minutes: must be a whole number"),
+            e.to_string().starts_with("lines[0].minutes: must be a whole number"),
             "{e}"
         );
         let e = err(r#"{"date_of_service":"2026-02-30","lines":[]}"#);
         assert_eq!(e.field, "date_of_service");
-        let e = err(
-            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":5,"assistant_minutes":6}]}"#,
-        );
+        let e = err(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":5,"assistant_minutes":6}]}"#);
         assert_eq!(e.field, "lines[0].assistant_minutes");
         let e = err(r#"{"date_of_service":"2026-03-02","payer":"medicar","lines":[]}"#);
         assert_eq!(e.field, "payer");
@@ -592,26 +520,18 @@ mod tests {
 
     #[test]
     fn minutes_up_to_u32_max() {
-        let v = parse_visit(
-            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":4294967295}]}"#,
-        )
-        .unwrap();
+        let v =
+            parse_visit(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":4294967295}]}"#).unwrap();
         assert_eq!(v.lines[0].minutes, Some(u32::MAX));
-        let e = err(
-            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":4294967296}]}"#,
-        );
+        let e = err(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":4294967296}]}"#);
         assert!(e.message.contains("too large"));
-        let v = parse_visit(
-            r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":2.0}]}"#,
-        )
-        .unwrap();
+        let v = parse_visit(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":2.0}]}"#).unwrap();
         assert_eq!(v.lines[0].minutes, Some(2));
     }
 
     #[test]
     fn money_in_cents() {
-        let v = parse_visit(r#"{"date_of_service":"2026-03-02","ytd_allowed":1834.50,"lines":[]}"#)
-            .unwrap();
+        let v = parse_visit(r#"{"date_of_service":"2026-03-02","ytd_allowed":1834.50,"lines":[]}"#).unwrap();
         assert_eq!(v.ytd_allowed_cents, Some(183_450));
     }
 }

@@ -7,8 +7,7 @@
 use wasm_bindgen::prelude::*;
 
 fn to_js(json: &str) -> Result<JsValue, JsError> {
-    js_sys::JSON::parse(json)
-        .map_err(|_| JsError::new("internal error: the report is not valid JSON"))
+    js_sys::JSON::parse(json).map_err(|_| JsError::new("internal error: the report is not valid JSON"))
 }
 
 fn input_text(value: &JsValue) -> Result<String, JsError> {
@@ -18,9 +17,8 @@ fn input_text(value: &JsValue) -> Result<String, JsError> {
     if value.is_undefined() || value.is_null() {
         return Err(JsError::new("a visit is required (an object or JSON text)"));
     }
-    let s = js_sys::JSON::stringify(value).map_err(|_| {
-        JsError::new("the visit cannot be turned into JSON (a BigInt or a circular reference?)")
-    })?;
+    let s = js_sys::JSON::stringify(value)
+        .map_err(|_| JsError::new("the visit cannot be turned into JSON (a BigInt or a circular reference?)"))?;
     s.as_string()
         .ok_or_else(|| JsError::new("the visit cannot be turned into JSON"))
 }
@@ -75,7 +73,6 @@ pub fn icd10_lookup(code: &str, date: &str) -> Result<JsValue, JsError> {
 /// ICD-10-CM codes matching a code prefix or words, billable ones first.
 #[wasm_bindgen]
 pub fn icd10_search(query: &str, date: &str, limit: u32) -> Result<JsValue, JsError> {
-    let json = crate::icd10_search_json(query, date, limit as usize)
-        .map_err(|e| JsError::new(&e.to_string()))?;
+    let json = crate::icd10_search_json(query, date, limit as usize).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&json)
 }

@@ -14,12 +14,7 @@ fn ptbill(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("ptbill runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -36,8 +31,7 @@ fn cms_examples_through_the_cli_match_the_library() {
             );
             let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             common::assert_case(&case, method, &cli);
-            let lib: serde_json::Value =
-                serde_json::from_str(&ptbill::check_json(&text).unwrap()).unwrap();
+            let lib: serde_json::Value = serde_json::from_str(&ptbill::check_json(&text).unwrap()).unwrap();
             assert_eq!(cli, lib, "CLI and library differ for {}", case["id"]);
         }
     }
@@ -45,16 +39,8 @@ fn cms_examples_through_the_cli_match_the_library() {
 
 #[test]
 fn example_3_from_a_file() {
-    let out = ptbill(
-        &["check", "--format", "json", "tests/fixtures/example3.json"],
-        "",
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ptbill(&["check", "--format", "json", "tests/fixtures/example3.json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let units: Vec<u64> = r["lines"]
         .as_array()
@@ -196,29 +182,18 @@ fn rules_and_explain() {
     let out = ptbill(&["rules", "--format", "json"], "");
     assert_eq!(out.status.code(), Some(0));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["id"] == "ncci-edit")
-    );
+    assert!(list.as_array().unwrap().iter().any(|r| r["id"] == "ncci-edit"));
     let out = ptbill(&["explain", "ncci-edit"], "");
     assert_eq!(out.status.code(), Some(0));
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(
-        page.starts_with("# ncci-edit")
-            && page.contains("## Source")
-            && page.contains("2024-07-01"),
+        page.starts_with("# ncci-edit") && page.contains("## Source") && page.contains("2024-07-01"),
         "{page}"
     );
     let out = ptbill(&["explain", "no-such-rule"], "");
     assert_eq!(out.status.code(), Some(2));
     let out = ptbill(&["rules"], "");
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("kx-threshold")
-    );
+    assert!(String::from_utf8(out.stdout).unwrap().contains("kx-threshold"));
     let out = ptbill(&["frobnicate"], "");
     assert_eq!(out.status.code(), Some(2));
 }

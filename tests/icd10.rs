@@ -27,10 +27,7 @@ fn only(date: &str, dx: &str, rule: &str) -> (String, String) {
 fn m54_5_by_date() {
     assert!(diagnose("2021-09-15", "M54.5").is_empty());
     let (msg, help) = only("2026-03-02", "M54.5", "icd10-not-billable");
-    assert!(
-        msg.contains("billable from 2015-10-01 to 2021-09-30"),
-        "{msg}"
-    );
+    assert!(msg.contains("billable from 2015-10-01 to 2021-09-30"), "{msg}");
     assert!(help.contains("M54.50, M54.51, M54.59"), "{help}");
 }
 
@@ -87,9 +84,9 @@ fn unspecified_side() {
 #[test]
 fn common_pt_diagnoses_pass() {
     for dx in [
-        "M25.511", "M25.512", "M25.551", "M25.552", "M25.561", "M25.562", "M53.3", "M54.6",
-        "M54.89", "M54.9", "G56.00", "M79.601", "M79.602", "M79.604", "M79.605", "M79.641",
-        "M79.642", "M79.671", "M79.672", "S83.511A", "S86.011A", "M75.100",
+        "M25.511", "M25.512", "M25.551", "M25.552", "M25.561", "M25.562", "M53.3", "M54.6", "M54.89", "M54.9",
+        "G56.00", "M79.601", "M79.602", "M79.604", "M79.605", "M79.641", "M79.642", "M79.671", "M79.672", "S83.511A",
+        "S86.011A", "M75.100",
     ] {
         let errors: Vec<_> = diagnose("2026-03-02", dx)
             .into_iter()
@@ -102,10 +99,7 @@ fn common_pt_diagnoses_pass() {
 #[test]
 fn dates_outside_the_data() {
     let r = ptbill::check(
-        &ptbill::parse_visit(
-            r#"{"date_of_service":"2027-11-02","lines":[],"diagnoses":["M54.50"]}"#,
-        )
-        .unwrap(),
+        &ptbill::parse_visit(r#"{"date_of_service":"2027-11-02","lines":[],"diagnoses":["M54.50"]}"#).unwrap(),
     );
     assert!(
         r.diagnostics
@@ -113,10 +107,7 @@ fn dates_outside_the_data() {
             .any(|d| d.rule == "reference-data-date" && d.message.contains("FY2027"))
     );
     let r = ptbill::check(
-        &ptbill::parse_visit(
-            r#"{"date_of_service":"2015-09-30","lines":[],"diagnoses":["724.2"]}"#,
-        )
-        .unwrap(),
+        &ptbill::parse_visit(r#"{"date_of_service":"2015-09-30","lines":[],"diagnoses":["724.2"]}"#).unwrap(),
     );
     assert!(
         r.diagnostics

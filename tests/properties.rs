@@ -7,8 +7,7 @@ use ptbill::units::chart;
 use std::collections::BTreeMap;
 
 const CODES: &[&str] = &[
-    "97110", "97112", "97116", "97140", "97530", "97035", "97161", "97150", "97010", "G0283",
-    "99999", "9711X",
+    "97110", "97112", "97116", "97140", "97530", "97035", "97161", "97150", "97010", "G0283", "99999", "9711X",
 ];
 
 fn visit_json(lines: &[(usize, Option<u32>, u32, Option<u32>)], method: &str) -> String {

@@ -80,13 +80,7 @@ fn registry_has_every_contract_id_once_with_docs() {
             r.id
         );
         let page = r.docs();
-        for heading in [
-            "## What it checks",
-            "## Why",
-            "## Source",
-            "## Example",
-            "## Fix",
-        ] {
+        for heading in ["## What it checks", "## Why", "## Source", "## Example", "## Fix"] {
             assert!(page.contains(heading), "{}: {heading}", r.id);
         }
     }
@@ -112,10 +106,7 @@ fn clean_visits_fire_no_error() {
         let errs = errors(&r);
         if case["id"].as_str().unwrap().starts_with("D4") {
             // 127 and 128 minutes of 97110 earn 8 and 9 units: above its MUE of 6.
-            assert!(
-                errs.len() == 1 && errs[0].starts_with("mue-exceeded"),
-                "{errs:?}"
-            );
+            assert!(errs.len() == 1 && errs[0].starts_with("mue-exceeded"), "{errs:?}");
         } else {
             assert!(errs.is_empty(), "{}: {errs:?}", case["id"]);
         }
@@ -173,10 +164,7 @@ fn cq_by_date_and_per_unit() {
     assert_eq!(before.lines[0].modifiers, ["GP"]);
     assert!(before.lines[0].split.is_none());
     let after = run(&visit("2020-01-01"));
-    assert_eq!(
-        fired(&after, "assistant-modifier")[0].severity,
-        Severity::Error
-    );
+    assert_eq!(fired(&after, "assistant-modifier")[0].severity, Severity::Error);
     assert_eq!(after.lines[0].modifiers, ["GP", "CQ"]);
     let split = serde_json::to_value(&after.lines[0].split).unwrap();
     assert_eq!(
@@ -214,10 +202,7 @@ fn cq_by_date_and_per_unit() {
     let r = run(
         r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":30,"modifiers":["GP","CQ"]}],"diagnoses":["M54.50"]}"#,
     );
-    assert_eq!(
-        fired(&r, "assistant-modifier")[0].severity,
-        Severity::Warning
-    );
+    assert_eq!(fired(&r, "assistant-modifier")[0].severity, Severity::Warning);
     assert_eq!(r.lines[0].modifiers, ["GP"]);
     // Untimed: more than 10% of the minutes.
     let r = run(
@@ -294,24 +279,15 @@ fn ncci_pairs_from_the_issue() {
     let e = fired(&r, "ncci-edit");
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].line, Some(1));
-    assert!(
-        e[0].message.contains("97110 (column 2)"),
-        "{}",
-        e[0].message
-    );
+    assert!(e[0].message.contains("97110 (column 2)"), "{}", e[0].message);
     assert!(
         e[0].help.contains("15-minute") && e[0].help.contains("body region"),
         "{}",
         e[0].help
     );
-    assert!(
-        r.lines[1].modifiers.iter().all(|m| m != "59"),
-        "59 is never added"
-    );
+    assert!(r.lines[1].modifiers.iter().all(|m| m != "59"), "59 is never added");
     let r = pair("97150", r#""GP""#, "97110", r#""GP","59""#, "2026-03-02");
-    assert!(
-        fired(&r, "ncci-edit").is_empty() && fired(&r, "unneeded-distinct-modifier").is_empty()
-    );
+    assert!(fired(&r, "ncci-edit").is_empty() && fired(&r, "unneeded-distinct-modifier").is_empty());
     let r = pair("97150", r#""GP""#, "97110", r#""GP","XS""#, "2026-03-02");
     assert!(fired(&r, "ncci-edit").is_empty());
     // 97140 + 97530: no Medicare edit since 2020; a 59 there is unneeded (and dropped for Medicare).
@@ -344,11 +320,7 @@ fn ncci_pairs_from_the_issue() {
     let hosp = run(
         r#"{"date_of_service":"2026-03-02","setting":"outpatient_hospital","lines":[{"code":"97161","modifiers":["GP"]},{"code":"97750","minutes":30,"modifiers":["GP","59"]}],"diagnoses":["M54.50"]}"#,
     );
-    assert!(
-        fired(&hosp, "ncci-edit").is_empty(),
-        "{:?}",
-        hosp.diagnostics
-    );
+    assert!(fired(&hosp, "ncci-edit").is_empty(), "{:?}", hosp.diagnostics);
     assert!(hosp.data["ncci"].contains("outpatient hospital"));
 }
 
@@ -384,32 +356,20 @@ fn payer_scope_of_substitution_and_bundling() {
             r#"{{"date_of_service":"2026-03-02","payer":"{payer}","lines":[{{"code":"97014","modifiers":["GP"]}},{{"code":"97010","modifiers":["GP"]}}],"diagnoses":["M54.50"]}}"#
         ));
         assert_eq!(
-            fired(&r, "medicare-code-substitution")
-                .first()
-                .map(|d| d.severity),
+            fired(&r, "medicare-code-substitution").first().map(|d| d.severity),
             sev,
             "{payer}"
         );
-        assert_eq!(
-            fired(&r, "bundled-code").first().map(|d| d.severity),
-            sev,
-            "{payer}"
-        );
+        assert_eq!(fired(&r, "bundled-code").first().map(|d| d.severity), sev, "{payer}");
     }
     let r = run(
         r#"{"date_of_service":"2026-03-02","payer":"commercial","lines":[{"code":"97110","minutes":30}],"diagnoses":["M54.50"]}"#,
     );
-    assert_eq!(
-        fired(&r, "missing-therapy-modifier")[0].severity,
-        Severity::Warning
-    );
+    assert_eq!(fired(&r, "missing-therapy-modifier")[0].severity, Severity::Warning);
     let r = run(
         r#"{"date_of_service":"2026-03-02","payer":"medicare_advantage","lines":[{"code":"97110","minutes":30}],"diagnoses":["M54.50"]}"#,
     );
-    assert_eq!(
-        fired(&r, "missing-therapy-modifier")[0].severity,
-        Severity::Error
-    );
+    assert_eq!(fired(&r, "missing-therapy-modifier")[0].severity, Severity::Error);
     assert_eq!(r.lines[0].modifiers, ["GP"], "GP is added");
 }
 
@@ -420,17 +380,10 @@ fn code_classes() {
     );
     let nt = fired(&r, "not-therapy-code");
     assert_eq!(nt.len(), 2);
-    assert!(
-        nt.iter()
-            .any(|d| d.line == Some(0) && d.message.contains("NCD 30.3.3"))
-    );
+    assert!(nt.iter().any(|d| d.line == Some(0) && d.message.contains("NCD 30.3.3")));
     assert_eq!(fired(&r, "tracking-code")[0].severity, Severity::Info);
     assert_eq!(fired(&r, "temporary-code")[0].severity, Severity::Warning);
-    assert!(
-        fired(&r, "invalid-code")[0]
-            .message
-            .contains("Did you mean 97110?")
-    );
+    assert!(fired(&r, "invalid-code")[0].message.contains("Did you mean 97110?"));
     // Acupuncture is not flagged for a commercial payer.
     let r = run(
         r#"{"date_of_service":"2026-03-02","payer":"commercial","lines":[{"code":"97810","minutes":15,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,

@@ -7,8 +7,7 @@ fn cms_examples_and_derived_cases_through_the_library() {
     for case in common::unit_cases() {
         for method in ["cms", "ama"] {
             let text = common::with_method(&case, method).to_string();
-            let report: serde_json::Value =
-                serde_json::from_str(&ptbill::check_json(&text).unwrap()).unwrap();
+            let report: serde_json::Value = serde_json::from_str(&ptbill::check_json(&text).unwrap()).unwrap();
             common::assert_case(&case, method, &report);
         }
     }
@@ -19,22 +18,10 @@ fn example_3_contract_numbers() {
     let v = ptbill::parse_visit(include_str!("fixtures/example3.json")).unwrap();
     let r = ptbill::check(&v);
     assert_eq!(r.lines.iter().map(|l| l.units).collect::<Vec<_>>(), [2, 1]);
-    assert_eq!(
-        r.alternative
-            .lines
-            .iter()
-            .map(|l| l.units)
-            .collect::<Vec<_>>(),
-        [2, 0]
-    );
-    assert_eq!(
-        (r.timed_minutes, r.timed_units, r.alternative.timed_units),
-        (40, 3, 2)
-    );
+    assert_eq!(r.alternative.lines.iter().map(|l| l.units).collect::<Vec<_>>(), [2, 0]);
+    assert_eq!((r.timed_minutes, r.timed_units, r.alternative.timed_units), (40, 3, 2));
     assert!(
-        r.explanation
-            .iter()
-            .any(|s| s.contains("40 → 3 units (38–52 minutes)")),
+        r.explanation.iter().any(|s| s.contains("40 → 3 units (38–52 minutes)")),
         "{:?}",
         r.explanation
     );
@@ -46,10 +33,7 @@ fn example_3_contract_numbers() {
         r.explanation
     );
     assert!(!r.has_errors(), "{:?}", r.diagnostics);
-    assert!(
-        r.documentation
-            .contains("Total timed code treatment minutes: 40")
-    );
+    assert!(r.documentation.contains("Total timed code treatment minutes: 40"));
     assert!(
         r.documentation.contains("97110 × 2 (GP); 97140 × 1 (GP)"),
         "{}",
@@ -65,10 +49,7 @@ fn untimed_codes_take_claimed_units_and_count_in_treatment_time() {
     )
     .unwrap();
     let r = ptbill::check(&v);
-    assert_eq!(
-        r.lines.iter().map(|l| l.units).collect::<Vec<_>>(),
-        [1, 2, 0]
-    );
+    assert_eq!(r.lines.iter().map(|l| l.units).collect::<Vec<_>>(), [1, 2, 0]);
     assert_eq!(r.timed_minutes, 7);
     assert_eq!(r.total_treatment_minutes, 42);
     assert!(
@@ -78,8 +59,7 @@ fn untimed_codes_take_claimed_units_and_count_in_treatment_time() {
         r.documentation
     );
     assert!(
-        r.documentation
-            .contains("Performed, no unit billed: 97110, 7 min"),
+        r.documentation.contains("Performed, no unit billed: 97110, 7 min"),
         "{}",
         r.documentation
     );
@@ -94,16 +74,9 @@ fn same_code_on_two_lines_pools_minutes() {
     .unwrap();
     let r = ptbill::check(&v);
     // 20 + 12 = 32 minutes → 2 units: 97110 1 full + leftover 5; 97140 leftover 12 → 97140 gets the remaining unit.
+    assert_eq!(r.lines.iter().map(|l| l.units).collect::<Vec<_>>(), [1, 1, 0]);
     assert_eq!(
-        r.lines.iter().map(|l| l.units).collect::<Vec<_>>(),
-        [1, 1, 0]
-    );
-    assert_eq!(
-        r.alternative
-            .lines
-            .iter()
-            .map(|l| l.units)
-            .collect::<Vec<_>>(),
+        r.alternative.lines.iter().map(|l| l.units).collect::<Vec<_>>(),
         [1, 1, 0]
     );
     assert!(
@@ -112,9 +85,7 @@ fn same_code_on_two_lines_pools_minutes() {
             .any(|d| d.rule == "split-timed-code" && d.line == Some(2))
     );
     assert!(
-        r.explanation
-            .iter()
-            .any(|s| s.contains("pooled (10 + 10 = 20)")),
+        r.explanation.iter().any(|s| s.contains("pooled (10 + 10 = 20)")),
         "{:?}",
         r.explanation
     );

@@ -36,8 +36,7 @@ fn cms_examples_through_the_wasm_door() {
                 serde_json::from_str(&ptbill::check_json(&visit.to_string()).unwrap()).unwrap();
             assert_eq!(report, lib);
             // JSON text is accepted too.
-            let from_text =
-                back(&ptbill::wasm::check(JsValue::from_str(&visit.to_string())).unwrap());
+            let from_text = back(&ptbill::wasm::check(JsValue::from_str(&visit.to_string())).unwrap());
             assert_eq!(from_text, lib);
         }
     }
@@ -112,11 +111,7 @@ fn rules_explain_version() {
             .iter()
             .any(|r| r["id"] == "ncci-edit" && r["severity"] == "error")
     );
-    assert!(
-        ptbill::wasm::explain("ncci-edit")
-            .unwrap()
-            .contains("## Source")
-    );
+    assert!(ptbill::wasm::explain("ncci-edit").unwrap().contains("## Source"));
     assert_eq!(ptbill::wasm::version(), env!("CARGO_PKG_VERSION"));
 }
 
@@ -125,15 +120,7 @@ fn huge_minutes_do_not_abort_the_module() {
     let visit = serde_json::json!({"date_of_service": "2026-03-02", "ytd_allowed": 1e12,
         "lines": [{"code": "97110", "minutes": u32::MAX, "assistant_minutes": u32::MAX, "units": u32::MAX}, {"code": "97112", "minutes": u32::MAX}]});
     let r = back(&ptbill::wasm::check(js(&visit)).unwrap());
-    assert_eq!(
-        r["timed_minutes"].as_u64().unwrap(),
-        2 * u64::from(u32::MAX)
-    );
+    assert_eq!(r["timed_minutes"].as_u64().unwrap(), 2 * u64::from(u32::MAX));
     // The module still works afterwards.
-    assert!(
-        ptbill::wasm::check(js(
-            &serde_json::json!({"date_of_service": "2026-03-02", "lines": []})
-        ))
-        .is_ok()
-    );
+    assert!(ptbill::wasm::check(js(&serde_json::json!({"date_of_service": "2026-03-02", "lines": []}))).is_ok());
 }

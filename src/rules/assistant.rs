@@ -149,30 +149,28 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             format!(
                 "{code}: the assistant alone furnished {assistant} of {minutes} minutes; the therapist alone furnished at least 8 minutes of {without} of its {units} {}, so {with} {} {modifier}.",
                 plural(units, "unit"),
-                if with == 1 {
-                    "unit needs"
-                } else {
-                    "units need"
-                }
+                if with == 1 { "unit needs" } else { "units need" }
             )
         } else {
             format!(
                 "{code}: the assistant alone furnished {assistant} of {minutes} minutes, more than 10%, so it needs {modifier}."
             )
         };
-        ctx.notes.push(format!("{detail} (CQ/CO per unit: ptbill's reading of the CY 2022 rule; see assistant-modifier.)"));
+        ctx.notes.push(format!(
+            "{detail} (CQ/CO per unit: ptbill's reading of the CY 2022 rule; see assistant-modifier.)"
+        ));
         if !typed && let Some(sev) = required {
             ctx.emit(
-                    &ASSISTANT,
-                    sev,
-                    Some(first),
-                    format!("{detail} It is missing."),
-                    if visit.payer == Payer::Medicare {
-                        format!("Add {modifier} to the units the assistant furnished. Added to the corrected modifiers.")
-                    } else {
-                        format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too.")
-                    },
-                );
+                &ASSISTANT,
+                sev,
+                Some(first),
+                format!("{detail} It is missing."),
+                if visit.payer == Payer::Medicare {
+                    format!("Add {modifier} to the units the assistant furnished. Added to the corrected modifiers.")
+                } else {
+                    format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too.")
+                },
+            );
         }
         if visit.payer == Payer::Medicare || typed {
             add_after_therapy(ctx, first, modifier);
@@ -219,9 +217,5 @@ fn name(d: Discipline) -> &'static str {
 }
 
 fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
+    if n == 1 { word.to_string() } else { format!("{word}s") }
 }

@@ -182,9 +182,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let code = ctx.visit.lines[i].code.clone();
         match ctx.shapes[i] {
             Shape::Invalid => {
-                let hint = if code.contains('O')
-                    && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit())
-                {
+                let hint = if code.contains('O') && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit()) {
                     format!(
                         " Did you mean {}? (letter O typed for the digit 0)",
                         code.replace('O', "0")
@@ -294,9 +292,7 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
     } else {
         "Medicare (and many Medicare Advantage plans)"
     };
-    let applies = |r: &PayerRule| {
-        r.code == code && r.from.is_none_or(|f| dos >= f) && r.to.is_none_or(|t| dos <= t)
-    };
+    let applies = |r: &PayerRule| r.code == code && r.from.is_none_or(|f| dos >= f) && r.to.is_none_or(|t| dos <= t);
     for r in payer_rules().iter().filter(|r| applies(r)) {
         if r.bundled {
             ctx.emit(
@@ -332,9 +328,7 @@ fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer:
             "Remove it from the therapy claim; therapists bill evaluations with 97161–97168.",
         ),
         Kind::Chiro => (
-            format!(
-                "{code} is chiropractic manipulation, billed by chiropractors, not under a therapy plan."
-            ),
+            format!("{code} is chiropractic manipulation, billed by chiropractors, not under a therapy plan."),
             "Therapists report joint mobilisation and manipulation as 97140.",
         ),
         Kind::Athletic => (
@@ -344,8 +338,7 @@ fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer:
             "Use 97161–97163 (PT) or 97165–97167 (OT) for a therapist's evaluation.",
         ),
         Kind::Acupuncture
-            if payer == Payer::Medicare
-                && matches!(ctx.visit.discipline, Discipline::Pt | Discipline::Ot) =>
+            if payer == Payer::Medicare && matches!(ctx.visit.discipline, Discipline::Pt | Discipline::Ot) =>
         {
             (
                 format!(

@@ -59,6 +59,5 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             "Check new and deleted codes for the year in the current CPT and HCPCS updates.".into(),
         );
     }
-    ctx.data
-        .insert("codes", crate::codes::catalog_date().to_string());
+    ctx.data.insert("codes", crate::codes::catalog_date().to_string());
 }

@@ -139,7 +139,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &super::data_date::DATA_DATE,
             Severity::Info,
             None,
-            format!("ptbill's ICD-10-CM data ends with FY2027 ({}); diagnoses on {dos} were checked against FY2027.", set.last),
+            format!(
+                "ptbill's ICD-10-CM data ends with FY2027 ({}); diagnoses on {dos} were checked against FY2027.",
+                set.last
+            ),
             "Check the diagnoses against the code set in force on the date of service.".into(),
         );
     }
@@ -163,7 +166,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         &ICD10_UNSPECIFIED,
                         Severity::Warning,
                         None,
-                        format!("{shown} leaves the side unspecified, but codes for the side exist: {}.", list(&sides, 6)),
+                        format!(
+                            "{shown} leaves the side unspecified, but codes for the side exist: {}.",
+                            list(&sides, 6)
+                        ),
                         "Use the code for the side treated; the evaluation records it.".into(),
                     );
                 }
@@ -182,9 +188,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 );
             }
             Status::Header {
-                children,
-                was_billable,
-                ..
+                children, was_billable, ..
             } => {
                 let when = match was_billable {
                     Some((from, Some(to))) => format!(" It was billable from {from} to {to}."),

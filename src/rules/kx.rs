@@ -99,9 +99,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         ""
     };
     let therapy: Vec<usize> = (0..visit.lines.len())
-        .filter(|&i| {
-            ctx.info[i].is_some_and(|c| c.kind.is_therapy() && c.valid_on(visit.date_of_service))
-        })
+        .filter(|&i| ctx.info[i].is_some_and(|c| c.kind.is_therapy() && c.valid_on(visit.date_of_service)))
         .collect();
     if ytd > amount {
         let missing: Vec<usize> = therapy
@@ -110,10 +108,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .filter(|&i| !visit.lines[i].modifiers.iter().any(|m| m == "KX"))
             .collect();
         if !missing.is_empty() {
-            let codes: Vec<&str> = missing
-                .iter()
-                .map(|&i| visit.lines[i].code.as_str())
-                .collect();
+            let codes: Vec<&str> = missing.iter().map(|&i| visit.lines[i].code.as_str()).collect();
             ctx.emit(
                 &KX,
                 Severity::Error,

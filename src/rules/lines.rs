@@ -96,7 +96,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &MISSING_MINUTES,
                 Severity::Warning,
                 Some(i),
-                format!("{} is timed (15-minute units) but has no minutes; it is counted as 0 minutes and earns no unit.", line.code),
+                format!(
+                    "{} is timed (15-minute units) but has no minutes; it is counted as 0 minutes and earns no unit.",
+                    line.code
+                ),
                 "Enter the one-on-one minutes of the service.".to_string(),
             ));
         }
@@ -113,12 +116,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 "Nothing to change.".to_string(),
             ));
         }
-        if info.is_addon()
-            && !info
-                .addon_of
-                .iter()
-                .any(|p| lines.iter().any(|l| l.code == *p))
-        {
+        if info.is_addon() && !info.addon_of.iter().any(|p| lines.iter().any(|l| l.code == *p)) {
             out.push((
                 &ADDON,
                 Severity::Error,
@@ -176,11 +174,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 let more = claimed > g.units;
                 out.push((
                     &UNITS_MISMATCH,
-                    if more {
-                        Severity::Error
-                    } else {
-                        Severity::Warning
-                    },
+                    if more { Severity::Error } else { Severity::Warning },
                     Some(first),
                     format!(
                         "{} claims {claimed} units but its {} minutes earn {} under the {} method.",

@@ -104,14 +104,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Records a finding.
-    pub fn emit(
-        &mut self,
-        rule: &Rule,
-        severity: Severity,
-        line: Option<usize>,
-        message: String,
-        help: String,
-    ) {
+    pub fn emit(&mut self, rule: &Rule, severity: Severity, line: Option<usize>, message: String, help: String) {
         self.diagnostics.push(Diagnostic {
             rule: rule.id,
             severity,

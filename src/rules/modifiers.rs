@@ -145,9 +145,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let typed = visit.lines[i].modifiers.clone();
         let info = ctx.info[i];
         let timed = info.is_some_and(|c| c.timed);
-        let needs_therapy = info.filter(|c| {
-            c.kind.is_therapy() || (c.kind == Kind::Reporting && c.valid_on(visit.date_of_service))
-        });
+        let needs_therapy =
+            info.filter(|c| c.kind.is_therapy() || (c.kind == Kind::Reporting && c.valid_on(visit.date_of_service)));
         let have: Vec<&str> = typed
             .iter()
             .map(String::as_str)
@@ -239,15 +238,17 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &CONFLICTING,
                 Severity::Warning,
                 Some(i),
-                format!("{code} carries {}: choose the one X modifier that says why the service was distinct.", xs.join(" and ")),
+                format!(
+                    "{code} carries {}: choose the one X modifier that says why the service was distinct.",
+                    xs.join(" and ")
+                ),
                 "Keep one; ptbill cannot know which is true.".into(),
             );
         }
         for m in &typed {
             let known = modifier_table().iter().find(|r| r.0 == m);
             let too_early = known.is_some_and(|r| {
-                r.1 != "assistant"
-                    && crate::date::Date::parse(r.3).is_ok_and(|from| visit.date_of_service < from)
+                r.1 != "assistant" && crate::date::Date::parse(r.3).is_ok_and(|from| visit.date_of_service < from)
             });
             if known.is_none() || too_early {
                 let close = modifier_table()
@@ -260,16 +261,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Warning,
                     Some(i),
                     if too_early {
-                        format!(
-                            "Modifier {m} did not exist yet on {}.",
-                            visit.date_of_service
-                        )
+                        format!("Modifier {m} did not exist yet on {}.", visit.date_of_service)
                     } else {
                         format!(
                             "Modifier {m} is not one ptbill knows{}.",
-                            close
-                                .map(|c| format!(" (did you mean {c}?)"))
-                                .unwrap_or_default()
+                            close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
                         )
                     },
                     "Check the modifier; it is kept as typed.".into(),

@@ -63,14 +63,14 @@ pub static UNNEEDED_DISTINCT: Rule = Rule {
 /// This family's rules.
 pub static RULES: &[&Rule] = &[&NCCI_EDIT, &MUE_EXCEEDED, &UNNEEDED_DISTINCT];
 
-/// One PTP table: the rows grouped by column-1 code, found by binary search.
+/// One PTP table: every (column 1, column 2) edit, sorted for binary search.
 pub struct PtpTable {
-    rows: Vec<(&'static str, &'static str)>,
+    edits: Vec<(&'static str, &'static str, Edit)>,
     /// The date the table is valid for.
     pub date: &'static str,
 }
 
-/// An edit in force between two codes.
+/// An edit between two codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Edit {
     /// Modifier indicator (0 or 1).
@@ -81,41 +81,49 @@ pub struct Edit {
 
 impl PtpTable {
     fn parse(text: &'static str) -> PtpTable {
-        let mut rows: Vec<(&'static str, &'static str)> = text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| l.split_once(' '))
-            .collect();
-        rows.sort_unstable_by_key(|r| r.0);
+        let mut edits = Vec::with_capacity(32_000);
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let Some((col1, rest)) = line.split_once(' ') else {
+                continue;
+            };
+            for item in rest.split(' ') {
+                let mut parts = item.split('/');
+                let (Some(col2), Some(Ok(indicator))) = (parts.next(), parts.next().map(str::parse::<u8>)) else {
+                    continue;
+                };
+                let last_day = parts.next().and_then(|d| {
+                    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u16>().ok();
+                    Date::new(n(0..4)?, n(4..6)? as u8, n(6..8)? as u8)
+                });
+                edits.push((col1, col2, Edit { indicator, last_day }));
+            }
+        }
+        edits.sort_unstable_by_key(|e| (e.0, e.1));
         PtpTable {
-            rows,
+            edits,
             date: header_value(text, "valid_for").unwrap_or("unknown"),
         }
     }
 
     /// The strictest edit with `col1` as column 1 and `col2` as column 2 in force on `dos`.
     pub fn edit(&self, col1: &str, col2: &str, dos: Date) -> Option<Edit> {
-        let i = self.rows.binary_search_by_key(&col1, |r| r.0).ok()?;
-        self.rows[i]
-            .1
-            .split(' ')
-            .filter_map(|item| {
-                let mut parts = item.split('/');
-                if parts.next()? != col2 {
-                    return None;
-                }
-                let indicator = parts.next()?.parse::<u8>().ok()?;
-                let last_day = parts.next().and_then(|d| {
-                    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u16>().ok();
-                    Date::new(n(0..4)?, n(4..6)? as u8, n(6..8)? as u8)
-                });
-                Some(Edit {
-                    indicator,
-                    last_day,
-                })
-            })
+        let start = self.edits.partition_point(|e| (e.0, e.1) < (col1, col2));
+        self.edits[start..]
+            .iter()
+            .take_while(|e| e.0 == col1 && e.1 == col2)
+            .map(|e| e.2)
             .filter(|e| e.indicator != 9 && e.last_day.is_none_or(|t| dos <= t))
             .min_by_key(|e| e.indicator)
+    }
+
+    /// How many edits the table holds.
+    pub fn len(&self) -> usize {
+        self.edits.len()
+    }
+
+    /// Whether the table is empty (never, for the shipped data).
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
     }
 }
 
@@ -168,11 +176,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     // First line of each distinct well-formed code, in input order.
     let mut firsts: Vec<usize> = Vec::new();
     for i in 0..visit.lines.len() {
-        if ctx.well_formed(i)
-            && !firsts
-                .iter()
-                .any(|&f| visit.lines[f].code == visit.lines[i].code)
-        {
+        if ctx.well_formed(i) && !firsts.iter().any(|&f| visit.lines[f].code == visit.lines[i].code) {
             firsts.push(i);
         }
     }
@@ -312,9 +316,7 @@ fn check_mue(ctx: &mut Ctx<'_>) {
         let kind = match mai {
             1 => "per claim line",
             2 => "per day, by CMS policy: units above it are never paid",
-            _ => {
-                "per day, on clinical grounds: units above it are paid only on appeal with documentation"
-            }
+            _ => "per day, on clinical grounds: units above it are paid only on appeal with documentation",
         };
         found.push((
             i,
@@ -324,7 +326,10 @@ fn check_mue(ctx: &mut Ctx<'_>) {
                 mue_date()
             ),
             if limit == 0 {
-                format!("An MUE of 0 means CMS does not pay {} in this setting at all.", line.code)
+                format!(
+                    "An MUE of 0 means CMS does not pay {} in this setting at all.",
+                    line.code
+                )
             } else {
                 format!("Bill at most {limit} units unless the record supports more and you are ready to appeal.")
             },
@@ -332,5 +337,26 @@ fn check_mue(ctx: &mut Ctx<'_>) {
     }
     for (i, msg, help) in found {
         ctx.emit(&MUE_EXCEEDED, sev, Some(i), msg, help);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_load_whole() {
+        // Row counts written by tools/ncci.py (indicator-9 rows dropped).
+        assert_eq!(ptp(Setting::Practitioner).len(), 30_552);
+        assert_eq!(ptp(Setting::OutpatientHospital).len(), 658);
+        assert_eq!(mue_table().len(), 80);
+        let d = Date::parse("2026-03-02").unwrap();
+        assert_eq!(
+            ptp(Setting::Practitioner)
+                .edit("97140", "97124", d)
+                .map(|e| e.indicator),
+            Some(0)
+        );
+        assert_eq!(ptp(Setting::Practitioner).edit("97124", "97140", d), None);
     }
 }

@@ -26,13 +26,7 @@ fn expected(case: &Value, key: &str) -> Vec<Vec<u64>> {
     match &case[key] {
         Value::Array(v) if v.first().is_some_and(Value::is_array) => v
             .iter()
-            .map(|o| {
-                o.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|u| u.as_u64().unwrap())
-                    .collect()
-            })
+            .map(|o| o.as_array().unwrap().iter().map(|u| u.as_u64().unwrap()).collect())
             .collect(),
         Value::Array(v) => vec![v.iter().map(|u| u.as_u64().unwrap()).collect()],
         other => panic!("bad fixture {other}"),
@@ -77,10 +71,7 @@ pub fn assert_case(case: &Value, method: &str, report: &Value) {
     } else {
         assert!(!text.contains("Tie:"), "{id}: no tie here:\n{text}");
     }
-    assert!(
-        text.contains("§20.2"),
-        "{id}: the explanation cites the manual"
-    );
+    assert!(text.contains("§20.2"), "{id}: the explanation cites the manual");
 }
 
 /// The case's visit with `method` set.
