@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -20,6 +21,8 @@ const TYPES = {
   ".md": "text/markdown; charset=utf-8",
 };
 
+const gzipped = new Map();
+
 export function serve({ dir = "www", port = 8080, host = "127.0.0.1" } = {}) {
   const base = resolve(dir);
   const server = createServer(async (req, res) => {
@@ -28,12 +31,22 @@ export function serve({ dir = "www", port = 8080, host = "127.0.0.1" } = {}) {
       let file = normalize(join(base, path));
       if (!file.startsWith(base)) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-      const body = await readFile(file);
-      res.writeHead(200, {
+      let body = await readFile(file);
+      const headers = {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-cache",
         "x-content-type-options": "nosniff",
-      });
+        vary: "accept-encoding",
+      };
+      // Compressed as a static host would serve it, so measured transfer sizes are real.
+      if (/\bgzip\b/.test(req.headers["accept-encoding"] ?? "") && body.length > 1024) {
+        const key = `${file}:${(await stat(file)).mtimeMs}`;
+        if (!gzipped.has(key)) gzipped.set(key, gzipSync(body, { level: 9 }));
+        body = gzipped.get(key);
+        headers["content-encoding"] = "gzip";
+      }
+      headers["content-length"] = body.length;
+      res.writeHead(200, headers);
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });

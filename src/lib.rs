@@ -253,3 +253,29 @@ pub fn icd10_search_json(query: &str, date: &str, limit: usize) -> Result<String
         .unwrap_or_default();
     Ok(to_json(&found))
 }
+
+/// The code catalog as JSON, for the page's code field: code (or range),
+/// label, timed, kind, disciplines and validity dates.
+pub fn catalog_json() -> String {
+    let rows: Vec<serde_json::Value> = codes::catalog()
+        .iter()
+        .map(|c| {
+            let disciplines: Vec<&str> = [("pt", c.pt), ("ot", c.ot), ("slp", c.slp)]
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(d, _)| *d)
+                .collect();
+            serde_json::json!({
+                "code": if c.first == c.last { c.first.to_string() } else { format!("{}–{}", c.first, c.last) },
+                "label": c.label,
+                "timed": c.timed,
+                "kind": format!("{:?}", c.kind).to_lowercase(),
+                "disciplines": disciplines,
+                "addon_of": c.addon_of,
+                "valid_from": c.valid_from.map(|d| d.to_string()),
+                "valid_to": c.valid_to.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    to_json(&rows)
+}

@@ -76,3 +76,9 @@ pub fn icd10_search(query: &str, date: &str, limit: u32) -> Result<JsValue, JsEr
     let json = crate::icd10_search_json(query, date, limit as usize).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&json)
 }
+
+/// The code catalog: `[{code, label, timed, kind, disciplines, addon_of, valid_from, valid_to}]`.
+#[wasm_bindgen]
+pub fn catalog() -> Result<JsValue, JsError> {
+    to_js(&crate::catalog_json())
+}

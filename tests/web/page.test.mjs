@@ -1,15 +1,33 @@
-// End to end in the page: Debian's chromium driven by playwright-core (never a
-// downloaded browser), against www/ served on 127.0.0.1.
+// The page end to end: Debian's chromium driven by playwright-core (never a
+// downloaded browser) against www/ served on 127.0.0.1 with gzip, as a static
+// host would serve it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync, mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
 
 const PORT = 18000 + (process.pid % 1000);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
+const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+const OUT = new URL("../../test-results/", import.meta.url).pathname;
 let server, browser;
+const problems = [];
+const requests = [];
+
+const example3 = {
+  date_of_service: "2026-03-02",
+  payer: "medicare",
+  lines: [
+    { code: "97110", minutes: 33, modifiers: ["GP"] },
+    { code: "97140", minutes: 7, modifiers: ["GP"] },
+  ],
+  diagnoses: ["M54.50"],
+};
+const hash = (v) => `#v=${Buffer.from(JSON.stringify(v)).toString("base64url")}`;
 
 before(async () => {
+  mkdirSync(OUT, { recursive: true });
   server = await serve({ dir: new URL("../../www", import.meta.url).pathname, port: PORT });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -19,28 +37,136 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.close();
+  // Privacy and health over every page of every test: only this origin, no console errors.
+  for (const url of requests) assert.ok(url.startsWith(ORIGIN + "/"), `request to another origin: ${url}`);
+  assert.deepEqual(problems, []);
 });
 
-test("the page checks CMS example 3 and asks nothing of any other origin", async () => {
-  const page = await browser.newPage();
-  const requests = [];
-  const problems = [];
+async function open(path, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
   page.on("request", (r) => requests.push(r.url()));
-  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-  page.on("pageerror", (e) => problems.push(e.message));
-  const t0 = Date.now();
-  await page.goto(`${ORIGIN}/`);
+  page.on("console", (m) => m.type() === "error" && problems.push(`${path}: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`${path}: ${e.message}`));
+  await page.goto(ORIGIN + path);
   await page.waitForSelector("body[data-ready='1']");
-  const firstResultMs = Date.now() - t0;
-  const units = await page.$$eval("td.units", (tds) => tds.map((td) => Number(td.textContent)));
-  const alt = await page.$$eval("td.alt", (tds) => tds.map((td) => Number(td.textContent)));
-  assert.deepEqual(units, [2, 1]);
-  assert.deepEqual(alt, [2, 0]);
-  // Typing updates the result; bad input is named in words.
-  await page.fill("#visit", '{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minuts": 3}]}');
-  assert.match(await page.textContent("#error"), /lines\[0\]\.minuts/);
-  assert.deepEqual(problems, []);
-  for (const url of requests) assert.ok(url.startsWith(ORIGIN + "/"), `request to another origin: ${url}`);
-  console.log(`# first result ${firstResultMs} ms after navigation`);
-  await page.close();
+  return { context, page };
+}
+const column = (page, cls) => page.$$eval(`#units-table td.${cls}`, (tds) => tds.map((td) => Number(td.textContent)));
+
+test("typing CMS example 3 into the form gives 97110 × 2, 97140 × 1, and the per-code alternative", async () => {
+  const { context, page } = await open("/");
+  // Measured in the page: navigation start to the first rendered result, and the
+  // bytes fetched (compressed, as sent) up to that moment.
+  const { ms, bytes } = await page.evaluate(() => {
+    const at = performance.getEntriesByName("ptbill-first-result")[0].startTime;
+    const entries = performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"));
+    return { ms: Math.round(at), bytes: entries.filter((e) => e.responseEnd <= at).reduce((n, e) => n + e.transferSize, 0) };
+  });
+  console.log(`first result ${ms} ms after navigation start; ${bytes} bytes transferred (gzip) before it`);
+  assert.ok(bytes < 300_000, `${bytes} bytes before the first result`);
+  await page.fill("#date_of_service", "2026-03-02");
+  await page.fill('#lines input[data-i="0"][data-k="code"]', "97110");
+  await page.fill('#lines input[data-i="0"][data-k="minutes"]', "33");
+  await page.fill('#lines input[data-i="0"][data-k="modifiers"]', "GP");
+  await page.press('#lines input[data-i="0"][data-k="modifiers"]', "Enter");
+  await page.press('#lines input[data-i="0"][data-k="units"]', "Enter"); // Enter in the last field adds a line
+  await page.keyboard.type("97140");
+  await page.fill('#lines input[data-i="1"][data-k="minutes"]', "7");
+  await page.fill('#lines input[data-i="1"][data-k="modifiers"]', "GP");
+  await page.fill("#dx-input", "M54.50");
+  await page.press("#dx-input", "Enter");
+  assert.deepEqual(await column(page, "units"), [2, 1]);
+  assert.deepEqual(await column(page, "alt"), [2, 0]);
+  assert.match(await page.textContent("#summary"), /CMS total time: 3 timed units; CPT per code: 2/);
+  assert.match(await page.textContent("#explanation"), /97140 \(7 min\), 97110 \(3 min\) → 97140/);
+  assert.match(await page.textContent("#documentation"), /Total timed code treatment minutes: 40/);
+  assert.equal(await page.$$eval("#diagnostics .error", (x) => x.length), 0);
+  // A bad number is named next to its field, in words.
+  await page.fill('#lines input[data-i="1"][data-k="minutes"]', "-3");
+  assert.match(await page.textContent(".field-error"), /line 2\.minutes: must not be negative/);
+  assert.equal(await page.getAttribute('#lines input[data-i="1"][data-k="minutes"]', "aria-invalid"), "true");
+  await page.fill('#lines input[data-i="1"][data-k="minutes"]', "7");
+  assert.equal(await page.$(".field-error"), null);
+  // A rule's docs open from its finding.
+  await page.fill('#lines input[data-i="1"][data-k="modifiers"]', "GP 59");
+  await page.click('button.rule[data-rule="unneeded-distinct-modifier"]');
+  assert.match(await page.textContent("#rule-body"), /Source/);
+  await page.click("#rule-dialog button");
+  // The share link reproduces the visit in a fresh tab.
+  const link = page.url();
+  const other = await open(link.slice(ORIGIN.length));
+  assert.deepEqual(await column(other.page, "units"), [2, 1]);
+  assert.equal(await other.page.inputValue('#lines input[data-i="1"][data-k="modifiers"]'), "GP 59");
+  await other.context.close();
+  await context.close();
 });
+
+test("diagnosis search loads the titles from this origin and adds a code", async () => {
+  const { context, page } = await open("/" + hash(example3));
+  await page.fill("#dx-input", "low back pain");
+  await page.waitForFunction(() => document.querySelectorAll("#dx-list option").length > 0);
+  assert.ok(await page.$('#dx-list option[value="M54.50"]'));
+  await page.fill("#dx-input", "M54.5");
+  await page.waitForFunction(() => /category/.test(document.getElementById("dx-hint").textContent));
+  await page.press("#dx-input", "Enter");
+  assert.match(await page.textContent("#diagnostics"), /icd10-not-billable/);
+  assert.match(await page.textContent("#dx-chips"), /Low back pain, unspecified/);
+  await context.close();
+});
+
+test("the activity helper adds a line with the discipline's modifier", async () => {
+  const { context, page } = await open("/" + hash(example3));
+  await page.click("#activities li:nth-child(6) summary"); // balance and coordination
+  await page.click('button[data-activity="balance"]');
+  assert.equal(await page.inputValue('#lines input[data-i="2"][data-k="code"]'), "97112");
+  assert.equal(await page.inputValue('#lines input[data-i="2"][data-k="modifiers"]'), "GP");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.k), "minutes");
+  await context.close();
+});
+
+test("embed, read-only example and print views render the results", async () => {
+  const embed = await open("/?embed" + hash(example3));
+  assert.deepEqual(await column(embed.page, "units"), [2, 1]);
+  assert.equal(await embed.page.isVisible("#helper"), false);
+  await embed.context.close();
+  const view = await open("/?view" + hash(example3));
+  assert.equal(await view.page.isDisabled('#lines input[data-i="0"][data-k="code"]'), true);
+  assert.match(await view.page.textContent(".banner"), /read-only/);
+  await view.context.close();
+  const { context, page } = await open("/" + hash(example3));
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.isVisible("#results"), true);
+  assert.equal(await page.isVisible("#helper"), false);
+  assert.equal(await page.isVisible("#documentation"), true);
+  await page.pdf({ path: `${OUT}print.pdf` });
+  await context.close();
+});
+
+test("after one visit the page works with the network cut (service worker)", async () => {
+  const { context, page } = await open("/" + hash(example3));
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForSelector("body[data-ready='1']");
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector("body[data-ready='1']");
+  assert.deepEqual(await column(page, "units"), [2, 1]);
+  await context.close();
+});
+
+for (const [name, viewport] of [
+  ["desktop", { width: 1280, height: 900 }],
+  ["mobile", { width: 375, height: 812 }],
+]) {
+  test(`${name}: no serious accessibility violation, no horizontal scroll, screenshot`, async () => {
+    const { context, page } = await open("/" + hash(example3), { viewport, bypassCSP: true });
+    await page.evaluate(AXE);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), []);
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= viewport.width);
+    await page.screenshot({ path: `${OUT}${name}.png`, fullPage: name === "desktop" });
+    await context.close();
+  });
+}

@@ -1,0 +1,44 @@
+// Offline support: the app shell and the wasm are cached on install; every
+// same-origin GET is answered from the network when it can be (so updates show
+// at once) and from the cache when it cannot. Nothing is sent anywhere else.
+const CACHE = "ptbill-v1";
+const SHELL = [
+  "./",
+  "index.html",
+  "style.css",
+  "main.js",
+  "activities.js",
+  "icon.svg",
+  "manifest.webmanifest",
+  "pkg/ptbill.js",
+  "pkg/ptbill_bg.wasm",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  event.respondWith(
+    fetch(event.request)
+      .then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((c) => c.put(event.request, copy));
+        }
+        return response;
+      })
+      .catch(() => caches.match(event.request, { ignoreSearch: true }).then((hit) => hit ?? Response.error())),
+  );
+});
