@@ -10,3 +10,6 @@ while read -r line; do
   printf '| %s | %s µs |\n' "$name" "$(awk -v n="$ns" 'BEGIN{printf "%.1f", n/1000}')"
 done <<<"$out"
 printf '\n(cargo bench --bench check, criterion, this machine: %s cores)\n' "$(nproc)"
+
+# Audit throughput vs the bare-parse floor, wasm vs native, and 1M-visit memory.
+cargo bench --quiet --bench audit 2>/dev/null | sed -n '/^| measure/,$p'

@@ -139,7 +139,28 @@ pub fn catalog() -> &'static [CodeInfo] {
 
 /// The catalog row for a code (the narrowest range when ranges overlap).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    catalog().iter().filter(|c| c.contains(code)).min_by_key(|c| c.span())
+    // Exact codes by hash; the few ranges are scanned.
+    static INDEX: OnceLock<(std::collections::HashMap<&'static str, usize>, Vec<usize>)> = OnceLock::new();
+    let (exact, ranges) = INDEX.get_or_init(|| {
+        let mut exact = std::collections::HashMap::new();
+        let mut ranges = Vec::new();
+        for (i, c) in catalog().iter().enumerate() {
+            if c.first == c.last {
+                exact.insert(c.first, i);
+            } else {
+                ranges.push(i);
+            }
+        }
+        (exact, ranges)
+    });
+    if let Some(&i) = exact.get(code) {
+        return catalog().get(i);
+    }
+    ranges
+        .iter()
+        .map(|&i| &catalog()[i])
+        .filter(|c| c.contains(code))
+        .min_by_key(|c| c.span())
 }
 
 /// Rows from a table file: `#` lines are the provenance header, the first other

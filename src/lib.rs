@@ -21,7 +21,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod codes;
+pub mod csv;
 pub mod date;
 pub mod documentation;
 pub mod icd10;
@@ -46,6 +48,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Checks a visit: units by both methods, explanation, diagnostics.
 pub fn check(visit: &Visit) -> Report {
+    check_with(visit, true)
+}
+
+/// [`check`], optionally without the explanations and documentation statement
+/// (the batch audit's CSV and summary outputs never show them).
+pub fn check_with(visit: &Visit, explained: bool) -> Report {
     let shapes: Vec<Shape> = visit.lines.iter().map(|l| shape(&l.code)).collect();
     let info: Vec<_> = visit
         .lines
@@ -112,10 +120,10 @@ pub fn check(visit: &Visit) -> Report {
         })
         .collect();
     let total_treatment_minutes: u64 = visit.lines.iter().map(|l| u64::from(l.minutes.unwrap_or(0))).sum();
-    let mut explanation = explain(&main, &inputs);
+    let mut explanation = if explained { explain(&main, &inputs) } else { Vec::new() };
     explanation.extend(notes);
-    let alt_explanation = explain(&alt, &inputs);
-    if alt.timed_units != main.timed_units {
+    let alt_explanation = if explained { explain(&alt, &inputs) } else { Vec::new() };
+    if explained && alt.timed_units != main.timed_units {
         explanation.push(format!(
             "Under the {} method this visit earns {} timed {} instead of {}.",
             rules::lines::method_name(other),
@@ -124,7 +132,11 @@ pub fn check(visit: &Visit) -> Report {
             main.timed_units
         ));
     }
-    let documentation = documentation::statement(visit, &lines, main.timed_minutes, total_treatment_minutes);
+    let documentation = if explained {
+        documentation::statement(visit, &lines, main.timed_minutes, total_treatment_minutes)
+    } else {
+        String::new()
+    };
     Report {
         method: visit.method,
         timed_minutes: main.timed_minutes,

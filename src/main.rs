@@ -16,6 +16,7 @@ mod text;
 
 const USAGE: &str = "usage:
   ptbill check [--format text|json] [FILE|-]   check one visit (JSON); exit 0 clean, 1 errors, 2 bad input
+  ptbill audit [--format csv|json] FILE.csv    check many visits (one row per service line)
   ptbill rules [--format text|json]            list the rules
   ptbill explain RULE                          print a rule's docs page
   ptbill icd10 CODE [--date D]                 look up an ICD-10-CM code on a date (JSON)
@@ -61,6 +62,80 @@ fn parse_format(args: &[String]) -> Result<(Format, Vec<String>), String> {
         }
     }
     Ok((format, rest))
+}
+
+/// `--format csv|json` for audit (csv by default).
+fn parse_format_audit(args: &[String]) -> Result<(bool, Vec<String>), String> {
+    let mut json = false;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--format" {
+            Some(it.next().ok_or("--format needs a value: csv or json")?.as_str())
+        } else {
+            a.strip_prefix("--format=")
+        };
+        match value {
+            Some("csv") => json = false,
+            Some("json") => json = true,
+            Some(other) => return Err(format!("unknown --format {other:?} for audit; use csv or json")),
+            None => rest.push(a.clone()),
+        }
+    }
+    Ok((json, rest))
+}
+
+/// Two passes over the file: memory stays flat with `--format csv`.
+fn audit(path: &str, json: bool) -> Result<ExitCode, String> {
+    let open = || {
+        std::fs::File::open(path)
+            .map(std::io::BufReader::new)
+            .map_err(|e| format!("cannot read {path}: {e}"))
+    };
+    if json {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let result = ptbill::audit::audit_json(&text);
+        let errors = result.contains("\"severity\":\"error\"") || result.contains("\"row_errors\":[{");
+        out(&(result + "\n"))?;
+        return Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS });
+    }
+    let (counts, rows) = ptbill::audit::count(open()?);
+    let stdout = std::io::stdout().lock();
+    let mut sink = ptbill::audit::CsvSink::new(std::io::BufWriter::with_capacity(1 << 16, stdout));
+    let summary = ptbill::audit::run(open()?, &counts, &mut sink, 0, &mut |_| true);
+    drop(sink);
+    eprintln!(
+        "ptbill audit: {rows} rows; {} findings ({}); {} row errors; {} visits with errors; timed units {}; claimed {} (over {}, under {})",
+        summary.by_severity.values().sum::<u64>(),
+        summary
+            .by_severity
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        summary.row_errors,
+        summary.visits_with_errors,
+        summary.timed_units,
+        summary.claimed_units,
+        summary.units_over,
+        summary.units_under
+    );
+    if let Some(kb) = peak_rss_kb() {
+        eprintln!("ptbill audit: peak resident memory {:.1} MB", kb as f64 / 1024.0);
+    }
+    Ok(if summary.visits_with_errors > 0 || summary.row_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Peak resident set size (Linux: VmHWM in /proc/self/status).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse().ok())
 }
 
 fn out(s: &str) -> Result<(), String> {
@@ -115,6 +190,13 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 }
                 None => Err(format!("no rule {id:?}; `ptbill rules` lists them")),
             }
+        }
+        "audit" => {
+            let (format, files) = parse_format_audit(rest)?;
+            let [path] = files.as_slice() else {
+                return Err(format!("audit takes one CSV file\n{USAGE}"));
+            };
+            audit(path, format)
         }
         "icd10" => {
             let mut date = None;

@@ -467,6 +467,41 @@ fn kind(v: &Value) -> String {
     }
 }
 
+/// The visit as the contract's JSON (defaults written out), e.g. to reopen an
+/// audited visit in the calculator.
+pub fn visit_to_value(v: &Visit) -> Value {
+    let lines: Vec<Value> = v
+        .lines
+        .iter()
+        .map(|l| {
+            let mut o = serde_json::json!({"code": l.code, "modifiers": l.modifiers});
+            if let Some(m) = l.minutes {
+                o["minutes"] = m.into();
+            }
+            if l.assistant_minutes > 0 {
+                o["assistant_minutes"] = l.assistant_minutes.into();
+            }
+            if let Some(u) = l.units {
+                o["units"] = u.into();
+            }
+            o
+        })
+        .collect();
+    let mut o = serde_json::json!({
+        "date_of_service": v.date_of_service.to_string(),
+        "payer": v.payer,
+        "method": v.method,
+        "discipline": v.discipline,
+        "setting": v.setting,
+        "lines": lines,
+        "diagnoses": v.diagnoses,
+    });
+    if let Some(c) = v.ytd_allowed_cents {
+        o["ytd_allowed"] = serde_json::json!(c as f64 / 100.0);
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

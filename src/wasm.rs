@@ -82,3 +82,34 @@ pub fn icd10_search(query: &str, date: &str, limit: u32) -> Result<JsValue, JsEr
 pub fn catalog() -> Result<JsValue, JsError> {
     to_js(&crate::catalog_json())
 }
+
+/// Audits many visits from CSV text (one row per service line): the same result
+/// as `ptbill audit --format json`.
+#[wasm_bindgen]
+pub fn audit(csv_text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::audit::audit_json(csv_text))
+}
+
+/// The page's audit: per visit its findings (rule, severity, line, row, code,
+/// message), units and input visit, plus row errors and the summary; calls
+/// `progress(rowsDone, rowsTotal)` every `every` rows, and stops if it returns `false`.
+#[wasm_bindgen]
+pub fn audit_compact(csv_text: &str, every: u32, progress: &js_sys::Function) -> Result<JsValue, JsError> {
+    let json = crate::audit::audit_compact_json(csv_text, u64::from(every), &mut |done, total| {
+        progress
+            .call2(
+                &JsValue::NULL,
+                &JsValue::from_f64(done as f64),
+                &JsValue::from_f64(total as f64),
+            )
+            .map(|v| v.as_bool() != Some(false))
+            .unwrap_or(true)
+    });
+    to_js(&json)
+}
+
+/// The audit's summary alone (no per-visit results), for very large files.
+#[wasm_bindgen]
+pub fn audit_summary(csv_text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::audit::audit_summary_json(csv_text))
+}

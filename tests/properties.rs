@@ -123,6 +123,24 @@ proptest! {
     }
 
     #[test]
+    fn audit_never_panics_and_loses_no_row(rows in prop::collection::vec(prop::collection::vec(prop_oneof![Just("V1".to_string()), Just("97110".to_string()), Just("2026-03-02".to_string()), Just("\"".to_string()), ".{0,6}"], 0..11), 0..12)) {
+        let mut text = String::from("visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses\n");
+        for r in &rows {
+            text.push_str(&r.join(","));
+            text.push('\n');
+        }
+        let out: serde_json::Value = serde_json::from_str(&ptbill::audit::audit_json(&text)).unwrap();
+        let data_rows = out["rows"].as_u64().unwrap();
+        let mut seen: Vec<u64> = out["row_errors"].as_array().unwrap().iter().map(|e| e["row"].as_u64().unwrap()).collect();
+        for v in out["results"].as_array().unwrap() {
+            seen.extend(v["rows"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()));
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        prop_assert_eq!(seen, (2..data_rows + 2).collect::<Vec<u64>>());
+    }
+
+    #[test]
     fn huge_minutes_never_overflow(m in prop::collection::vec(any::<u32>(), 1..6), ama in any::<bool>()) {
         let lines: Vec<_> = m.iter().enumerate().map(|(i, &m)| serde_json::json!({"code": CODES[i % 6], "minutes": m, "assistant_minutes": m / 2, "units": u32::MAX})).collect();
         let text = serde_json::json!({"date_of_service": "2026-03-02", "method": if ama {"ama"} else {"cms"}, "ytd_allowed": 1e12, "lines": lines}).to_string();

@@ -124,3 +124,12 @@ fn huge_minutes_do_not_abort_the_module() {
     // The module still works afterwards.
     assert!(ptbill::wasm::check(js(&serde_json::json!({"date_of_service": "2026-03-02", "lines": []}))).is_ok());
 }
+
+#[wasm_bindgen_test]
+fn audit_through_the_wasm_door_matches_the_library() {
+    let csv = include_str!("fixtures/audit-bad-rows.csv");
+    let got = back(&ptbill::wasm::audit(csv).unwrap());
+    let lib: serde_json::Value = serde_json::from_str(&ptbill::audit::audit_json(csv)).unwrap();
+    assert_eq!(got, lib);
+    assert_eq!(got["row_errors"].as_array().unwrap().len(), 7);
+}

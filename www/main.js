@@ -296,6 +296,7 @@ function showInputError(message) {
 }
 
 function update() {
+  if (MODE === "audit") return;
   clearFieldErrors();
   const visit = readVisit();
   let report;

@@ -154,6 +154,13 @@ pub fn mue_table() -> &'static [MueRow] {
     })
 }
 
+/// The MUE row of a code.
+pub fn mue_for(code: &str) -> Option<&'static MueRow> {
+    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| mue_table().iter().enumerate().map(|(i, r)| (r.0, i)).collect());
+    index.get(code).map(|&i| &mue_table()[i])
+}
+
 /// The MUE date.
 pub fn mue_date() -> &'static str {
     header_value(MUE_CSV, "valid_for").unwrap_or("unknown")

@@ -155,6 +155,55 @@ test("after one visit the page works with the network cut (service worker)", asy
   await context.close();
 });
 
+test("auditing a 10,000-visit file in the page: progress, a correct summary, one download row per finding", async () => {
+  // The same engine under Node gives the expected summary.
+  const { initSync, audit_compact } = await import("../../www/pkg/ptbill.js");
+  initSync({ module: readFileSync(new URL("../../www/pkg/ptbill_bg.wasm", import.meta.url)) });
+  const codes = ["97110", "97112", "97140", "97530", "97161", "97150", "97010", "97014"];
+  const rows = ["visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses"];
+  for (let v = 0; v < 10_000; v++) {
+    const n = 1 + (v % 3);
+    for (let k = 0; k < n; k++) {
+      const code = codes[(v * 7 + k * 3) % codes.length];
+      rows.push(`V${v},2026-03-${String(1 + (v % 28)).padStart(2, "0")},${v % 5 ? "medicare" : "commercial"},pt,${code},${5 + ((v * 13 + k) % 40)},,${v % 4 ? "" : 2},GP${v % 9 ? "" : " 59"},M54.50`);
+    }
+  }
+  rows.push("V-bad,2026-02-30,medicare,pt,97110,20,,,GP,M54.50");
+  const text = rows.join("\n") + "\n";
+  const expected = audit_compact(text, 0, () => true);
+  const findings = Object.values(expected.summary.by_severity).reduce((a, b) => a + b, 0);
+
+  const { context, page } = await open("/?audit");
+  await page.setInputFiles("#audit-file", { name: "visits.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+  await page.waitForSelector("#audit-progress:not([hidden])");
+  await page.waitForSelector("body[data-audited='1']", { timeout: 120_000 });
+  assert.match(await page.textContent("#audit-summary"), new RegExp(`^${expected.visits} visits, ${expected.rows} rows: ${findings} findings, 1 row errors`));
+  assert.equal(await page.textContent(".audit-rule tbody tr:first-child td.num"), String(Math.max(...Object.values(expected.summary.by_rule))));
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#audit-download")]);
+  const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
+  assert.equal(csv[0], "visit_id,row,line,code,rule,severity,message");
+  assert.equal(csv.length - 1, findings + 1, "one row per finding and per row error");
+  // Filters narrow the list; a visit opens in the calculator.
+  await page.selectOption("#audit-sev", "error");
+  assert.match(await page.textContent("#audit-findings"), new RegExp(`^${expected.summary.by_severity.error} findings match`));
+  const href = await page.getAttribute("#audit-findings a", "href");
+  assert.match(href, /^\.\/#v=/);
+  await context.close();
+});
+
+test("the audit can be cancelled and the page stays responsive", async () => {
+  const { context, page } = await open("/?audit");
+  const rows = ["visit_id,date_of_service,code,minutes"];
+  for (let v = 0; v < 150_000; v++) rows.push(`V${v},2026-03-02,97110,${10 + (v % 30)}`);
+  await page.setInputFiles("#audit-file", { name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n")) });
+  await page.waitForSelector("#audit-progress:not([hidden])");
+  // The main thread answers while the worker runs.
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  await page.click("#audit-cancel");
+  assert.match(await page.textContent("#audit-result"), /Cancelled/);
+  await context.close();
+});
+
 for (const [name, viewport] of [
   ["desktop", { width: 1280, height: 900 }],
   ["mobile", { width: 375, height: 812 }],

@@ -1,0 +1,177 @@
+//! Audit throughput against the floor (a bare `csv`-crate parse of the same file),
+//! the wasm build under Node, and peak memory for a million visits. Prints a table.
+//!
+//! Files come from the generator below (deterministic), written to target/bench-data/.
+//! `cargo bench --bench audit` (via `make bench`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Writes `visits` visits (1–4 service lines each) as the contract's audit CSV.
+pub fn generate(path: &Path, visits: u64) -> std::io::Result<u64> {
+    const CODES: &[(&str, bool)] = &[
+        ("97110", true),
+        ("97112", true),
+        ("97116", true),
+        ("97140", true),
+        ("97530", true),
+        ("97535", true),
+        ("97035", true),
+        ("97161", false),
+        ("97164", false),
+        ("97150", false),
+        ("G0283", false),
+        ("97010", false),
+    ];
+    const DX: &[&str] = &[
+        "M54.50", "M25.561", "M25.562", "M54.5", "S86.011A", "M75.100", "M25.569", "G56.00",
+    ];
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses"
+    )?;
+    let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rnd = |n: u64| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s % n
+    };
+    let mut rows = 0;
+    for v in 0..visits {
+        let date = format!("2026-{:02}-{:02}", 1 + rnd(9), 1 + rnd(28));
+        let payer = ["medicare", "medicare", "medicare_advantage", "commercial", "medicaid"][rnd(5) as usize];
+        let n = 1 + rnd(4);
+        let dx = DX[rnd(DX.len() as u64) as usize];
+        for _ in 0..n {
+            let (code, timed) = CODES[rnd(CODES.len() as u64) as usize];
+            let minutes = if timed { 5 + rnd(40) } else { 20 + rnd(30) };
+            let assistant = if timed && rnd(5) == 0 { rnd(minutes) } else { 0 };
+            let units = if rnd(3) == 0 {
+                (1 + rnd(3)).to_string()
+            } else {
+                String::new()
+            };
+            let mods = ["GP", "GP", "GP 59", ""][rnd(4) as usize];
+            writeln!(
+                out,
+                "V{v:07},{date},{payer},pt,{code},{minutes},{assistant},{units},{mods},{dx}"
+            )?;
+            rows += 1;
+        }
+    }
+    out.flush()?;
+    Ok(rows)
+}
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = f();
+        best = best.min(t.elapsed().as_secs_f64());
+        last = Some(r);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn main() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let small = dir.join("visits-100k.csv");
+    let big = dir.join("visits-1m.csv");
+    let rows_small = generate(&small, 100_000).expect("generate 100k");
+    let rows_big = generate(&big, 1_000_000).expect("generate 1M");
+    let bin = env!("CARGO_BIN_EXE_ptbill");
+    let size = std::fs::metadata(&small).map(|m| m.len()).unwrap_or(0);
+
+    // The floor: parse every record with the csv crate, nothing else.
+    let (floor, records) = best_of(3, || {
+        let mut r = csv::Reader::from_path(&small).expect("open");
+        r.records().filter(|x| x.is_ok()).count()
+    });
+    assert_eq!(records as u64, rows_small);
+
+    // Native audit, whole CLI: two passes over the file, findings written as CSV.
+    let (cli, _) = best_of(3, || {
+        let st = Command::new(bin)
+            .args(["audit", "--format", "csv"])
+            .arg(&small)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        st.expect("ptbill runs")
+    });
+    // Native audit in-process, summary only (the same work the wasm figure does).
+    let text = std::fs::read_to_string(&small).expect("read");
+    let (native, summary) = best_of(3, || ptbill::audit::audit_summary_json(&text));
+
+    // The wasm build under Node, summary only.
+    let node = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-wasm.mjs"))
+        .arg(&small)
+        .output();
+    let wasm: Option<f64> = node.ok().filter(|o| o.status.success()).and_then(|o| {
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        let (secs, json) = out.trim().split_once(' ')?;
+        (json == summary).then_some(())?;
+        secs.parse().ok()
+    });
+
+    // Peak memory for a million visits, --format csv (the CLI reports its own VmHWM).
+    let t = Instant::now();
+    let out = Command::new(bin)
+        .args(["audit", "--format", "csv"])
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("ptbill runs");
+    let big_secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rss = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("ptbill audit: peak resident memory "))
+        .unwrap_or("n/a")
+        .to_string();
+
+    println!();
+    println!(
+        "| measure (this machine, {} cores) | figure |",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("|---|---|");
+    println!(
+        "| file: 100,000 visits, {rows_small} rows, {:.1} MB | |",
+        size as f64 / 1e6
+    );
+    println!("| bare CSV parse, `csv` crate (floor) | {:.0} ms |", floor * 1e3);
+    println!(
+        "| native audit, CLI `--format csv` | {:.0} ms ({:.1}× the floor) |",
+        cli * 1e3,
+        cli / floor
+    );
+    println!(
+        "| native audit in-process, summary only | {:.0} ms ({:.1}× the floor) |",
+        native * 1e3,
+        native / floor
+    );
+    match wasm {
+        Some(w) => println!(
+            "| wasm audit under Node, summary only | {:.0} ms ({:.1}× native) |",
+            w * 1e3,
+            w / native
+        ),
+        None => println!("| wasm audit under Node | not measured (build www/pkg first: make build) |"),
+    }
+    println!(
+        "| 1,000,000 visits ({rows_big} rows), CLI `--format csv` | {:.1} s, peak RSS {rss} |",
+        big_secs
+    );
+    println!();
+    println!("(best of 3 runs; `make bench` or `cargo bench --bench audit`)");
+}
