@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CHROMEDRIVER ?= $(shell command -v chromedriver || echo /usr/bin/chromedriver)
 
-.PHONY: all setup build serve test lint test-native test-wasm test-web bench clean
+.PHONY: all setup build serve test lint test-native test-wasm test-web bench dist clean
 
 all: build
 
@@ -35,7 +35,18 @@ test-wasm: setup
 test-web: build
 	node --test tests/web/
 
-test: lint test-native test-wasm test-web
+test: lint test-native test-wasm test-web dist
+
+# The finished page, ready for any static host or course site: copy dist/ as it is.
+dist: build
+	rm -rf dist
+	mkdir -p dist/pkg dist/data
+	cp www/index.html www/style.css www/main.js www/activities.js www/audit.js www/audit-worker.js \
+	   www/sw.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
+	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
+	cp www/data/icd10cm-descriptions.txt dist/data/
+	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sk dist | cut -f1) KB; the service worker caches:"
+	@node -e 'const s=require("fs").readFileSync("dist/sw.js","utf8");const l=s.match(/SHELL = \[([^\]]*)\]/)[1].match(/"[^"]*"/g).map(x=>JSON.parse(x)).filter(f=>f!=="./");for(const f of l){require("fs").accessSync("dist/"+f)};console.log("  "+l.join(" "))'
 
 bench: build
 	./scripts/bench.sh

@@ -118,7 +118,10 @@ fn main() {
     let wasm: Option<f64> = node.ok().filter(|o| o.status.success()).and_then(|o| {
         let out = String::from_utf8_lossy(&o.stdout).to_string();
         let (secs, json) = out.trim().split_once(' ')?;
-        (json == summary).then_some(())?;
+        // Compare as values: JS orders integer-like keys ("97110") first.
+        let a: serde_json::Value = serde_json::from_str(json).ok()?;
+        let b: serde_json::Value = serde_json::from_str(&summary).ok()?;
+        (a == b).then_some(())?;
         secs.parse().ok()
     });
 
