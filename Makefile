@@ -41,7 +41,7 @@ test: lint test-native test-wasm test-web dist
 dist: build
 	rm -rf dist
 	mkdir -p dist/pkg dist/data
-	cp www/index.html www/style.css www/main.js www/activities.js www/audit.js www/audit-worker.js \
+	cp www/index.html www/style.css www/main.js www/activities.js www/visit-link.js www/audit.js www/audit-worker.js \
 	   www/sw.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/data/icd10cm-descriptions.txt dist/data/

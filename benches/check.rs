@@ -29,9 +29,15 @@ fn icd10(c: &mut Criterion) {
     let date = ptbill::date::Date::parse("2026-03-02").expect("date");
     let set = ptbill::icd10::code_set();
     let desc = ptbill::icd10::descriptions().expect("native builds embed the titles");
-    c.bench_function("icd10 look-up (status of M54.5)", |b| b.iter(|| set.status(black_box("M545"), date)));
-    c.bench_function("icd10 search by code prefix (M54.5)", |b| b.iter(|| desc.search(set, black_box("M54.5"), date, 15)));
-    c.bench_function("icd10 search by words (low back pain)", |b| b.iter(|| desc.search(set, black_box("low back pain"), date, 15)));
+    c.bench_function("icd10 look-up (status of M54.5)", |b| {
+        b.iter(|| set.status(black_box("M545"), date))
+    });
+    c.bench_function("icd10 search by code prefix (M54.5)", |b| {
+        b.iter(|| desc.search(set, black_box("M54.5"), date, 15))
+    });
+    c.bench_function("icd10 search by words (low back pain)", |b| {
+        b.iter(|| desc.search(set, black_box("low back pain"), date, 15))
+    });
 }
 
 criterion_group! {

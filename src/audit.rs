@@ -374,44 +374,42 @@ fn row_to_line(
     ))
 }
 
+/// Reports every row of a visit that cannot be checked as a whole.
+fn reject(id: &str, p: &Pending, why: &str, sink: &mut dyn Sink, summary: &mut Summary) {
+    summary.visits_with_errors += 1;
+    for (row, _) in &p.rows {
+        summary.row_errors += 1;
+        sink.row_error(RowError {
+            row: *row,
+            visit_id: Some(id.to_string()),
+            message: format!("visit {id} not checked: {why}"),
+        });
+    }
+}
+
 fn finish(id: &str, p: Pending, sink: &mut dyn Sink, summary: &mut Summary) {
     if let Some(conflict) = &p.conflict {
-        summary.visits_with_errors += 1;
-        for (row, _) in &p.rows {
-            summary.row_errors += 1;
-            sink.row_error(RowError {
-                row: *row,
-                visit_id: Some(id.to_string()),
-                message: format!("visit {id} not checked: {conflict}"),
-            });
-        }
+        reject(id, &p, conflict, sink, summary);
         return;
     }
-    let Some((_, date, payer, discipline, setting)) = p.head else {
+    let Some((_, date, payer, discipline, setting)) = p.head.as_ref() else {
         // Every row of the visit was bad; each is already reported.
         summary.visits_with_errors += 1;
         return;
     };
     // Every row passed on its own with these same head fields, so the visit is
     // assembled directly rather than parsed again.
-    let head = json!({"date_of_service": date, "payer": null_if_empty(&payer), "discipline": null_if_empty(&discipline), "setting": null_if_empty(&setting), "lines": []});
+    let head = json!({"date_of_service": date, "payer": null_if_empty(payer), "discipline": null_if_empty(discipline), "setting": null_if_empty(setting), "lines": []});
     let mut parsed = match crate::visit::visit_from_value(&head) {
         Ok(v) => v,
         Err(e) => {
-            summary.visits_with_errors += 1;
-            for (row, _) in &p.rows {
-                summary.row_errors += 1;
-                sink.row_error(RowError {
-                    row: *row,
-                    visit_id: Some(id.to_string()),
-                    message: format!("visit {id} not checked: {e}"),
-                });
-            }
+            // Rows that pass alone cannot fail together, but never lose them if they do.
+            reject(id, &p, &e.to_string(), sink, summary);
             return;
         }
     };
     parsed.lines = p.rows.iter().map(|(_, l)| l.clone()).collect();
-    parsed.diagnoses = p.diagnoses;
+    parsed.diagnoses = p.diagnoses.clone();
     let full = sink.full();
     let report = crate::check_with(&parsed, full);
     if report.has_errors() || !p.bad_rows.is_empty() {
@@ -481,21 +479,14 @@ impl Sink for Collect {
 
 /// Audits CSV text and returns the contract's JSON result.
 pub fn audit_json(text: &str) -> String {
-    audit_json_with_progress(text, 0, &mut |_, _| true)
-}
-
-/// [`audit_json`], calling `progress(rows_done, rows_total)` every `every` rows;
-/// `progress` returning `false` stops early.
-pub fn audit_json_with_progress(text: &str, every: u64, progress: &mut dyn FnMut(u64, u64) -> bool) -> String {
     let (counts, rows) = count(text.as_bytes());
     let mut sink = Collect::default();
-    let summary = run(text.as_bytes(), &counts, &mut sink, every, &mut |done| {
-        progress(done, rows)
-    });
+    let summary = run(text.as_bytes(), &counts, &mut sink, 0, &mut |_| true);
     let mut row_errors = sink.row_errors;
     row_errors.sort_by_key(|e| e.row);
+    let checked: Vec<&str> = sink.results.iter().map(|r| r.visit_id.as_str()).collect();
     crate::to_json(&json!({
-        "visits": sink.results.len() as u64 + visits_lost(&row_errors, &sink.results),
+        "visits": checked.len() as u64 + visits_lost(&row_errors, &checked),
         "rows": rows,
         "row_errors": row_errors,
         "results": sink.results,
@@ -504,15 +495,14 @@ pub fn audit_json_with_progress(text: &str, every: u64, progress: &mut dyn FnMut
 }
 
 /// Visits that appear only in row errors (never checked).
-fn visits_lost(errors: &[RowError], results: &[VisitResult]) -> u64 {
-    let mut ids: Vec<&str> = errors
+fn visits_lost(errors: &[RowError], checked: &[&str]) -> u64 {
+    let checked: std::collections::HashSet<&str> = checked.iter().copied().collect();
+    let lost: std::collections::HashSet<&str> = errors
         .iter()
         .filter_map(|e| e.visit_id.as_deref())
-        .filter(|id| !results.iter().any(|r| r.visit_id == *id))
+        .filter(|id| !checked.contains(id))
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.len() as u64
+    lost.len() as u64
 }
 
 /// One CSV output row per finding and per row error: `visit_id,row,line,code,rule,severity,message`.
@@ -536,14 +526,6 @@ impl std::fmt::Display for Cell<'_> {
     }
 }
 
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 impl<W: std::io::Write> CsvSink<W> {
     /// Writes the header and returns the sink.
     pub fn new(mut out: W) -> Self {
@@ -552,42 +534,14 @@ impl<W: std::io::Write> CsvSink<W> {
     }
 }
 
-/// The findings of one visit as CSV rows.
-pub fn findings_csv(r: &VisitResult) -> String {
-    let mut s = String::new();
-    for d in &r.report.diagnostics {
-        let (row, line, code) = match d.line {
-            Some(i) => (
-                r.rows.get(i).copied().unwrap_or(0).to_string(),
-                (i + 1).to_string(),
-                r.report.lines[i].code.clone(),
-            ),
-            None => (
-                r.rows.first().copied().unwrap_or(0).to_string(),
-                String::new(),
-                String::new(),
-            ),
-        };
-        s.push_str(&format!(
-            "{},{row},{line},{},{},{},{}\n",
-            cell(&r.visit_id),
-            cell(&code),
-            d.rule,
-            d.severity.as_str(),
-            cell(&d.message)
-        ));
-    }
-    s
-}
-
 /// A row error as a CSV row.
 pub fn row_error_csv(e: &RowError) -> String {
     format!(
         "{},{},,,row-error,{},{}\n",
-        cell(e.visit_id.as_deref().unwrap_or("")),
+        Cell(e.visit_id.as_deref().unwrap_or("")),
         e.row,
         Severity::Error.as_str(),
-        cell(&e.message)
+        Cell(&e.message)
     )
 }
 
@@ -698,8 +652,9 @@ pub fn audit_compact_json(text: &str, every: u64, progress: &mut dyn FnMut(u64, 
         progress(done, rows)
     });
     sink.row_errors.sort_by_key(|e| e.row);
+    let checked: Vec<&str> = sink.results.iter().filter_map(|r| r["visit_id"].as_str()).collect();
     crate::to_json(&json!({
-        "visits": sink.results.len() as u64 + sink.row_errors.iter().filter_map(|e| e.visit_id.as_deref()).filter(|id| !sink.results.iter().any(|r| r["visit_id"] == *id)).collect::<std::collections::BTreeSet<_>>().len() as u64,
+        "visits": checked.len() as u64 + visits_lost(&sink.row_errors, &checked),
         "rows": rows,
         "row_errors": sink.row_errors,
         "results": sink.results,

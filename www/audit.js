@@ -1,19 +1,14 @@
 // "Audit a file": read a CSV in this browser, check every visit in a Web Worker
 // with a progress bar and Cancel, then show the summary, filters, the findings
 // (each visit opens in the calculator) and a findings CSV to download.
+import { encodeVisit } from "./visit-link.js";
+
 const $ = (id) => document.getElementById(id);
 const esc = (s) =>
   String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 let worker = null;
 let result = null;
-
-function encodeVisit(visit) {
-  const bytes = new TextEncoder().encode(JSON.stringify(visit));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 function cell(s) {
   const t = String(s ?? "");

@@ -11,6 +11,7 @@ import init, {
   icd10_load_descriptions,
 } from "./pkg/ptbill.js";
 import { ACTIVITIES } from "./activities.js";
+import { encodeVisit, decodeVisit } from "./visit-link.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) =>
@@ -81,17 +82,6 @@ function fillForm(visit) {
   renderChips();
 }
 
-// The fragment holds the visit as base64url JSON.
-function encodeVisit(visit) {
-  const bytes = new TextEncoder().encode(JSON.stringify(visit));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-function decodeVisit(text) {
-  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
-}
 function visitFromHash() {
   const m = location.hash.match(/^#v=([A-Za-z0-9_-]+)$/);
   if (!m) return null;

@@ -8,6 +8,7 @@ const SHELL = [
   "style.css",
   "main.js",
   "activities.js",
+  "visit-link.js",
   "audit.js",
   "audit-worker.js",
   "sample-audit.csv",
