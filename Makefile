@@ -35,7 +35,7 @@ test-wasm: setup
 test-web: build
 	node --test tests/web/
 
-test: lint test-native test-wasm test-web dist
+test: lint test-native test-wasm dist test-web
 
 # The finished page, ready for any static host or course site: copy dist/ as it is.
 dist: build
