@@ -206,6 +206,9 @@ pub fn run<R: BufRead>(
         },
     };
     let mut open: HashMap<String, Pending> = HashMap::new();
+    let mut batch: Batch = Vec::with_capacity(BATCH);
+    let mut flight = Flight::default();
+    let mut last_head = String::new();
     let mut order: Vec<String> = Vec::new(); // visits in order of first row, for the final flush
     let get = |f: &[String], name: &str| {
         at.get(name)
@@ -246,7 +249,7 @@ pub fn run<R: BufRead>(
             }
         });
         pending.seen += 1;
-        match row_to_line(&fields, &get) {
+        match row_to_line(&fields, &get, &mut last_head) {
             Err(m) => {
                 pending.bad_rows.push(row);
                 err(sink, &mut summary, row, Some(id.clone()), m);
@@ -280,14 +283,19 @@ pub fn run<R: BufRead>(
         if counts.get(&hash(&id)).is_some_and(|&n| pending.seen >= n)
             && let Some(p) = open.remove(&id)
         {
-            finish(&id, p, sink, &mut summary);
+            batch.push((id, p));
+            if batch.len() >= BATCH {
+                flight.send(std::mem::take(&mut batch), sink, &mut summary);
+            }
         }
     }
     for id in order {
         if let Some(p) = open.remove(&id) {
-            finish(&id, p, sink, &mut summary);
+            batch.push((id, p));
         }
     }
+    flight.send(batch, sink, &mut summary);
+    flight.land(sink, &mut summary);
     progress(reader.row.saturating_sub(1));
     summary
 }
@@ -297,6 +305,7 @@ type Head = (String, String, String, String);
 fn row_to_line(
     fields: &[String],
     get: &dyn Fn(&[String], &str) -> String,
+    last_head: &mut String,
 ) -> Result<(crate::visit::Line, Head, Vec<String>), String> {
     let date = get(fields, "date_of_service");
     let payer = get(fields, "payer");
@@ -340,28 +349,39 @@ fn row_to_line(
         "modifiers".into(),
         Value::Array(list("modifiers").into_iter().map(Value::String).collect()),
     );
-    let mut probe = serde_json::Map::new();
-    probe.insert("date_of_service".into(), Value::String(date.clone()));
-    probe.insert("lines".into(), Value::Array(vec![Value::Object(line)]));
-    probe.insert(
-        "diagnoses".into(),
-        Value::Array(dx.iter().cloned().map(Value::String).collect()),
-    );
-    for (k, v) in [("payer", &payer), ("discipline", &discipline), ("setting", &setting)] {
-        if !v.is_empty() {
-            probe.insert(k.into(), Value::String(v.to_ascii_lowercase()));
-        }
-    }
-    let probe = Value::Object(probe);
-    let mut parsed = crate::visit::visit_from_value(&probe).map_err(|e| {
+    let named = |e: crate::visit::InputError| {
         let field = e.field.replace("lines[0].", "");
         if field.is_empty() {
             e.message
         } else {
             format!("{field}: {}", e.message)
         }
-    })?;
-    let line = parsed.lines.pop().ok_or("no service line")?;
+    };
+    // The line goes through the strict parser's own line reader, so its error
+    // names its own column.
+    let line = crate::visit::line_from_value(&Value::Object(line), 0).map_err(named)?;
+    // The visit-wide fields change rarely (once per visit at most): check them only
+    // when they differ from the last row's.
+    let key = format!(
+        "{date}\u{1f}{payer}\u{1f}{discipline}\u{1f}{setting}\u{1f}{}",
+        dx.join(" ")
+    );
+    if *last_head != key {
+        let mut probe = serde_json::Map::new();
+        probe.insert("date_of_service".into(), Value::String(date.clone()));
+        probe.insert("lines".into(), Value::Array(Vec::new()));
+        probe.insert(
+            "diagnoses".into(),
+            Value::Array(dx.iter().cloned().map(Value::String).collect()),
+        );
+        for (k, v) in [("payer", &payer), ("discipline", &discipline), ("setting", &setting)] {
+            if !v.is_empty() {
+                probe.insert(k.into(), Value::String(v.to_ascii_lowercase()));
+            }
+        }
+        crate::visit::visit_from_value(&Value::Object(probe)).map_err(named)?;
+        *last_head = key;
+    }
     Ok((
         line,
         (
@@ -387,31 +407,47 @@ fn reject(id: &str, p: &Pending, why: &str, sink: &mut dyn Sink, summary: &mut S
     }
 }
 
-fn finish(id: &str, p: Pending, sink: &mut dyn Sink, summary: &mut Summary) {
+/// What checking one visit gave, computed apart from the sink so that visits
+/// can be checked on several threads and still be written in order.
+enum Outcome {
+    /// The visit cannot be checked as a whole: every row is reported with this reason.
+    Rejected(String),
+    /// Every row of the visit was bad (each is already reported).
+    Empty,
+    /// Checked.
+    Checked(Box<(crate::Visit, Report)>),
+}
+
+fn evaluate(p: &Pending, full: bool) -> Outcome {
     if let Some(conflict) = &p.conflict {
-        reject(id, &p, conflict, sink, summary);
-        return;
+        return Outcome::Rejected(conflict.clone());
     }
     let Some((_, date, payer, discipline, setting)) = p.head.as_ref() else {
-        // Every row of the visit was bad; each is already reported.
-        summary.visits_with_errors += 1;
-        return;
+        return Outcome::Empty;
     };
     // Every row passed on its own with these same head fields, so the visit is
     // assembled directly rather than parsed again.
     let head = json!({"date_of_service": date, "payer": null_if_empty(payer), "discipline": null_if_empty(discipline), "setting": null_if_empty(setting), "lines": []});
     let mut parsed = match crate::visit::visit_from_value(&head) {
         Ok(v) => v,
-        Err(e) => {
-            // Rows that pass alone cannot fail together, but never lose them if they do.
-            reject(id, &p, &e.to_string(), sink, summary);
-            return;
-        }
+        // Rows that pass alone cannot fail together, but never lose them if they do.
+        Err(e) => return Outcome::Rejected(e.to_string()),
     };
     parsed.lines = p.rows.iter().map(|(_, l)| l.clone()).collect();
     parsed.diagnoses = p.diagnoses.clone();
-    let full = sink.full();
     let report = crate::check_with(&parsed, full);
+    Outcome::Checked(Box::new((parsed, report)))
+}
+
+fn apply(id: &str, p: &Pending, outcome: Outcome, full: bool, sink: &mut dyn Sink, summary: &mut Summary) {
+    let (parsed, report) = match outcome {
+        Outcome::Rejected(why) => return reject(id, p, &why, sink, summary),
+        Outcome::Empty => {
+            summary.visits_with_errors += 1;
+            return;
+        }
+        Outcome::Checked(b) => *b,
+    };
     if report.has_errors() || !p.bad_rows.is_empty() {
         summary.visits_with_errors += 1;
     }
@@ -449,6 +485,60 @@ fn finish(id: &str, p: Pending, sink: &mut dyn Sink, summary: &mut Summary) {
         },
         report,
     });
+}
+
+/// Complete visits wait in batches of this size, so that one batch can be checked
+/// while the next is read.
+const BATCH: usize = 1024;
+
+type Batch = Vec<(String, Pending)>;
+
+/// The batch being checked. Natively it runs on a second thread while the next
+/// batch is read (reading and checking take about the same time); on wasm, at once.
+#[derive(Default)]
+struct Flight {
+    #[cfg(not(target_arch = "wasm32"))]
+    running: Option<std::thread::JoinHandle<(Batch, Vec<Outcome>)>>,
+}
+
+fn apply_all(batch: Batch, outcomes: Vec<Outcome>, full: bool, sink: &mut dyn Sink, summary: &mut Summary) {
+    for ((id, p), outcome) in batch.into_iter().zip(outcomes) {
+        apply(&id, &p, outcome, full, sink, summary);
+    }
+}
+
+impl Flight {
+    /// Hands in a batch; the previous one's results go to the sink first, in order.
+    fn send(&mut self, batch: Batch, sink: &mut dyn Sink, summary: &mut Summary) {
+        let full = sink.full();
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.land(sink, summary);
+            self.running = Some(std::thread::spawn(move || {
+                let outcomes = batch.iter().map(|(_, p)| evaluate(p, full)).collect();
+                (batch, outcomes)
+            }));
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let outcomes = batch.iter().map(|(_, p)| evaluate(p, full)).collect();
+            apply_all(batch, outcomes, full, sink, summary);
+        }
+    }
+
+    /// Waits for the batch in flight and writes its results.
+    fn land(&mut self, sink: &mut dyn Sink, summary: &mut Summary) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(handle) = self.running.take() {
+            let full = sink.full();
+            // A panic in a check would be a bug: the batch's rows are then reported, not lost.
+            match handle.join() {
+                Ok((batch, outcomes)) => apply_all(batch, outcomes, full, sink, summary),
+                Err(_) => summary.row_errors += 1,
+            }
+        }
+        let _ = (sink, summary);
+    }
 }
 
 fn null_if_empty(s: &str) -> Value {

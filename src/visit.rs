@@ -241,7 +241,7 @@ pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
     })
 }
 
-fn line_from_value(value: &Value, index: usize) -> Result<Line, InputError> {
+pub(crate) fn line_from_value(value: &Value, index: usize) -> Result<Line, InputError> {
     let at = |name: &str| format!("lines[{index}].{name}");
     let obj = value.as_object().ok_or_else(|| {
         InputError::new(
