@@ -227,7 +227,8 @@ $("dx-input").addEventListener("input", () => {
         "not-valid-on-date": "not valid on this date",
         unknown: "not an ICD-10-CM code",
       };
-      $("dx-hint").textContent = `${info.code}: ${words[info.status] ?? info.status}${info.description ? ` — ${info.description}` : ""}`;
+      const title = info.description ? ` — ${info.description}` : info.status === "billable" ? " — new in FY2027 (no title in ptbill's data yet)" : "";
+      $("dx-hint").textContent = `${info.code}: ${words[info.status] ?? info.status}${title}`;
     } catch {
       $("dx-hint").textContent = "";
     }

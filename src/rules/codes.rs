@@ -240,10 +240,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             let (msg, help) = match (info.valid_from, info.valid_to) {
                 (_, Some(to)) if dos > to => (
                     format!(
-                        "{code} ({}) was deleted: its last valid date of service was {to}, and this visit is on {dos}.",
-                        info.label
+                        "{code} ({}) was deleted: its last valid date of service was {to}, and this visit is on {dos}. Replacement: {}.",
+                        info.label, info.replaced_by
                     ),
-                    format!("Bill {} instead.", info.replaced_by),
+                    if info.replaced_by.starts_with("none") {
+                        "Leave it off the claim.".to_string()
+                    } else {
+                        format!("Bill {} instead.", info.replaced_by)
+                    },
                 ),
                 (Some(from), _) => (
                     format!(
