@@ -23,12 +23,6 @@ const USAGE: &str = "usage:
   ptbill icd10 --search WORDS [--date D]       search ICD-10-CM by code prefix or words (JSON)
   ptbill version                               print the version";
 
-#[derive(Clone, Copy, PartialEq)]
-enum Format {
-    Text,
-    Json,
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -40,49 +34,33 @@ fn main() -> ExitCode {
     }
 }
 
-/// Splits `--format X` out of the arguments.
-fn parse_format(args: &[String]) -> Result<(Format, Vec<String>), String> {
-    let mut format = Format::Text;
+/// Splits `--format X` out of the arguments; `choices[0]` is the default.
+fn parse_format<'a>(args: &[String], choices: &[&'a str]) -> Result<(&'a str, Vec<String>), String> {
+    let mut format = choices[0];
     let mut rest = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let value = if a == "--format" {
-            Some(it.next().ok_or("--format needs a value: text or json")?.clone())
-        } else {
-            a.strip_prefix("--format=").map(str::to_string)
-        };
-        match value.as_deref() {
-            Some("text") => format = Format::Text,
-            Some("json") => format = Format::Json,
-            Some(other) => return Err(format!("unknown --format {other:?}; use text or json")),
-            None if a.starts_with("--") && a != "-" => {
-                return Err(format!("unknown option {a}\n{USAGE}"));
-            }
-            None => rest.push(a.clone()),
-        }
-    }
-    Ok((format, rest))
-}
-
-/// `--format csv|json` for audit (csv by default).
-fn parse_format_audit(args: &[String]) -> Result<(bool, Vec<String>), String> {
-    let mut json = false;
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let value = if a == "--format" {
-            Some(it.next().ok_or("--format needs a value: csv or json")?.as_str())
+            Some(
+                it.next()
+                    .ok_or_else(|| format!("--format needs a value: {}", choices.join(" or ")))?
+                    .as_str(),
+            )
         } else {
             a.strip_prefix("--format=")
         };
         match value {
-            Some("csv") => json = false,
-            Some("json") => json = true,
-            Some(other) => return Err(format!("unknown --format {other:?} for audit; use csv or json")),
+            Some(v) => {
+                format = choices
+                    .iter()
+                    .find(|c| **c == v)
+                    .ok_or_else(|| format!("unknown --format {v:?}; use {}", choices.join(" or ")))?;
+            }
+            None if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
             None => rest.push(a.clone()),
         }
     }
-    Ok((json, rest))
+    Ok((format, rest))
 }
 
 /// Two passes over the file: memory stays flat with `--format csv`.
@@ -151,7 +129,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     };
     match cmd.as_str() {
         "check" => {
-            let (format, files) = parse_format(rest)?;
+            let (format, files) = parse_format(rest, &["text", "json"])?;
             if files.len() > 1 {
                 return Err(format!("check takes one file, got {}", files.len()));
             }
@@ -159,8 +137,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             let visit = ptbill::parse_visit(&input).map_err(|e| format!("invalid visit: {e}"))?;
             let report = ptbill::check(&visit);
             match format {
-                Format::Json => out(&(ptbill::to_json(&report) + "\n"))?,
-                Format::Text => out(&text::report(&visit, &report))?,
+                "json" => out(&(ptbill::to_json(&report) + "\n"))?,
+                _ => out(&text::report(&visit, &report))?,
             }
             Ok(if report.has_errors() {
                 ExitCode::from(1)
@@ -169,13 +147,13 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             })
         }
         "rules" => {
-            let (format, extra) = parse_format(rest)?;
+            let (format, extra) = parse_format(rest, &["text", "json"])?;
             if !extra.is_empty() {
                 return Err(format!("rules takes no arguments\n{USAGE}"));
             }
             match format {
-                Format::Json => out(&(ptbill::rules_json() + "\n"))?,
-                Format::Text => out(&text::rules())?,
+                "json" => out(&(ptbill::rules_json() + "\n"))?,
+                _ => out(&text::rules())?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -192,11 +170,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
         }
         "audit" => {
-            let (format, files) = parse_format_audit(rest)?;
+            let (format, files) = parse_format(rest, &["csv", "json"])?;
             let [path] = files.as_slice() else {
                 return Err(format!("audit takes one CSV file\n{USAGE}"));
             };
-            audit(path, format)
+            audit(path, format == "json")
         }
         "icd10" => {
             let mut date = None;
