@@ -106,18 +106,17 @@ impl CodeSet {
         for line in validity.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let b = line.as_bytes();
             let shared = usize::from(b[0].wrapping_sub(b'0')).min(7);
-            let rest: Vec<u8> = b[1..]
+            // The rest of the code runs up to the first lower-case date letter.
+            let rest_len = b[1..]
                 .iter()
-                .copied()
                 .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                .collect();
-            let marks = &b[1 + rest.len()..];
+                .count();
+            let rest = &b[1..1 + rest_len];
+            let marks = &b[1 + rest_len..];
             let len = (shared + rest.len()).min(7);
-            let mut code = [0u8; 7];
-            code[..shared].copy_from_slice(&prev[..shared]);
-            for (i, c) in rest.iter().take(len - shared).enumerate() {
-                code[shared + i] = *c;
-            }
+            let mut code = prev;
+            code[len..].fill(0);
+            code[shared..len].copy_from_slice(&rest[..len - shared]);
             let mark = |i: usize| marks.get(i).map(|m| m.wrapping_sub(b'a'));
             entries.push(Entry {
                 code,

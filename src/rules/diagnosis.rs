@@ -112,7 +112,6 @@ fn list(codes: &[String], max: usize) -> String {
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     let dos = visit.date_of_service;
-    let set = code_set();
     ctx.data.insert("icd10cm", "FY2016-FY2027".into());
     if visit.diagnoses.is_empty() {
         ctx.emit(
@@ -134,6 +133,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         );
         return;
     }
+    // Parsed on first use only: a visit without diagnoses never needs the code set.
+    let set = code_set();
     if dos > set.last {
         ctx.emit(
             &super::data_date::DATA_DATE,

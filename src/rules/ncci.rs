@@ -173,7 +173,12 @@ fn severity(payer: Payer) -> Severity {
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     let dos = visit.date_of_service;
-    let table = ptp(visit.setting);
+    // The table is parsed on first use: a one-code visit never needs it.
+    let text = match visit.setting {
+        Setting::Practitioner => PTP_PRACTITIONER,
+        Setting::OutpatientHospital => PTP_OUTPATIENT,
+    };
+    let table_date = header_value(text, "valid_for").unwrap_or("unknown");
     let sev = severity(visit.payer);
     let payer_note = match visit.payer {
         Payer::Medicare | Payer::MedicareAdvantage => "",
@@ -193,7 +198,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         for &j in &firsts[a + 1..] {
             for (c1, c2) in [(i, j), (j, i)] {
                 let (code1, code2) = (&visit.lines[c1].code, &visit.lines[c2].code);
-                let Some(edit) = table.edit(code1, code2, dos) else {
+                let Some(edit) = ptp(visit.setting).edit(code1, code2, dos) else {
                     continue;
                 };
                 // Every line of either code is part of an edit.
@@ -258,7 +263,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Some(i),
             format!(
                 "{list} on {} is not called for: Medicare's NCCI table ({}) has no edit in force on {dos} between {} and another code on this visit.",
-                line.code, table.date, line.code
+                line.code, table_date, line.code
             ),
             if medicare_like {
                 "Removed from the corrected modifiers: a distinct-service modifier attests a fact and draws audits where no edit needs it.".to_string()
@@ -277,8 +282,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     ctx.data.insert(
         "ncci",
         match visit.setting {
-            Setting::Practitioner => format!("{} practitioner", table.date),
-            Setting::OutpatientHospital => format!("{} outpatient hospital", table.date),
+            Setting::Practitioner => format!("{table_date} practitioner"),
+            Setting::OutpatientHospital => format!("{table_date} outpatient hospital"),
         },
     );
     ctx.data.insert("mue", mue_date().to_string());
