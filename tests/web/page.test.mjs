@@ -174,6 +174,7 @@ test("auditing a 10,000-visit file in the page: progress, a correct summary, one
   const findings = Object.values(expected.summary.by_severity).reduce((a, b) => a + b, 0);
 
   const { context, page } = await open("/?audit");
+  assert.equal(await page.isVisible("#calculator"), false, "the audit view replaces the calculator");
   await page.setInputFiles("#audit-file", { name: "visits.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
   await page.waitForSelector("#audit-progress:not([hidden])");
   await page.waitForSelector("body[data-audited='1']", { timeout: 120_000 });
