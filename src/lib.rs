@@ -207,14 +207,19 @@ pub fn explain_rule(id: &str) -> Option<String> {
     rules::by_id(id.trim()).map(rules::Rule::docs)
 }
 
+/// A `date` argument of the look-up functions, or an error naming it.
+fn date_argument(text: &str) -> Result<date::Date, InputError> {
+    date::Date::parse(text).map_err(|message| InputError {
+        field: "date".into(),
+        message,
+    })
+}
+
 /// Looks up one ICD-10-CM code on a date: status, title (when descriptions are
 /// available), validity, parent and the billable codes under it, as JSON.
 pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
     use icd10::{Status, code_set, display};
-    let date = date::Date::parse(date).map_err(|m| InputError {
-        field: "date".into(),
-        message: m,
-    })?;
+    let date = date_argument(date)?;
     let norm = rules::diagnosis::normalise(code).ok_or_else(|| InputError {
         field: "code".into(),
         message: format!("{code:?} is not shaped like an ICD-10-CM code"),
@@ -256,10 +261,7 @@ pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
 /// Searches ICD-10-CM by code prefix or words on a date, as JSON (an empty list
 /// when descriptions are not loaded).
 pub fn icd10_search_json(query: &str, date: &str, limit: usize) -> Result<String, InputError> {
-    let date = date::Date::parse(date).map_err(|m| InputError {
-        field: "date".into(),
-        message: m,
-    })?;
+    let date = date_argument(date)?;
     let found = icd10::descriptions()
         .map(|d| d.search(icd10::code_set(), query, date, limit.min(200)))
         .unwrap_or_default();

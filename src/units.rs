@@ -318,7 +318,8 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     }
 }
 
-fn unit_word(n: u64) -> &'static str {
+/// "unit" or "units".
+pub(crate) fn unit_word(n: u64) -> &'static str {
     if n == 1 { "unit" } else { "units" }
 }
 

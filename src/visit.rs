@@ -53,6 +53,17 @@ pub enum Discipline {
     Slp,
 }
 
+impl Discipline {
+    /// The plan of care in words ("physical therapy").
+    pub fn name(self) -> &'static str {
+        match self {
+            Discipline::Pt => "physical therapy",
+            Discipline::Ot => "occupational therapy",
+            Discipline::Slp => "speech-language pathology",
+        }
+    }
+}
+
 /// Which NCCI and MUE tables apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -26,14 +26,8 @@ pub static ASSISTANT: Rule = Rule {
 /// This family's rules.
 pub static RULES: &[&Rule] = &[&ASSISTANT];
 
-const CQ_START: Date = match Date::new(2020, 1, 1) {
-    Some(d) => d,
-    None => unreachable!(),
-};
-const REDUCTION_START: Date = match Date::new(2022, 1, 1) {
-    Some(d) => d,
-    None => unreachable!(),
-};
+const CQ_START: Date = Date::new(2020, 1, 1).unwrap();
+const REDUCTION_START: Date = Date::new(2022, 1, 1).unwrap();
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
@@ -59,7 +53,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Some(format!(
                     "{m} on {code}: {m} belongs to {} services, and this is a {} visit.",
                     if m == "CQ" { "PT" } else { "OT" },
-                    name(visit.discipline)
+                    visit.discipline.name()
                 ))
             } else {
                 None
@@ -148,7 +142,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let detail = if timed {
             format!(
                 "{code}: the assistant alone furnished {assistant} of {minutes} minutes; the therapist alone furnished at least 8 minutes of {without} of its {units} {}, so {with} {} {modifier}.",
-                plural(units, "unit"),
+                crate::units::unit_word(units),
                 if with == 1 { "unit needs" } else { "units need" }
             )
         } else {
@@ -206,16 +200,4 @@ fn add_after_therapy(ctx: &mut Ctx<'_>, i: usize, m: &str) {
         .position(|x| matches!(x.as_str(), "GP" | "GO" | "GN"))
         .map_or(0, |p| p + 1);
     ctx.modifiers[i].insert(at, m.to_string());
-}
-
-fn name(d: Discipline) -> &'static str {
-    match d {
-        Discipline::Pt => "physical therapy",
-        Discipline::Ot => "occupational therapy",
-        Discipline::Slp => "speech-language pathology",
-    }
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
 }

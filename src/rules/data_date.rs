@@ -21,15 +21,9 @@ pub static DATA_DATE: Rule = Rule {
 pub static RULES: &[&Rule] = &[&DATA_DATE];
 
 /// Last date of service the NCCI and MUE tables cover (one quarter).
-const NCCI_COVERS_TO: Date = match Date::new(2024, 9, 30) {
-    Some(d) => d,
-    None => unreachable!(),
-};
+const NCCI_COVERS_TO: Date = Date::new(2024, 9, 30).unwrap();
 /// Last date of service the code catalog is meant for.
-const CATALOG_COVERS_TO: Date = match Date::new(2026, 12, 31) {
-    Some(d) => d,
-    None => unreachable!(),
-};
+const CATALOG_COVERS_TO: Date = Date::new(2026, 12, 31).unwrap();
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let dos = ctx.visit.date_of_service;

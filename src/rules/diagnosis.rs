@@ -77,10 +77,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// ICD-10-CM began on this date of service.
-const ICD10_START: Date = match Date::new(2015, 10, 1) {
-    Some(d) => d,
-    None => unreachable!(),
-};
+const ICD10_START: Date = Date::new(2015, 10, 1).unwrap();
 
 /// Normalises a typed diagnosis: upper case, no dot. `None` when it cannot be an
 /// ICD-10-CM code by shape.

@@ -158,7 +158,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &MISMATCH,
                     Severity::Error,
                     Some(i),
-                    format!("{code} ({}) is not a {} code.", info.label, discipline_name(visit.discipline)),
+                    format!("{code} ({}) is not a {} code.", info.label, visit.discipline.name()),
                     "Use the code of the visit's own discipline, or set the visit's discipline to the plan of care it was furnished under.".into(),
                 );
             }
@@ -167,7 +167,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &MISSING_THERAPY,
                     medicare_error(visit.payer),
                     Some(i),
-                    format!("{code} is a therapy service with no GP, GO or GN; a {} plan of care takes {want}.", discipline_name(visit.discipline)),
+                    format!("{code} is a therapy service with no GP, GO or GN; a {} plan of care takes {want}.", visit.discipline.name()),
                     format!("Add {want}: Medicare returns therapy claims without it (since 2018-01-01). Added to the corrected modifiers."),
                 );
             } else if have.len() > 1 || have[0] != want {
@@ -178,7 +178,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     format!(
                         "{code} carries {}, but this is a {} visit: it takes {want}, once.",
                         have.join(" and "),
-                        discipline_name(visit.discipline)
+                        visit.discipline.name()
                     ),
                     format!("Use {want} alone. Corrected."),
                 );
@@ -272,13 +272,5 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 );
             }
         }
-    }
-}
-
-fn discipline_name(d: Discipline) -> &'static str {
-    match d {
-        Discipline::Pt => "physical therapy",
-        Discipline::Ot => "occupational therapy",
-        Discipline::Slp => "speech-language pathology",
     }
 }
