@@ -417,6 +417,10 @@ fn data_dates_are_reported() {
     );
     assert_eq!(r.data["ncci"], "2024-07-01 practitioner");
     assert_eq!(r.data["mue"], "2024-07-01");
+    // Every table the checks read is named.
+    for table in ["codes", "modifiers", "payer_rules", "kx", "icd10cm"] {
+        assert!(r.data.contains_key(table), "data has no {table}");
+    }
     assert!(
         fired(&r, "reference-data-date")
             .iter()

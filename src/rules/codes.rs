@@ -176,6 +176,7 @@ pub fn payer_rules_date() -> &'static str {
 }
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    ctx.data.insert("payer_rules", payer_rules_date().to_string());
     let dos = ctx.visit.date_of_service;
     let payer = ctx.visit.payer;
     for i in 0..ctx.visit.lines.len() {
