@@ -7,7 +7,7 @@
 //! holds one visit at a time; a scattered one still works, holding the visits
 //! still open. Row numbers are as a spreadsheet shows them (the header is row 1).
 
-use crate::csv::{Reader, Record};
+use crate::csv::{Fields, Reader, Record};
 use crate::report::{Report, Severity};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -89,8 +89,12 @@ pub trait Sink {
 }
 
 struct Pending {
-    rows: Vec<(u64, crate::visit::Line)>,
-    head: Option<(u64, String, String, String, String)>, // row, date, payer, discipline, setting
+    /// The input row of each good line, in line order.
+    rows: Vec<u64>,
+    lines: Vec<crate::visit::Line>,
+    /// The first good row, its visit-wide fields (lower-cased but the date), and
+    /// those fields as parsed (a visit with no lines).
+    head: Option<(u64, [String; 4], crate::Visit)>,
     diagnoses: Vec<String>,
     conflict: Option<String>,
     bad_rows: Vec<u64>,
@@ -104,19 +108,30 @@ fn hash(id: &str) -> u64 {
     })
 }
 
+/// Where each column is: indexes into [`COLUMNS`], then `setting`.
+type Columns = [Option<usize>; 11];
+const VISIT_ID: usize = 0;
+const DATE: usize = 1;
+const PAYER: usize = 2;
+const DISCIPLINE: usize = 3;
+const CODE: usize = 4;
+const MINUTES: usize = 5;
+const ASSISTANT: usize = 6;
+const UNITS: usize = 7;
+const MODIFIERS: usize = 8;
+const DIAGNOSES: usize = 9;
+const SETTING: usize = 10;
+
 /// Column positions from the header row.
-fn header(fields: &[String]) -> Result<HashMap<&'static str, usize>, String> {
-    let mut at = HashMap::new();
-    for name in COLUMNS.iter().chain(&["setting"]) {
-        if let Some(i) = fields
+fn header(fields: &Fields) -> Result<Columns, String> {
+    let mut at: Columns = [None; 11];
+    for (k, name) in COLUMNS.iter().chain(&["setting"]).enumerate() {
+        at[k] = fields
             .iter()
-            .position(|f| f.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-        {
-            at.insert(*name, i);
-        }
+            .position(|f| f.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name));
     }
-    for required in ["visit_id", "date_of_service", "code"] {
-        if !at.contains_key(required) {
+    for (k, required) in [(VISIT_ID, "visit_id"), (DATE, "date_of_service"), (CODE, "code")] {
+        if at[k].is_none() {
             return Err(format!(
                 "the header has no {required} column; expected the columns {}",
                 COLUMNS.join(",")
@@ -124,6 +139,11 @@ fn header(fields: &[String]) -> Result<HashMap<&'static str, usize>, String> {
         }
     }
     Ok(at)
+}
+
+/// A column's cell, trimmed ("" when the column or the cell is missing).
+fn cell<'a>(f: &'a Fields, at: &Columns, column: usize) -> &'a str {
+    at[column].and_then(|i| f.get(i)).map_or("", str::trim)
 }
 
 /// First pass: rows per visit (by hash) and the total number of data rows.
@@ -134,11 +154,11 @@ pub fn count<R: BufRead>(src: R) -> (HashMap<u64, u32>, u64) {
     let Some(Record::Fields(head)) = reader.next_record() else {
         return (counts, 0);
     };
-    let id_at = header(&head).ok().and_then(|h| h.get("visit_id").copied());
+    let at = header(&head).ok();
     while let Some(rec) = reader.next_record() {
         rows += 1;
-        if let (Record::Fields(f), Some(i)) = (rec, id_at) {
-            let id = f.get(i).map(|s| s.trim()).unwrap_or("");
+        if let (Record::Fields(f), Some(at)) = (rec, &at) {
+            let id = cell(&f, at, VISIT_ID);
             if !id.is_empty() {
                 *counts.entry(hash(id)).or_insert(0) += 1;
             }
@@ -208,14 +228,8 @@ pub fn run<R: BufRead>(
     let mut open: HashMap<String, Pending> = HashMap::new();
     let mut batch: Batch = Vec::with_capacity(BATCH);
     let mut flight = Flight::default();
-    let mut last_head = String::new();
+    let mut heads = HeadCache::default();
     let mut order: Vec<String> = Vec::new(); // visits in order of first row, for the final flush
-    let get = |f: &[String], name: &str| {
-        at.get(name)
-            .and_then(|&i| f.get(i))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
     while let Some(rec) = reader.next_record() {
         let row = reader.row;
         if every > 0 && (row - 1).is_multiple_of(every) && !progress(row - 1) {
@@ -232,56 +246,87 @@ pub fn run<R: BufRead>(
             err(sink, &mut summary, row, None, "empty row".into());
             continue;
         }
-        let id = get(&fields, "visit_id");
+        let id = cell(&fields, &at, VISIT_ID);
         if id.is_empty() {
             err(sink, &mut summary, row, None, "visit_id is empty".into());
             continue;
         }
-        let pending = open.entry(id.clone()).or_insert_with(|| {
-            order.push(id.clone());
-            Pending {
-                rows: Vec::new(),
-                head: None,
-                diagnoses: Vec::new(),
-                conflict: None,
-                bad_rows: Vec::new(),
-                seen: 0,
+        let pending = match open.get_mut(id) {
+            Some(p) => p,
+            None => {
+                order.push(id.to_string());
+                open.entry(id.to_string()).or_insert_with(|| Pending {
+                    rows: Vec::new(),
+                    lines: Vec::new(),
+                    head: None,
+                    diagnoses: Vec::new(),
+                    conflict: None,
+                    bad_rows: Vec::new(),
+                    seen: 0,
+                })
             }
-        });
+        };
         pending.seen += 1;
-        match row_to_line(&fields, &get, &mut last_head) {
+        match row_to_line(&fields, &at, &mut heads) {
             Err(m) => {
                 pending.bad_rows.push(row);
-                err(sink, &mut summary, row, Some(id.clone()), m);
+                err(sink, &mut summary, row, Some(id.to_string()), m);
             }
-            Ok((line, head, dx)) => {
+            Ok((line, parsed_head)) => {
+                let typed = [
+                    cell(&fields, &at, DATE),
+                    cell(&fields, &at, PAYER),
+                    cell(&fields, &at, DISCIPLINE),
+                    cell(&fields, &at, SETTING),
+                ];
                 match &pending.head {
-                    None => pending.head = Some((row, head.0, head.1, head.2, head.3)),
-                    Some((first, d, p, di, s)) => {
-                        let differs = [
-                            ("date_of_service", d, &head.0),
-                            ("payer", p, &head.1),
-                            ("discipline", di, &head.2),
-                            ("setting", s, &head.3),
-                        ]
-                        .iter()
-                        .find(|(_, a, b)| a != b)
-                        .map(|(name, a, b)| format!("rows {first} and {row} disagree on {name} ({a:?} vs {b:?})"));
-                        if pending.conflict.is_none() {
-                            pending.conflict = differs;
+                    None => {
+                        let mut template = parsed_head.clone();
+                        template.diagnoses.clear();
+                        let kept = [0, 1, 2, 3].map(|k| {
+                            if k == 0 {
+                                typed[0].to_string()
+                            } else {
+                                typed[k].to_ascii_lowercase()
+                            }
+                        });
+                        pending.head = Some((row, kept, template));
+                    }
+                    Some((first, kept, _)) if pending.conflict.is_none() => {
+                        // The date as typed; the others whatever their case.
+                        let names = ["date_of_service", "payer", "discipline", "setting"];
+                        let differs = (0..4).find(|&k| {
+                            if k == 0 {
+                                kept[0] != typed[0]
+                            } else {
+                                !kept[k].eq_ignore_ascii_case(typed[k])
+                            }
+                        });
+                        if let Some(k) = differs {
+                            let now = if k == 0 {
+                                typed[0].to_string()
+                            } else {
+                                typed[k].to_ascii_lowercase()
+                            };
+                            pending.conflict = Some(format!(
+                                "rows {first} and {row} disagree on {} ({:?} vs {now:?})",
+                                names[k], kept[k]
+                            ));
                         }
                     }
+                    Some(_) => {}
                 }
-                for d in dx {
-                    if !pending.diagnoses.contains(&d) {
-                        pending.diagnoses.push(d);
+                for d in list(cell(&fields, &at, DIAGNOSES)) {
+                    if !pending.diagnoses.iter().any(|x| x == d) {
+                        pending.diagnoses.push(d.to_string());
                     }
                 }
-                pending.rows.push((row, line));
+                pending.rows.push(row);
+                pending.lines.push(line);
             }
         }
-        if counts.get(&hash(&id)).is_some_and(|&n| pending.seen >= n)
-            && let Some(p) = open.remove(&id)
+        if counts.get(&hash(id)).is_some_and(|&n| pending.seen >= n)
+            && let Some((id, p)) = open.remove_entry(id)
         {
             batch.push((id, p));
             if batch.len() >= BATCH {
@@ -300,19 +345,69 @@ pub fn run<R: BufRead>(
     summary
 }
 
-type Head = (String, String, String, String);
+/// A list cell: spaces per the contract; commas and semicolons are accepted too,
+/// as spreadsheets write them.
+fn list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|s| !s.is_empty())
+}
 
-fn row_to_line(
-    fields: &[String],
-    get: &dyn Fn(&[String], &str) -> String,
-    last_head: &mut String,
-) -> Result<(crate::visit::Line, Head, Vec<String>), String> {
-    let date = get(fields, "date_of_service");
-    let payer = get(fields, "payer");
-    let discipline = get(fields, "discipline");
-    let setting = get(fields, "setting");
-    let number = |name: &str| -> Value {
-        let t = get(fields, name);
+/// The visit-wide fields last checked (they change at most once per visit, so
+/// they are checked again only when they differ from the last row's).
+#[derive(Default)]
+struct HeadCache {
+    /// date, payer, discipline, setting, diagnoses as typed.
+    typed: [String; 5],
+    /// Those fields as parsed (a visit with no lines), once they passed.
+    parsed: Option<crate::Visit>,
+}
+
+/// The line of a row whose cells are plainly valid: whole numbers, a code of at
+/// most 20 characters, at most 10 short modifiers. Anything else is `None` and
+/// goes to the strict parser, which names the problem.
+fn plain_line(code: &str, minutes: &str, assistant: &str, units: &str, modifiers: &str) -> Option<crate::visit::Line> {
+    let number = |t: &str| -> Option<Option<u32>> {
+        if t.is_empty() {
+            Some(None)
+        } else {
+            t.parse::<u32>().ok().map(Some)
+        }
+    };
+    if code.is_empty() || code.len() > 20 {
+        return None;
+    }
+    let minutes = number(minutes)?;
+    let assistant_minutes = number(assistant)?.unwrap_or(0);
+    let units = number(units)?;
+    if assistant_minutes > 0 && minutes.is_none_or(|m| assistant_minutes > m) {
+        return None;
+    }
+    let mut mods = Vec::new();
+    for m in list(modifiers) {
+        if mods.len() == 10 || m.len() > 40 {
+            return None;
+        }
+        mods.push(m.to_ascii_uppercase());
+    }
+    Some(crate::visit::Line {
+        code: code.to_ascii_uppercase(),
+        minutes,
+        assistant_minutes,
+        units,
+        modifiers: mods,
+    })
+}
+
+/// The row as a one-line visit, read by the same strict parser as every other
+/// door, so that its error names its own column.
+fn strict_line(
+    code: &str,
+    minutes: &str,
+    assistant: &str,
+    units: &str,
+    modifiers: &str,
+) -> Result<crate::visit::Line, String> {
+    let number = |t: &str| -> Value {
         if t.is_empty() {
             Value::Null
         } else if let Ok(n) = t.parse::<u64>() {
@@ -322,82 +417,79 @@ fn row_to_line(
         } else if let Some(n) = t.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
             Value::Number(n)
         } else {
-            Value::String(t)
+            Value::String(t.to_string())
         }
     };
-    // Spaces per the contract; commas and semicolons are accepted too, as spreadsheets write them.
-    let list = |name: &str| -> Vec<String> {
-        get(fields, name)
-            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let code = get(fields, "code");
+    let mut line = serde_json::Map::new();
+    line.insert("code".into(), Value::String(code.to_string()));
+    line.insert("minutes".into(), number(minutes));
+    line.insert("assistant_minutes".into(), number(assistant));
+    line.insert("units".into(), number(units));
+    line.insert(
+        "modifiers".into(),
+        Value::Array(list(modifiers).map(|m| Value::String(m.to_string())).collect()),
+    );
+    crate::visit::line_from_value(&Value::Object(line), 0).map_err(named)
+}
+
+/// An input error with the one-line visit's path taken off, so it names the column.
+fn named(e: crate::visit::InputError) -> String {
+    let field = e.field.replace("lines[0].", "");
+    if field.is_empty() {
+        e.message
+    } else {
+        format!("{field}: {}", e.message)
+    }
+}
+
+/// The row's line, and its visit-wide fields as parsed.
+fn row_to_line<'h>(
+    fields: &Fields,
+    at: &Columns,
+    heads: &'h mut HeadCache,
+) -> Result<(crate::visit::Line, &'h crate::Visit), String> {
+    let code = cell(fields, at, CODE);
     if code.is_empty() {
         return Err("code is empty".into());
     }
-    let dx = list("diagnoses");
-    // The row as a one-line visit, built in place and read by the same strict
-    // parser as every other door, so its error names its own column.
-    let mut line = serde_json::Map::new();
-    line.insert("code".into(), Value::String(code));
-    for k in ["minutes", "assistant_minutes", "units"] {
-        line.insert(k.into(), number(k));
-    }
-    line.insert(
-        "modifiers".into(),
-        Value::Array(list("modifiers").into_iter().map(Value::String).collect()),
+    let cells = (
+        code,
+        cell(fields, at, MINUTES),
+        cell(fields, at, ASSISTANT),
+        cell(fields, at, UNITS),
+        cell(fields, at, MODIFIERS),
     );
-    let named = |e: crate::visit::InputError| {
-        let field = e.field.replace("lines[0].", "");
-        if field.is_empty() {
-            e.message
-        } else {
-            format!("{field}: {}", e.message)
-        }
+    let line = match plain_line(cells.0, cells.1, cells.2, cells.3, cells.4) {
+        Some(line) => line,
+        None => strict_line(cells.0, cells.1, cells.2, cells.3, cells.4)?,
     };
-    // The line goes through the strict parser's own line reader, so its error
-    // names its own column.
-    let line = crate::visit::line_from_value(&Value::Object(line), 0).map_err(named)?;
-    // The visit-wide fields change rarely (once per visit at most): check them only
-    // when they differ from the last row's.
-    let key = format!(
-        "{date}\u{1f}{payer}\u{1f}{discipline}\u{1f}{setting}\u{1f}{}",
-        dx.join(" ")
-    );
-    if *last_head != key {
+    let typed = [DATE, PAYER, DISCIPLINE, SETTING, DIAGNOSES].map(|k| cell(fields, at, k));
+    if heads.parsed.is_none() || heads.typed.iter().zip(typed).any(|(a, b)| a != b) {
+        heads.parsed = None;
         let mut probe = serde_json::Map::new();
-        probe.insert("date_of_service".into(), Value::String(date.clone()));
+        probe.insert("date_of_service".into(), Value::String(typed[0].to_string()));
         probe.insert("lines".into(), Value::Array(Vec::new()));
         probe.insert(
             "diagnoses".into(),
-            Value::Array(dx.iter().cloned().map(Value::String).collect()),
+            Value::Array(list(typed[4]).map(|d| Value::String(d.to_string())).collect()),
         );
-        for (k, v) in [("payer", &payer), ("discipline", &discipline), ("setting", &setting)] {
+        for (k, v) in [("payer", typed[1]), ("discipline", typed[2]), ("setting", typed[3])] {
             if !v.is_empty() {
                 probe.insert(k.into(), Value::String(v.to_ascii_lowercase()));
             }
         }
-        crate::visit::visit_from_value(&Value::Object(probe)).map_err(named)?;
-        *last_head = key;
+        let parsed = crate::visit::visit_from_value(&Value::Object(probe)).map_err(named)?;
+        heads.typed = typed.map(str::to_string);
+        heads.parsed = Some(parsed);
     }
-    Ok((
-        line,
-        (
-            date,
-            payer.to_ascii_lowercase(),
-            discipline.to_ascii_lowercase(),
-            setting.to_ascii_lowercase(),
-        ),
-        dx,
-    ))
+    let parsed = heads.parsed.as_ref().ok_or("the visit-wide fields could not be read")?;
+    Ok((line, parsed))
 }
 
 /// Reports every row of a visit that cannot be checked as a whole.
 fn reject(id: &str, p: &Pending, why: &str, sink: &mut dyn Sink, summary: &mut Summary) {
     summary.visits_with_errors += 1;
-    for (row, _) in &p.rows {
+    for row in &p.rows {
         summary.row_errors += 1;
         sink.row_error(RowError {
             row: *row,
@@ -418,30 +510,35 @@ enum Outcome {
     Checked(Box<(crate::Visit, Report)>),
 }
 
-fn evaluate(p: &Pending, full: bool) -> Outcome {
+fn evaluate(p: &mut Pending, full: bool) -> Outcome {
     if let Some(conflict) = &p.conflict {
         return Outcome::Rejected(conflict.clone());
     }
-    let Some((_, date, payer, discipline, setting)) = p.head.as_ref() else {
+    let Some((_, _, template)) = p.head.as_ref() else {
         return Outcome::Empty;
     };
-    // Every row passed on its own with these same head fields, so the visit is
-    // assembled directly rather than parsed again.
-    let head = json!({"date_of_service": date, "payer": null_if_empty(payer), "discipline": null_if_empty(discipline), "setting": null_if_empty(setting), "lines": []});
-    let mut parsed = match crate::visit::visit_from_value(&head) {
-        Ok(v) => v,
-        // Rows that pass alone cannot fail together, but never lose them if they do.
-        Err(e) => return Outcome::Rejected(e.to_string()),
-    };
-    parsed.lines = p.rows.iter().map(|(_, l)| l.clone()).collect();
-    parsed.diagnoses = p.diagnoses.clone();
-    let report = crate::check_with(&parsed, full);
-    Outcome::Checked(Box::new((parsed, report)))
+    // Every row passed the strict parser with these same visit-wide fields, so the
+    // visit is assembled directly rather than parsed again.
+    let mut visit = template.clone();
+    visit.lines = std::mem::take(&mut p.lines);
+    visit.diagnoses = std::mem::take(&mut p.diagnoses);
+    let report = crate::check_with(&visit, full);
+    Outcome::Checked(Box::new((visit, report)))
 }
 
-fn apply(id: &str, p: &Pending, outcome: Outcome, full: bool, sink: &mut dyn Sink, summary: &mut Summary) {
+/// Adds one to a count, allocating the key only the first time it is seen.
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
+fn apply(id: String, p: Pending, outcome: Outcome, full: bool, sink: &mut dyn Sink, summary: &mut Summary) {
     let (parsed, report) = match outcome {
-        Outcome::Rejected(why) => return reject(id, p, &why, sink, summary),
+        Outcome::Rejected(why) => return reject(&id, &p, &why, sink, summary),
         Outcome::Empty => {
             summary.visits_with_errors += 1;
             return;
@@ -453,31 +550,40 @@ fn apply(id: &str, p: &Pending, outcome: Outcome, full: bool, sink: &mut dyn Sin
     }
     summary.timed_units += report.timed_units;
     // Claimed vs computed, per code.
-    let mut per_code: BTreeMap<&str, (u64, u64, bool)> = BTreeMap::new();
+    let mut per_code: Vec<(&str, u64, u64, bool)> = Vec::new();
     for (l, r) in parsed.lines.iter().zip(&report.lines) {
-        let e = per_code.entry(&l.code).or_insert((0, 0, false));
-        e.0 += r.units;
+        let k = match per_code.iter().position(|e| e.0 == l.code) {
+            Some(k) => k,
+            None => {
+                per_code.push((&l.code, 0, 0, false));
+                per_code.len() - 1
+            }
+        };
+        let e = &mut per_code[k];
+        e.1 += r.units;
         if let Some(u) = l.units {
-            e.1 += u64::from(u);
-            e.2 = true;
+            e.2 += u64::from(u);
+            e.3 = true;
         }
     }
-    for (computed, claimed, given) in per_code.values() {
-        if *given {
+    for (_, computed, claimed, given) in per_code {
+        if given {
             summary.claimed_units += claimed;
-            summary.units_over += claimed.saturating_sub(*computed);
-            summary.units_under += computed.saturating_sub(*claimed);
+            summary.units_over += claimed.saturating_sub(computed);
+            summary.units_under += computed.saturating_sub(claimed);
         }
     }
     for d in &report.diagnostics {
-        *summary.by_rule.entry(d.rule.to_string()).or_insert(0) += 1;
-        *summary.by_severity.entry(d.severity.as_str().to_string()).or_insert(0) += 1;
-        let code = d.line.map_or("(visit)".to_string(), |i| report.lines[i].code.clone());
-        *summary.by_code.entry(code).or_insert(0) += 1;
+        bump(&mut summary.by_rule, d.rule);
+        bump(&mut summary.by_severity, d.severity.as_str());
+        bump(
+            &mut summary.by_code,
+            d.line.map_or("(visit)", |i| report.lines[i].code.as_str()),
+        );
     }
     sink.visit(VisitResult {
-        visit_id: id.to_string(),
-        rows: p.rows.iter().map(|(r, _)| *r).collect(),
+        visit_id: id,
+        rows: p.rows,
         visit: if full {
             crate::visit::visit_to_value(&parsed)
         } else {
@@ -503,7 +609,7 @@ struct Flight {
 
 fn apply_all(batch: Batch, outcomes: Vec<Outcome>, full: bool, sink: &mut dyn Sink, summary: &mut Summary) {
     for ((id, p), outcome) in batch.into_iter().zip(outcomes) {
-        apply(&id, &p, outcome, full, sink, summary);
+        apply(id, p, outcome, full, sink, summary);
     }
 }
 
@@ -515,13 +621,15 @@ impl Flight {
         {
             self.land(sink, summary);
             self.running = Some(std::thread::spawn(move || {
-                let outcomes = batch.iter().map(|(_, p)| evaluate(p, full)).collect();
+                let mut batch = batch;
+                let outcomes = batch.iter_mut().map(|(_, p)| evaluate(p, full)).collect();
                 (batch, outcomes)
             }));
         }
         #[cfg(target_arch = "wasm32")]
         {
-            let outcomes = batch.iter().map(|(_, p)| evaluate(p, full)).collect();
+            let mut batch = batch;
+            let outcomes = batch.iter_mut().map(|(_, p)| evaluate(p, full)).collect();
             apply_all(batch, outcomes, full, sink, summary);
         }
     }
@@ -538,14 +646,6 @@ impl Flight {
             }
         }
         let _ = (sink, summary);
-    }
-}
-
-fn null_if_empty(s: &str) -> Value {
-    if s.is_empty() {
-        Value::Null
-    } else {
-        Value::String(s.to_string())
     }
 }
 
@@ -750,4 +850,72 @@ pub fn audit_compact_json(text: &str, every: u64, progress: &mut dyn FnMut(u64, 
         "results": sink.results,
         "summary": summary,
     }))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    // Cells drawn from what a spreadsheet holds: numbers in several spellings,
+    // words, signs, modifier lists with odd separators.
+    fn number_cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            (0u64..100).prop_map(|n| n.to_string()),
+            (0u64..100).prop_map(|n| format!("+{n}")),
+            (0u64..100).prop_map(|n| format!("{n:03}")),
+            (0u64..100).prop_map(|n| format!("{n}.0")),
+            (0u64..100).prop_map(|n| format!("-{n}")),
+            Just("4294967295".to_string()),
+            Just("4294967296".to_string()),
+            Just("2.5".to_string()),
+            Just("ten".to_string()),
+        ]
+    }
+
+    fn modifiers_cell() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("GP"),
+                Just("gp"),
+                Just("59"),
+                Just("KX"),
+                Just("x".repeat(41).leak() as &str)
+            ],
+            0..12,
+        )
+        .prop_flat_map(|m| {
+            let n = m.len();
+            (
+                Just(m),
+                prop::collection::vec(prop_oneof![Just(" "), Just(","), Just(";"), Just(" ; ")], n),
+            )
+        })
+        .prop_map(|(m, seps)| m.iter().zip(seps).map(|(m, s)| format!("{m}{s}")).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The fast path reads a row exactly as the strict parser does, and leaves
+        /// to it every row it would reject.
+        #[test]
+        fn plain_line_agrees_with_the_strict_parser(
+            code in prop_oneof![Just("97110".to_string()), Just("g0283".to_string()), "[A-Z0-9]{0,22}"],
+            minutes in number_cell(),
+            assistant in number_cell(),
+            units in number_cell(),
+            modifiers in modifiers_cell(),
+        ) {
+            let strict = strict_line(&code, &minutes, &assistant, &units, &modifiers);
+            match plain_line(&code, &minutes, &assistant, &units, &modifiers) {
+                Some(line) => prop_assert_eq!(Ok(line), strict),
+                None => {
+                    // Rows the fast path declines may still be valid (2.0 minutes, +5);
+                    // all that matters is that the strict parser then decides.
+                }
+            }
+        }
+    }
 }
