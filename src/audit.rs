@@ -9,6 +9,7 @@
 
 use crate::csv::{Fields, Reader, Record};
 use crate::report::{Report, Severity};
+use crate::visit::{DISCIPLINES, MAX_DIAGNOSES, MAX_ENTRY, MAX_MODIFIERS, PAYERS, SETTINGS};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -155,10 +156,10 @@ pub fn count<R: BufRead>(src: R) -> (HashMap<u64, u32>, u64) {
         return (counts, 0);
     };
     let at = header(&head).ok();
-    while let Some(rec) = reader.next_record() {
+    while let Some((_, rec)) = reader.read() {
         rows += 1;
-        if let (Record::Fields(f), Some(at)) = (rec, &at) {
-            let id = cell(&f, at, VISIT_ID);
+        if let (Ok(f), Some(at)) = (rec, &at) {
+            let id = cell(f, at, VISIT_ID);
             if !id.is_empty() {
                 *counts.entry(hash(id)).or_insert(0) += 1;
             }
@@ -230,23 +231,22 @@ pub fn run<R: BufRead>(
     let mut flight = Flight::default();
     let mut heads = HeadCache::default();
     let mut order: Vec<String> = Vec::new(); // visits in order of first row, for the final flush
-    while let Some(rec) = reader.next_record() {
-        let row = reader.row;
+    while let Some((row, rec)) = reader.read() {
         if every > 0 && (row - 1).is_multiple_of(every) && !progress(row - 1) {
             return summary;
         }
         let fields = match rec {
-            Record::Bad(m) => {
+            Err(m) => {
                 err(sink, &mut summary, row, None, m);
                 continue;
             }
-            Record::Fields(f) => f,
+            Ok(f) => f,
         };
         if fields.iter().all(|f| f.trim().is_empty()) {
             err(sink, &mut summary, row, None, "empty row".into());
             continue;
         }
-        let id = cell(&fields, &at, VISIT_ID);
+        let id = cell(fields, &at, VISIT_ID);
         if id.is_empty() {
             err(sink, &mut summary, row, None, "visit_id is empty".into());
             continue;
@@ -267,22 +267,25 @@ pub fn run<R: BufRead>(
             }
         };
         pending.seen += 1;
-        match row_to_line(&fields, &at, &mut heads) {
+        match row_to_line(fields, &at, &mut heads) {
             Err(m) => {
                 pending.bad_rows.push(row);
                 err(sink, &mut summary, row, Some(id.to_string()), m);
             }
             Ok((line, parsed_head)) => {
                 let typed = [
-                    cell(&fields, &at, DATE),
-                    cell(&fields, &at, PAYER),
-                    cell(&fields, &at, DISCIPLINE),
-                    cell(&fields, &at, SETTING),
+                    cell(fields, &at, DATE),
+                    cell(fields, &at, PAYER),
+                    cell(fields, &at, DISCIPLINE),
+                    cell(fields, &at, SETTING),
                 ];
                 match &pending.head {
                     None => {
-                        let mut template = parsed_head.clone();
-                        template.diagnoses.clear();
+                        let template = crate::Visit {
+                            lines: Vec::new(),
+                            diagnoses: Vec::new(),
+                            ..*parsed_head
+                        };
                         let kept = [0, 1, 2, 3].map(|k| {
                             if k == 0 {
                                 typed[0].to_string()
@@ -316,7 +319,7 @@ pub fn run<R: BufRead>(
                     }
                     Some(_) => {}
                 }
-                for d in list(cell(&fields, &at, DIAGNOSES)) {
+                for d in list(cell(fields, &at, DIAGNOSES)) {
                     if !pending.diagnoses.iter().any(|x| x == d) {
                         pending.diagnoses.push(d.to_string());
                     }
@@ -384,7 +387,7 @@ fn plain_line(code: &str, minutes: &str, assistant: &str, units: &str, modifiers
     }
     let mut mods = Vec::new();
     for m in list(modifiers) {
-        if mods.len() == 10 || m.len() > 40 {
+        if mods.len() == MAX_MODIFIERS || m.len() > MAX_ENTRY {
             return None;
         }
         mods.push(m.to_ascii_uppercase());
@@ -396,6 +399,51 @@ fn plain_line(code: &str, minutes: &str, assistant: &str, units: &str, modifiers
         units,
         modifiers: mods,
     })
+}
+
+/// The visit-wide cells (date, payer, discipline, setting, diagnoses) when they
+/// are plainly valid; anything else is `None` and goes to the strict parser.
+fn plain_head(typed: [&str; 5]) -> Option<crate::Visit> {
+    fn pick<T: Copy>(text: &str, options: &[(&str, T)]) -> Option<T> {
+        if text.is_empty() {
+            return options.first().map(|o| o.1);
+        }
+        options.iter().find(|o| o.0.eq_ignore_ascii_case(text)).map(|o| o.1)
+    }
+    let mut diagnoses = Vec::new();
+    for d in list(typed[4]) {
+        if diagnoses.len() == MAX_DIAGNOSES || d.len() > MAX_ENTRY {
+            return None;
+        }
+        diagnoses.push(d.to_string());
+    }
+    Some(crate::Visit {
+        date_of_service: crate::date::Date::parse(typed[0]).ok()?,
+        payer: pick(typed[1], PAYERS)?,
+        method: crate::visit::Method::Cms,
+        discipline: pick(typed[2], DISCIPLINES)?,
+        setting: pick(typed[3], SETTINGS)?,
+        ytd_allowed_cents: None,
+        lines: Vec::new(),
+        diagnoses,
+    })
+}
+
+/// The visit-wide cells as a visit with no lines, read by the strict parser.
+fn strict_head(typed: [&str; 5]) -> Result<crate::Visit, String> {
+    let mut probe = serde_json::Map::new();
+    probe.insert("date_of_service".into(), Value::String(typed[0].to_string()));
+    probe.insert("lines".into(), Value::Array(Vec::new()));
+    probe.insert(
+        "diagnoses".into(),
+        Value::Array(list(typed[4]).map(|d| Value::String(d.to_string())).collect()),
+    );
+    for (k, v) in [("payer", typed[1]), ("discipline", typed[2]), ("setting", typed[3])] {
+        if !v.is_empty() {
+            probe.insert(k.into(), Value::String(v.to_ascii_lowercase()));
+        }
+    }
+    crate::visit::visit_from_value(&Value::Object(probe)).map_err(named)
 }
 
 /// The row as a one-line visit, read by the same strict parser as every other
@@ -466,21 +514,14 @@ fn row_to_line<'h>(
     let typed = [DATE, PAYER, DISCIPLINE, SETTING, DIAGNOSES].map(|k| cell(fields, at, k));
     if heads.parsed.is_none() || heads.typed.iter().zip(typed).any(|(a, b)| a != b) {
         heads.parsed = None;
-        let mut probe = serde_json::Map::new();
-        probe.insert("date_of_service".into(), Value::String(typed[0].to_string()));
-        probe.insert("lines".into(), Value::Array(Vec::new()));
-        probe.insert(
-            "diagnoses".into(),
-            Value::Array(list(typed[4]).map(|d| Value::String(d.to_string())).collect()),
-        );
-        for (k, v) in [("payer", typed[1]), ("discipline", typed[2]), ("setting", typed[3])] {
-            if !v.is_empty() {
-                probe.insert(k.into(), Value::String(v.to_ascii_lowercase()));
-            }
+        for (kept, now) in heads.typed.iter_mut().zip(typed) {
+            kept.clear();
+            kept.push_str(now);
         }
-        let parsed = crate::visit::visit_from_value(&Value::Object(probe)).map_err(named)?;
-        heads.typed = typed.map(str::to_string);
-        heads.parsed = Some(parsed);
+        heads.parsed = Some(match plain_head(typed) {
+            Some(v) => v,
+            None => strict_head(typed)?,
+        });
     }
     let parsed = heads.parsed.as_ref().ok_or("the visit-wide fields could not be read")?;
     Ok((line, parsed))
@@ -597,14 +638,33 @@ fn apply(id: String, p: Pending, outcome: Outcome, full: bool, sink: &mut dyn Si
 /// while the next is read.
 const BATCH: usize = 1024;
 
+/// Batches handed to the checking thread and not yet written: one being checked,
+/// one waiting. More would only hold memory.
+#[cfg(not(target_arch = "wasm32"))]
+const IN_FLIGHT: usize = 2;
+
 type Batch = Vec<(String, Pending)>;
 
-/// The batch being checked. Natively it runs on a second thread while the next
-/// batch is read (reading and checking take about the same time); on wasm, at once.
+/// Where batches are checked. Natively, on one long-lived second thread: the
+/// reading thread reads the next batch and writes the results of earlier ones
+/// (in order) while it checks. On wasm, at once.
 #[derive(Default)]
 struct Flight {
     #[cfg(not(target_arch = "wasm32"))]
-    running: Option<std::thread::JoinHandle<(Batch, Vec<Outcome>)>>,
+    worker: Option<Worker>,
+    #[cfg(not(target_arch = "wasm32"))]
+    in_flight: usize,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+struct Worker {
+    to: std::sync::mpsc::Sender<Batch>,
+    from: std::sync::mpsc::Receiver<(Batch, Vec<Outcome>)>,
+    handle: std::thread::JoinHandle<()>,
+}
+
+fn check_batch(batch: &mut Batch, full: bool) -> Vec<Outcome> {
+    batch.iter_mut().map(|(_, p)| evaluate(p, full)).collect()
 }
 
 fn apply_all(batch: Batch, outcomes: Vec<Outcome>, full: bool, sink: &mut dyn Sink, summary: &mut Summary) {
@@ -614,38 +674,91 @@ fn apply_all(batch: Batch, outcomes: Vec<Outcome>, full: bool, sink: &mut dyn Si
 }
 
 impl Flight {
-    /// Hands in a batch; the previous one's results go to the sink first, in order.
-    fn send(&mut self, batch: Batch, sink: &mut dyn Sink, summary: &mut Summary) {
+    /// Hands in a batch; results of earlier batches go to the sink, in order.
+    fn send(&mut self, #[allow(unused_mut)] mut batch: Batch, sink: &mut dyn Sink, summary: &mut Summary) {
         let full = sink.full();
         #[cfg(not(target_arch = "wasm32"))]
         {
-            self.land(sink, summary);
-            self.running = Some(std::thread::spawn(move || {
-                let mut batch = batch;
-                let outcomes = batch.iter_mut().map(|(_, p)| evaluate(p, full)).collect();
-                (batch, outcomes)
-            }));
+            let worker = self.worker.get_or_insert_with(|| {
+                let (to, inbox) = std::sync::mpsc::channel::<Batch>();
+                let (outbox, from) = std::sync::mpsc::channel();
+                let handle = std::thread::spawn(move || {
+                    for mut batch in inbox {
+                        let outcomes = check_batch(&mut batch, full);
+                        if outbox.send((batch, outcomes)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                Worker { to, from, handle }
+            });
+            match worker.to.send(batch) {
+                Ok(()) => self.in_flight += 1,
+                // The thread is gone (a panic in a check, a bug): check here instead.
+                Err(std::sync::mpsc::SendError(mut batch)) => {
+                    let outcomes = check_batch(&mut batch, full);
+                    apply_all(batch, outcomes, full, sink, summary);
+                }
+            }
+            // Write what is ready; wait only when enough is queued.
+            while self.in_flight > 0 {
+                let ready = if self.in_flight >= IN_FLIGHT {
+                    worker.from.recv().ok()
+                } else {
+                    match worker.from.try_recv() {
+                        Ok(r) => Some(r),
+                        Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                        Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+                    }
+                };
+                match ready {
+                    Some((batch, outcomes)) => {
+                        self.in_flight -= 1;
+                        apply_all(batch, outcomes, full, sink, summary);
+                    }
+                    None => {
+                        self.lost(summary);
+                        break;
+                    }
+                }
+            }
         }
         #[cfg(target_arch = "wasm32")]
         {
-            let mut batch = batch;
-            let outcomes = batch.iter_mut().map(|(_, p)| evaluate(p, full)).collect();
+            let outcomes = check_batch(&mut batch, full);
             apply_all(batch, outcomes, full, sink, summary);
         }
     }
 
-    /// Waits for the batch in flight and writes its results.
+    /// Waits for every batch in flight, writes their results and ends the thread.
     fn land(&mut self, sink: &mut dyn Sink, summary: &mut Summary) {
         #[cfg(not(target_arch = "wasm32"))]
-        if let Some(handle) = self.running.take() {
+        if let Some(Worker { to, from, handle }) = self.worker.take() {
+            drop(to);
             let full = sink.full();
-            // A panic in a check would be a bug: the batch's rows are then reported, not lost.
-            match handle.join() {
-                Ok((batch, outcomes)) => apply_all(batch, outcomes, full, sink, summary),
-                Err(_) => summary.row_errors += 1,
+            while self.in_flight > 0 {
+                match from.recv() {
+                    Ok((batch, outcomes)) => {
+                        self.in_flight -= 1;
+                        apply_all(batch, outcomes, full, sink, summary);
+                    }
+                    Err(_) => {
+                        self.lost(summary);
+                        break;
+                    }
+                }
             }
+            let _ = handle.join();
         }
         let _ = (sink, summary);
+    }
+
+    /// The checking thread died with batches in it (a bug): the loss is counted,
+    /// so the summary never claims a clean run.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn lost(&mut self, summary: &mut Summary) {
+        summary.row_errors += self.in_flight as u64;
+        self.in_flight = 0;
     }
 }
 
@@ -698,41 +811,65 @@ fn visits_lost(errors: &[RowError], checked: &[&str]) -> u64 {
 /// One CSV output row per finding and per row error: `visit_id,row,line,code,rule,severity,message`.
 pub struct CsvSink<W: std::io::Write> {
     out: W,
+    /// One visit's rows, reused.
+    line: Vec<u8>,
 }
 
 /// The header of the findings CSV.
 pub const FINDINGS_HEADER: &str = "visit_id,row,line,code,rule,severity,message\n";
 
-/// A CSV cell, quoted only when it must be.
-struct Cell<'a>(&'a str);
+/// Appends a CSV cell, quoted only when it must be.
+fn push_cell(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
 
-impl std::fmt::Display for Cell<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.contains([',', '"', '\n', '\r']) {
-            write!(f, "\"{}\"", self.0.replace('"', "\"\""))
-        } else {
-            f.write_str(self.0)
+/// Appends a number in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    out.extend_from_slice(&digits[i..]);
 }
 
 impl<W: std::io::Write> CsvSink<W> {
     /// Writes the header and returns the sink.
     pub fn new(mut out: W) -> Self {
         let _ = out.write_all(FINDINGS_HEADER.as_bytes());
-        CsvSink { out }
+        CsvSink { out, line: Vec::new() }
     }
 }
 
 /// A row error as a CSV row.
 pub fn row_error_csv(e: &RowError) -> String {
-    format!(
-        "{},{},,,row-error,{},{}\n",
-        Cell(e.visit_id.as_deref().unwrap_or("")),
-        e.row,
-        Severity::Error.as_str(),
-        Cell(&e.message)
-    )
+    let mut out = Vec::new();
+    push_cell(&mut out, e.visit_id.as_deref().unwrap_or(""));
+    out.push(b',');
+    push_number(&mut out, e.row);
+    out.extend_from_slice(b",,,row-error,");
+    out.extend_from_slice(Severity::Error.as_str().as_bytes());
+    out.push(b',');
+    push_cell(&mut out, &e.message);
+    out.push(b'\n');
+    // Built from whole UTF-8 strings and ASCII only.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 impl<W: std::io::Write> Sink for CsvSink<W> {
@@ -740,7 +877,10 @@ impl<W: std::io::Write> Sink for CsvSink<W> {
         false
     }
     fn visit(&mut self, r: VisitResult) {
-        // Written straight to the buffered output: this runs once per finding.
+        // Runs once per finding (half a million for 100k visits): bytes are
+        // appended by hand rather than through `write!`.
+        let out = &mut self.line;
+        out.clear();
         for d in &r.report.diagnostics {
             let (row, line, code) = match d.line {
                 Some(i) => (
@@ -750,17 +890,24 @@ impl<W: std::io::Write> Sink for CsvSink<W> {
                 ),
                 None => (r.rows.first().copied().unwrap_or(0), 0, ""),
             };
-            let line = if line == 0 { String::new() } else { line.to_string() };
-            let _ = writeln!(
-                self.out,
-                "{},{row},{line},{},{},{},{}",
-                Cell(&r.visit_id),
-                Cell(code),
-                d.rule,
-                d.severity.as_str(),
-                Cell(&d.message)
-            );
+            push_cell(out, &r.visit_id);
+            out.push(b',');
+            push_number(out, row);
+            out.push(b',');
+            if line > 0 {
+                push_number(out, line as u64);
+            }
+            out.push(b',');
+            push_cell(out, code);
+            out.push(b',');
+            out.extend_from_slice(d.rule.as_bytes());
+            out.push(b',');
+            out.extend_from_slice(d.severity.as_str().as_bytes());
+            out.push(b',');
+            push_cell(out, &d.message);
+            out.push(b'\n');
         }
+        let _ = self.out.write_all(out);
     }
     fn row_error(&mut self, error: RowError) {
         let _ = self.out.write_all(row_error_csv(&error).as_bytes());
@@ -895,8 +1042,35 @@ mod tests {
         .prop_map(|(m, seps)| m.iter().zip(seps).map(|(m, s)| format!("{m}{s}")).collect())
     }
 
+    fn choice_cell(options: &'static [&'static str]) -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            prop::sample::select(options).prop_map(str::to_string),
+            prop::sample::select(options).prop_map(str::to_ascii_uppercase),
+            Just("Medicare Advantage".to_string()),
+            Just("médicare".to_string()),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The same for the visit-wide cells.
+        #[test]
+        fn plain_head_agrees_with_the_strict_parser(
+            date in prop_oneof![Just("2026-03-02".to_string()), Just("2024-02-29".to_string()), Just("2025-02-29".to_string()), Just("3/2/2026".to_string()), Just(String::new()), "20[0-9]{2}-[01][0-9]-[0-3][0-9]"],
+            payer in choice_cell(&["medicare", "medicare_advantage", "medicaid", "commercial", "other", "bcbs"]),
+            discipline in choice_cell(&["pt", "ot", "slp", "st"]),
+            setting in choice_cell(&["practitioner", "outpatient_hospital", "hospital"]),
+            diagnoses in prop::collection::vec(prop_oneof![Just("M54.50"), Just("m54.5"), Just("Z99.89"), Just("x".repeat(41).leak() as &str)], 0..4)
+                .prop_map(|d| d.join(" ")),
+        ) {
+            let typed = [date.as_str(), &payer, &discipline, &setting, &diagnoses];
+            let strict = strict_head(typed);
+            if let Some(visit) = plain_head(typed) {
+                prop_assert_eq!(Ok(visit), strict);
+            }
+        }
 
         /// The fast path reads a row exactly as the strict parser does, and leaves
         /// to it every row it would reject.

@@ -172,6 +172,11 @@ pub(crate) fn table_rows(text: &'static str) -> impl Iterator<Item = Vec<&'stati
         .map(|l| l.split(',').map(str::trim).collect())
 }
 
+/// A table's `valid_for` date, read once (reports name it on every visit).
+pub(crate) fn valid_for(cell: &'static OnceLock<&'static str>, text: &'static str) -> &'static str {
+    cell.get_or_init(|| header_value(text, "valid_for").unwrap_or("unknown"))
+}
+
 /// Reads a table file's `# name: value` header line.
 pub(crate) fn header_value(text: &'static str, name: &str) -> Option<&'static str> {
     text.lines()
@@ -266,7 +271,8 @@ pub fn shape(code: &str) -> Shape {
 
 /// The date the catalog is valid for.
 pub fn catalog_date() -> &'static str {
-    header_value(CODES_CSV, "valid_for").unwrap_or("unknown")
+    static DATE: OnceLock<&str> = OnceLock::new();
+    valid_for(&DATE, CODES_CSV)
 }
 
 #[cfg(test)]

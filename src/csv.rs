@@ -13,24 +13,23 @@ pub struct Fields {
 }
 
 impl Fields {
-    fn from_bytes(bytes: &[u8], ends: &[usize]) -> Fields {
-        match std::str::from_utf8(bytes) {
-            Ok(t) => Fields {
-                text: t.to_string(),
-                ends: ends.to_vec(),
-            },
-            // Invalid UTF-8 is replaced field by field, so the boundaries stay right.
-            Err(_) => {
-                let mut out = Fields::default();
+    /// Takes the record's bytes as its text, replacing invalid UTF-8 field by
+    /// field so the boundaries stay right. Gives back a buffer to reuse.
+    fn fill(&mut self, raw: Vec<u8>) -> Vec<u8> {
+        let spare = std::mem::take(&mut self.text).into_bytes();
+        match String::from_utf8(raw) {
+            Ok(text) => self.text = text,
+            Err(e) => {
+                let raw = e.into_bytes();
                 let mut start = 0;
-                for &end in ends {
-                    out.text.push_str(&String::from_utf8_lossy(&bytes[start..end]));
-                    out.ends.push(out.text.len());
-                    start = end;
+                for end in self.ends.iter_mut() {
+                    self.text.push_str(&String::from_utf8_lossy(&raw[start..*end]));
+                    start = *end;
+                    *end = self.text.len();
                 }
-                out
             }
         }
+        spare
     }
 
     /// The `i`th field.
@@ -69,6 +68,10 @@ pub enum Record {
 pub struct Reader<R> {
     src: R,
     buf: Vec<u8>,
+    /// The record being read, unquoted; then the buffer the last record gave back.
+    raw: Vec<u8>,
+    /// The record last read (buffers reused from record to record).
+    current: Fields,
     /// Lines to read again: those after a quote that was never closed.
     again: std::collections::VecDeque<Vec<u8>>,
     /// Spreadsheet row number of the record last returned (the first record is row 1).
@@ -83,6 +86,8 @@ impl<R: BufRead> Reader<R> {
         Reader {
             src,
             buf: Vec::new(),
+            raw: Vec::new(),
+            current: Fields::default(),
             again: std::collections::VecDeque::new(),
             row: 0,
             bytes: 0,
@@ -91,9 +96,18 @@ impl<R: BufRead> Reader<R> {
 
     /// The next record, or `None` at the end.
     pub fn next_record(&mut self) -> Option<Record> {
-        // The record's bytes, unquoted, and where each field ends in them.
-        let mut bytes: Vec<u8> = Vec::new();
-        let mut ends: Vec<usize> = Vec::new();
+        let (_, rec) = self.read()?;
+        Some(match rec {
+            Ok(f) => Record::Fields(f.clone()),
+            Err(m) => Record::Bad(m),
+        })
+    }
+
+    /// The next record and its row number, or `None` at the end. The fields are
+    /// borrowed: reading them allocates nothing once the buffers have grown.
+    pub fn read(&mut self) -> Option<(u64, Result<&Fields, String>)> {
+        self.raw.clear();
+        self.current.ends.clear();
         let mut field_start = 0;
         let mut in_quotes = false;
         let mut quoted = false; // the current field began with a quote
@@ -127,13 +141,12 @@ impl<R: BufRead> Reader<R> {
                     for line in lines_read.into_iter().rev() {
                         self.again.push_front(line);
                     }
-                    return Some(Record::Bad("a quoted field is never closed (unbalanced quotes)".into()));
+                    return Some((
+                        self.row,
+                        Err("a quoted field is never closed (unbalanced quotes)".into()),
+                    ));
                 }
-                ends.push(bytes.len());
-                return Some(match bad {
-                    Some(b) => Record::Bad(b),
-                    None => Record::Fields(Fields::from_bytes(&bytes, &ends)),
-                });
+                return Some((self.row, self.finish(bad)));
             }
             any = true;
             self.bytes += n as u64;
@@ -142,49 +155,58 @@ impl<R: BufRead> Reader<R> {
             if in_quotes {
                 lines_read.push(line.clone());
             }
+            let raw = &mut self.raw;
+            let ends = &mut self.current.ends;
             let mut i = 0;
             while i < line.len() {
                 let c = line[i];
                 if in_quotes {
                     if c == b'"' {
                         if line.get(i + 1) == Some(&b'"') {
-                            bytes.push(b'"');
+                            raw.push(b'"');
                             i += 1;
                         } else {
                             in_quotes = false;
                             after_quote = true;
                         }
                     } else {
-                        bytes.push(c);
+                        raw.push(c);
                     }
                 } else if c == b',' {
-                    ends.push(bytes.len());
-                    field_start = bytes.len();
+                    ends.push(raw.len());
+                    field_start = raw.len();
                     quoted = false;
                     after_quote = false;
                 } else if c == b'\n' || (c == b'\r' && line.get(i + 1) == Some(&b'\n')) {
                     self.row += 1;
-                    ends.push(bytes.len());
                     self.buf = line;
-                    return Some(match bad {
-                        Some(b) => Record::Bad(b),
-                        None => Record::Fields(Fields::from_bytes(&bytes, &ends)),
-                    });
-                } else if c == b'"' && bytes.len() == field_start && !quoted {
+                    return Some((self.row, self.finish(bad)));
+                } else if c == b'"' && raw.len() == field_start && !quoted {
                     in_quotes = true;
                     quoted = true;
                 } else if c == b'"' || after_quote {
                     bad.get_or_insert_with(|| {
                         format!("a quote in the middle of field {} (unbalanced quotes)", ends.len() + 1)
                     });
-                    bytes.push(c);
+                    raw.push(c);
                 } else {
-                    bytes.push(c);
+                    raw.push(c);
                 }
                 i += 1;
             }
             self.buf = line;
         }
+    }
+
+    /// Ends the record being read.
+    fn finish(&mut self, bad: Option<String>) -> Result<&Fields, String> {
+        if let Some(b) = bad {
+            return Err(b);
+        }
+        self.current.ends.push(self.raw.len());
+        let raw = std::mem::take(&mut self.raw);
+        self.raw = self.current.fill(raw);
+        Ok(&self.current)
     }
 }
 
@@ -198,13 +220,12 @@ mod tests {
     }
 
     fn f(v: &[&str]) -> Record {
-        let mut ends = Vec::new();
-        let text: String = v
-            .iter()
-            .inspect(|s| ends.push(ends.last().copied().unwrap_or(0) + s.len()))
-            .copied()
-            .collect();
-        Record::Fields(Fields::from_bytes(text.as_bytes(), &ends))
+        let mut fields = Fields::default();
+        for s in v {
+            fields.text.push_str(s);
+            fields.ends.push(fields.text.len());
+        }
+        Record::Fields(fields)
     }
 
     #[test]

@@ -158,6 +158,29 @@ const VISIT_FIELDS: &[&str] = &[
     "lines",
     "diagnoses",
 ];
+/// The accepted values of the visit's choice fields (the first is the default).
+pub(crate) const PAYERS: &[(&str, Payer)] = &[
+    ("medicare", Payer::Medicare),
+    ("medicare_advantage", Payer::MedicareAdvantage),
+    ("medicaid", Payer::Medicaid),
+    ("commercial", Payer::Commercial),
+    ("other", Payer::Other),
+];
+/// See [`PAYERS`].
+pub(crate) const METHODS: &[(&str, Method)] = &[("cms", Method::Cms), ("ama", Method::Ama)];
+/// See [`PAYERS`].
+pub(crate) const DISCIPLINES: &[(&str, Discipline)] =
+    &[("pt", Discipline::Pt), ("ot", Discipline::Ot), ("slp", Discipline::Slp)];
+/// See [`PAYERS`].
+pub(crate) const SETTINGS: &[(&str, Setting)] = &[
+    ("practitioner", Setting::Practitioner),
+    ("outpatient_hospital", Setting::OutpatientHospital),
+];
+/// The longest list entry (modifier, diagnosis) accepted.
+pub(crate) const MAX_ENTRY: usize = 40;
+/// The most modifiers one line may carry.
+pub(crate) const MAX_MODIFIERS: usize = 10;
+
 const LINE_FIELDS: &[&str] = &["code", "minutes", "assistant_minutes", "units", "modifiers"];
 
 /// Reads a visit from an already-parsed JSON value.
@@ -179,39 +202,10 @@ pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
             ));
         }
     };
-    let payer = choice(
-        obj,
-        "payer",
-        &[
-            ("medicare", Payer::Medicare),
-            ("medicare_advantage", Payer::MedicareAdvantage),
-            ("medicaid", Payer::Medicaid),
-            ("commercial", Payer::Commercial),
-            ("other", Payer::Other),
-        ],
-        Payer::Medicare,
-    )?;
-    let method = choice(
-        obj,
-        "method",
-        &[("cms", Method::Cms), ("ama", Method::Ama)],
-        Method::Cms,
-    )?;
-    let discipline = choice(
-        obj,
-        "discipline",
-        &[("pt", Discipline::Pt), ("ot", Discipline::Ot), ("slp", Discipline::Slp)],
-        Discipline::Pt,
-    )?;
-    let setting = choice(
-        obj,
-        "setting",
-        &[
-            ("practitioner", Setting::Practitioner),
-            ("outpatient_hospital", Setting::OutpatientHospital),
-        ],
-        Setting::Practitioner,
-    )?;
+    let payer = choice(obj, "payer", PAYERS)?;
+    let method = choice(obj, "method", METHODS)?;
+    let discipline = choice(obj, "discipline", DISCIPLINES)?;
+    let setting = choice(obj, "setting", SETTINGS)?;
     let ytd_allowed_cents = money(obj.get("ytd_allowed"), "ytd_allowed")?;
 
     let lines = match obj.get("lines") {
@@ -305,7 +299,7 @@ pub(crate) fn line_from_value(value: &Value, index: usize) -> Result<Line, Input
         }
     }
     let units = whole(obj.get("units"), &at("units"))?;
-    let modifiers = string_list(obj.get("modifiers"), &at("modifiers"), 10)?
+    let modifiers = string_list(obj.get("modifiers"), &at("modifiers"), MAX_MODIFIERS)?
         .into_iter()
         .map(|m| m.to_ascii_uppercase())
         .collect::<Vec<_>>();
@@ -363,10 +357,11 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn choice<T: Copy>(obj: &Map<String, Value>, field: &str, options: &[(&str, T)], default: T) -> Result<T, InputError> {
+/// One of `options` by name; absent means the first.
+fn choice<T: Copy>(obj: &Map<String, Value>, field: &str, options: &[(&str, T)]) -> Result<T, InputError> {
     let names = || options.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     match obj.get(field) {
-        None | Some(Value::Null) => Ok(default),
+        None | Some(Value::Null) => Ok(options[0].1),
         Some(Value::String(s)) => options
             .iter()
             .find(|(n, _)| *n == s.as_str())
@@ -447,7 +442,7 @@ fn string_list(value: Option<&Value>, field: &str, max: usize) -> Result<Vec<Str
                 .iter()
                 .enumerate()
                 .map(|(i, item)| match item {
-                    Value::String(s) if s.trim().len() <= 40 => Ok(s.trim().to_string()),
+                    Value::String(s) if s.trim().len() <= MAX_ENTRY => Ok(s.trim().to_string()),
                     Value::String(_) => Err(InputError::new(
                         format!("{field}[{i}]"),
                         "is too long (40 characters at most)",

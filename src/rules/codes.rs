@@ -5,7 +5,7 @@
 //! (Medicare substitutions and bundled codes), each with its sources in its header.
 
 use super::{Ctx, Rule};
-use crate::codes::{Kind, Shape, header_value, table_rows};
+use crate::codes::{Kind, Shape, table_rows};
 use crate::date::Date;
 use crate::report::Severity;
 use crate::visit::{Discipline, Payer};
@@ -172,7 +172,8 @@ pub fn payer_rules() -> &'static [PayerRule] {
 
 /// The date the payer-rules table is valid for.
 pub fn payer_rules_date() -> &'static str {
-    header_value(PAYER_RULES_CSV, "valid_for").unwrap_or("unknown")
+    static DATE: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
+    crate::codes::valid_for(&DATE, PAYER_RULES_CSV)
 }
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {

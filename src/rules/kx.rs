@@ -1,7 +1,7 @@
 //! The KX modifier threshold (Medicare). Amounts by calendar year: `data/kx.csv`.
 
 use super::{Ctx, Rule};
-use crate::codes::{header_value, table_rows};
+use crate::codes::table_rows;
 use crate::report::Severity;
 use crate::visit::{Discipline, Payer};
 use std::sync::OnceLock;
@@ -41,7 +41,8 @@ pub fn thresholds() -> &'static [(u16, u64, bool)] {
 
 /// The years the table covers.
 pub fn kx_date() -> &'static str {
-    header_value(KX_CSV, "valid_for").unwrap_or("unknown")
+    static DATE: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
+    crate::codes::valid_for(&DATE, KX_CSV)
 }
 
 /// The threshold used for a year: its own, or the latest before it. Returns

@@ -3,7 +3,7 @@
 //! modifiers ptbill does not know. Table: `data/modifiers.csv`.
 
 use super::{Ctx, Rule, medicare_error};
-use crate::codes::{Kind, header_value, table_rows};
+use crate::codes::{Kind, table_rows};
 use crate::report::Severity;
 use crate::visit::Discipline;
 use std::sync::OnceLock;
@@ -122,7 +122,8 @@ pub fn modifier_table() -> &'static [ModifierRow] {
 
 /// The date the modifier table is valid for.
 pub fn modifiers_date() -> &'static str {
-    header_value(MODIFIERS_CSV, "valid_for").unwrap_or("unknown")
+    static DATE: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
+    crate::codes::valid_for(&DATE, MODIFIERS_CSV)
 }
 
 /// The therapy modifier of a discipline.

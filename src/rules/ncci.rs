@@ -64,8 +64,10 @@ pub static UNNEEDED_DISTINCT: Rule = Rule {
 pub static RULES: &[&Rule] = &[&NCCI_EDIT, &MUE_EXCEEDED, &UNNEEDED_DISTINCT];
 
 /// One PTP table: every (column 1, column 2) edit, sorted for binary search.
+/// Codes are packed into integers (see [`pack`]): every visit looks up each
+/// pair of its codes both ways, and string comparisons dominated the audit.
 pub struct PtpTable {
-    edits: Vec<(&'static str, &'static str, Edit)>,
+    edits: Vec<(u64, u64, Edit)>,
     /// The date the table is valid for.
     pub date: &'static str,
 }
@@ -95,7 +97,9 @@ impl PtpTable {
                     let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u16>().ok();
                     Date::new(n(0..4)?, n(4..6)? as u8, n(6..8)? as u8)
                 });
-                edits.push((col1, col2, Edit { indicator, last_day }));
+                if let (Some(a), Some(b)) = (pack(col1), pack(col2)) {
+                    edits.push((a, b, Edit { indicator, last_day }));
+                }
             }
         }
         edits.sort_unstable_by_key(|e| (e.0, e.1));
@@ -107,6 +111,7 @@ impl PtpTable {
 
     /// The strictest edit with `col1` as column 1 and `col2` as column 2 in force on `dos`.
     pub fn edit(&self, col1: &str, col2: &str, dos: Date) -> Option<Edit> {
+        let (col1, col2) = (pack(col1)?, pack(col2)?);
         let start = self.edits.partition_point(|e| (e.0, e.1) < (col1, col2));
         self.edits[start..]
             .iter()
@@ -124,6 +129,29 @@ impl PtpTable {
     /// Whether the table is empty (never, for the shipped data).
     pub fn is_empty(&self) -> bool {
         self.edits.is_empty()
+    }
+}
+
+/// A code of 1 to 8 bytes as one integer, bytes big-endian, so that integers
+/// compare as the codes do. Longer codes are in no table (all are 5 characters).
+fn pack(code: &str) -> Option<u64> {
+    let b = code.as_bytes();
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..b.len()].copy_from_slice(b);
+    Some(u64::from_be_bytes(word))
+}
+
+/// The PTP table's date for a setting, read without parsing the table (a
+/// one-code visit never needs the table itself).
+fn ptp_date(setting: Setting) -> &'static str {
+    static PRAC: OnceLock<&str> = OnceLock::new();
+    static OUT: OnceLock<&str> = OnceLock::new();
+    match setting {
+        Setting::Practitioner => crate::codes::valid_for(&PRAC, PTP_PRACTITIONER),
+        Setting::OutpatientHospital => crate::codes::valid_for(&OUT, PTP_OUTPATIENT),
     }
 }
 
@@ -163,7 +191,8 @@ pub fn mue_for(code: &str) -> Option<&'static MueRow> {
 
 /// The MUE date.
 pub fn mue_date() -> &'static str {
-    header_value(MUE_CSV, "valid_for").unwrap_or("unknown")
+    static DATE: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
+    crate::codes::valid_for(&DATE, MUE_CSV)
 }
 
 fn severity(payer: Payer) -> Severity {
@@ -173,12 +202,7 @@ fn severity(payer: Payer) -> Severity {
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     let dos = visit.date_of_service;
-    // The table is parsed on first use: a one-code visit never needs it.
-    let text = match visit.setting {
-        Setting::Practitioner => PTP_PRACTITIONER,
-        Setting::OutpatientHospital => PTP_OUTPATIENT,
-    };
-    let table_date = header_value(text, "valid_for").unwrap_or("unknown");
+    let table_date = ptp_date(visit.setting);
     let sev = severity(visit.payer);
     let payer_note = match visit.payer {
         Payer::Medicare | Payer::MedicareAdvantage => "",
