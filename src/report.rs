@@ -41,7 +41,7 @@ pub struct Diagnostic {
     /// What is wrong, with this visit's numbers.
     pub message: String,
     /// What to do about it.
-    pub help: String,
+    pub help: std::borrow::Cow<'static, str>,
 }
 
 /// One claim line to write when a line's units need different modifiers.
@@ -116,7 +116,7 @@ pub struct Report {
     /// The statement a Medicare treatment note needs.
     pub documentation: String,
     /// The date or version of every reference table used.
-    pub data: BTreeMap<&'static str, String>,
+    pub data: BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
 }
 
 impl Report {

@@ -64,7 +64,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Warning,
                     Some(i),
                     msg,
-                    "Removed from the corrected modifiers.".into(),
+                    "Removed from the corrected modifiers.",
                 );
                 ctx.drop_modifier(i, m);
             }

@@ -9,6 +9,7 @@ use crate::codes::{Kind, Shape, table_rows};
 use crate::date::Date;
 use crate::report::Severity;
 use crate::visit::{Discipline, Payer};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// The payer-rules table, as compiled in.
@@ -177,7 +178,7 @@ pub fn payer_rules_date() -> &'static str {
 }
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
-    ctx.data.insert("payer_rules", payer_rules_date().to_string());
+    ctx.data.insert("payer_rules", payer_rules_date().into());
     let dos = ctx.visit.date_of_service;
     let payer = ctx.visit.payer;
     for i in 0..ctx.visit.lines.len() {
@@ -197,7 +198,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Error,
                     Some(i),
                     format!("{code:?} is not a CPT or HCPCS code: expected 5 digits, 4 digits and a letter (F, T, U, M), or a letter and 4 digits.{hint}"),
-                    "Retype the code from the CPT or HCPCS book.".into(),
+                    "Retype the code from the CPT or HCPCS book.",
                 );
                 continue;
             }
@@ -207,7 +208,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Info,
                     Some(i),
                     format!("{code} is a CPT Category II tracking code: reported for quality measures, never paid."),
-                    "Keep it only if you report a quality measure; it earns no payment.".into(),
+                    "Keep it only if you report a quality measure; it earns no payment.",
                 );
                 continue;
             }
@@ -217,7 +218,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Warning,
                     Some(i),
                     format!("{code} is a CPT Category III code (emerging technology): many payers do not cover it."),
-                    "Check the payer's coverage policy first; for Medicare, give an ABN if you expect a denial.".into(),
+                    "Check the payer's coverage policy first; for Medicare, give an ABN if you expect a denial.",
                 );
                 continue;
             }
@@ -234,7 +235,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 } else {
                     format!("{code} is not in ptbill's catalog; its units are counted as untimed (1, or the units claimed) and cannot be checked.")
                 },
-                "Check the code in the current CPT/HCPCS book; if it is right, check its units by hand.".into(),
+                "Check the code in the current CPT/HCPCS book; if it is right, check its units by hand.",
             );
             continue;
         };
@@ -246,9 +247,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         info.label, info.replaced_by
                     ),
                     if info.replaced_by.starts_with("none") {
-                        "Leave it off the claim.".to_string()
+                        Cow::Borrowed("Leave it off the claim.")
                     } else {
-                        format!("Bill {} instead.", info.replaced_by)
+                        Cow::Owned(format!("Bill {} instead.", info.replaced_by))
                     },
                 ),
                 (Some(from), _) => (
@@ -256,9 +257,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         "{code} ({}) is valid only from {from}; this visit is on {dos}.",
                         info.label
                     ),
-                    "Bill the code that was in force on the date of service.".to_string(),
+                    Cow::Borrowed("Bill the code that was in force on the date of service."),
                 ),
-                _ => (format!("{code} is not valid on {dos}."), String::new()),
+                _ => (format!("{code} is not valid on {dos}."), Cow::Borrowed("")),
             };
             ctx.emit(&DELETED_CODE, Severity::Error, Some(i), msg, help);
             ctx.explained[i] = true;
@@ -277,7 +278,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Info,
                 Some(i),
                 msg,
-                "It carries no payment; from 2019 leave it off.".into(),
+                "It carries no payment; from 2019 leave it off.",
             );
             ctx.explained[i] = true;
         }
@@ -355,6 +356,6 @@ fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer:
         }
         _ => return,
     };
-    ctx.emit(&NOT_THERAPY, Severity::Warning, Some(i), msg, help.into());
+    ctx.emit(&NOT_THERAPY, Severity::Warning, Some(i), msg, help);
     ctx.explained[i] = true;
 }

@@ -33,7 +33,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Severity::Info,
             None,
             format!("NCCI edits and MUEs were checked with CMS's tables of {} (they cover dates of service to {NCCI_COVERS_TO}); this visit is on {dos}, so edits added or removed since then are not reflected.", super::ncci::mue_date()),
-            "For a pair or limit that matters, check CMS's current quarterly NCCI files. Therapy edits have been stable since 2020.".into(),
+            "For a pair or limit that matters, check CMS's current quarterly NCCI files. Therapy edits have been stable since 2020.",
         );
     } else if dos.year() < 2020 {
         ctx.emit(
@@ -41,7 +41,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Severity::Info,
             None,
             format!("NCCI edits were checked with CMS's table of {}: edits deleted before {dos} are skipped, but the table has no start dates, so an edit added after {dos} may be applied.", super::ncci::mue_date()),
-            "For an old date of service, check the NCCI table of that quarter.".into(),
+            "For an old date of service, check the NCCI table of that quarter.",
         );
     }
     if dos > CATALOG_COVERS_TO {
@@ -50,8 +50,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Severity::Info,
             None,
             format!("ptbill's code catalog reflects CPT and HCPCS as of {} (calendar year 2026); codes added or deleted for {} are not known.", crate::codes::catalog_date(), dos.year()),
-            "Check new and deleted codes for the year in the current CPT and HCPCS updates.".into(),
+            "Check new and deleted codes for the year in the current CPT and HCPCS updates.",
         );
     }
-    ctx.data.insert("codes", crate::codes::catalog_date().to_string());
+    ctx.data.insert("codes", crate::codes::catalog_date().into());
 }

@@ -116,7 +116,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Severity::Error,
             None,
             "The visit has no diagnosis code.".into(),
-            "Add the ICD-10-CM code(s) that justify the treatment.".into(),
+            "Add the ICD-10-CM code(s) that justify the treatment.",
         );
         return;
     }
@@ -126,7 +126,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Severity::Info,
             None,
             format!("ICD-10-CM applies to dates of service from {ICD10_START}; {dos} falls under ICD-9-CM, which ptbill does not check."),
-            "Check the diagnoses against ICD-9-CM.".into(),
+            "Check the diagnoses against ICD-9-CM.",
         );
         return;
     }
@@ -141,7 +141,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 "ptbill's ICD-10-CM data ends with FY2027 ({}); diagnoses on {dos} were checked against FY2027.",
                 set.last
             ),
-            "Check the diagnoses against the code set in force on the date of service.".into(),
+            "Check the diagnoses against the code set in force on the date of service.",
         );
     }
     for typed in &visit.diagnoses {
@@ -151,7 +151,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Error,
                 None,
                 format!("{typed:?} is not shaped like an ICD-10-CM code (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third)."),
-                "Retype the code from the ICD-10-CM tabular list.".into(),
+                "Retype the code from the ICD-10-CM tabular list.",
             );
             continue;
         };
@@ -168,7 +168,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                             "{shown} leaves the side unspecified, but codes for the side exist: {}.",
                             list(&sides, 6)
                         ),
-                        "Use the code for the side treated; the evaluation records it.".into(),
+                        "Use the code for the side treated; the evaluation records it.",
                     );
                 }
             }
@@ -182,7 +182,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Error,
                     None,
                     format!("{shown} needs a 7th character: {}.", list(&children, 9)),
-                    "A = active treatment, D = healing or recovery phase, S = sequela. Therapy during recovery is usually D, but the guideline turns on whether active treatment is still going on, not on who treats.".into(),
+                    "A = active treatment, D = healing or recovery phase, S = sequela. Therapy during recovery is usually D, but the guideline turns on whether active treatment is still going on, not on who treats.",
                 );
             }
             Status::Header {

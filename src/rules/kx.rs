@@ -70,7 +70,7 @@ fn dollars(cents: u64) -> String {
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
-    ctx.data.insert("kx", kx_date().to_string());
+    ctx.data.insert("kx", kx_date().into());
     if visit.payer != Payer::Medicare {
         return;
     }
@@ -87,7 +87,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             Severity::Info,
             None,
             format!("The KX threshold for {year} is not in ptbill's table (it covers {}); the {amount_year} amount of {} was used.", kx_date(), dollars(amount)),
-            "Check the year's amount in CMS's annual therapy threshold notice and update data/kx.csv.".into(),
+            "Check the year's amount in CMS's annual therapy threshold notice and update data/kx.csv.",
         );
     }
     let pool = match visit.discipline {
@@ -121,7 +121,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     codes.join(", "),
                     if codes.len() == 1 { "has" } else { "have" }
                 ),
-                "Add KX to each therapy line if the care is medically necessary and the record shows it: KX attests that. If it is not necessary, the patient signs an ABN before the service and the line takes GA instead. ptbill never adds KX.".into(),
+                "Add KX to each therapy line if the care is medically necessary and the record shows it: KX attests that. If it is not necessary, the patient signs an ABN before the service and the line takes GA instead. ptbill never adds KX.",
             );
         }
         if ytd > 300_000 && year >= 2018 {
@@ -130,7 +130,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Info,
                 None,
                 format!("Year-to-date allowed {} ({pool}) is above $3,000, the targeted medical review threshold: the claim may be chosen for review.", dollars(ytd)),
-                "Make sure the record supports medical necessity for continued care.".into(),
+                "Make sure the record supports medical necessity for continued care.",
             );
         }
     } else {
@@ -146,7 +146,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         dollars(ytd),
                         dollars(amount)
                     ),
-                    "KX is used only above the threshold. Removed from the corrected modifiers.".into(),
+                    "KX is used only above the threshold. Removed from the corrected modifiers.",
                 );
                 ctx.drop_modifier(i, "KX");
             }

@@ -3,6 +3,7 @@
 use super::{Ctx, Rule};
 use crate::report::Severity;
 use crate::visit::Method;
+use std::borrow::Cow;
 
 /// `missing-minutes`
 pub static MISSING_MINUTES: Rule = Rule {
@@ -86,9 +87,12 @@ pub static RULES: &[&Rule] = &[
     &ADDON,
 ];
 
+/// A finding waiting to be emitted: rule, severity, line, message, help.
+type Finding = (&'static Rule, Severity, Option<usize>, String, Cow<'static, str>);
+
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let lines = &ctx.visit.lines;
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(info) = ctx.info[i] else { continue };
         if info.timed && line.minutes.is_none() {
@@ -100,7 +104,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "{} is timed (15-minute units) but has no minutes; it is counted as 0 minutes and earns no unit.",
                     line.code
                 ),
-                "Enter the one-on-one minutes of the service.".to_string(),
+                "Enter the one-on-one minutes of the service.".into(),
             ));
         }
         if !info.timed && line.minutes.is_some_and(|m| m > 0) {
@@ -113,7 +117,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     line.code,
                     line.minutes.unwrap_or(0)
                 ),
-                "Nothing to change.".to_string(),
+                "Nothing to change.".into(),
             ));
         }
         if info.is_addon() && !info.addon_of.iter().any(|p| lines.iter().any(|l| l.code == *p)) {
@@ -130,7 +134,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "Bill {} for the first increment and {} for each added one.",
                     info.addon_of.join(" or "),
                     line.code
-                ),
+                )
+                .into(),
             ));
         }
     }
@@ -149,7 +154,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     g.units,
                     first + 1
                 ),
-                "Report a timed code once per day, with its total units.".to_string(),
+                "Report a timed code once per day, with its total units.".into(),
             ));
         }
         if g.minutes < 8 && g.lines.iter().all(|&l| lines[l].minutes.is_some()) {
@@ -163,7 +168,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Info,
                 Some(first),
                 format!("{} has {} minutes, under 8: {how}.", g.code, g.minutes),
-                "Nothing to change; bill the units shown.".to_string(),
+                "Nothing to change; bill the units shown.".into(),
             ));
         }
         let claimed: Vec<u32> = g.lines.iter().filter_map(|&l| lines[l].units).collect();
@@ -188,12 +193,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                             "Bill {} units: billing more than the minutes support is overbilling.",
                             g.units
                         )
+                        .into()
                     } else {
                         format!(
                             "Bill {} units: {} earned units would go unbilled.",
                             g.units,
                             g.units - claimed
                         )
+                        .into()
                     },
                 ));
             }

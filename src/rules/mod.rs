@@ -99,18 +99,25 @@ pub struct Ctx<'a> {
     /// Lines a more specific rule already explained, so `mue-exceeded` stays quiet.
     pub explained: Vec<bool>,
     /// Table versions used, for the report's `data`.
-    pub data: std::collections::BTreeMap<&'static str, String>,
+    pub data: std::collections::BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
 }
 
 impl Ctx<'_> {
     /// Records a finding.
-    pub fn emit(&mut self, rule: &Rule, severity: Severity, line: Option<usize>, message: String, help: String) {
+    pub fn emit(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        line: Option<usize>,
+        message: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
         self.diagnostics.push(Diagnostic {
             rule: rule.id,
             severity,
             line,
             message,
-            help,
+            help: help.into(),
         });
     }
 

@@ -139,7 +139,7 @@ const THERAPY: &[&str] = &["GP", "GO", "GN"];
 const X_MODS: &[&str] = &["XE", "XS", "XP", "XU"];
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
-    ctx.data.insert("modifiers", modifiers_date().to_string());
+    ctx.data.insert("modifiers", modifiers_date().into());
     let visit = ctx.visit;
     let want = therapy_modifier(visit.discipline);
     for i in 0..visit.lines.len() {
@@ -161,7 +161,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Error,
                     Some(i),
                     format!("{code} ({}) is not a {} code.", info.label, visit.discipline.name()),
-                    "Use the code of the visit's own discipline, or set the visit's discipline to the plan of care it was furnished under.".into(),
+                    "Use the code of the visit's own discipline, or set the visit's discipline to the plan of care it was furnished under.",
                 );
             }
             if have.is_empty() {
@@ -197,7 +197,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 format!("Modifier 25 marks a separate E/M visit; it does not belong on {code}."),
-                "Removed from the corrected modifiers.".into(),
+                "Removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "25");
         }
@@ -207,7 +207,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Error,
                 Some(i),
                 format!("Modifier 52 on timed code {code}: a short timed service is billed by the units its minutes earn, not with 52."),
-                "Removed from the corrected modifiers; bill the computed units.".into(),
+                "Removed from the corrected modifiers; bill the computed units.",
             );
             ctx.drop_modifier(i, "52");
         }
@@ -217,7 +217,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 format!("Modifier 76 on timed code {code}: timed codes report all their units on one line per day."),
-                "Removed from the corrected modifiers; report the code once with its total units.".into(),
+                "Removed from the corrected modifiers; report the code once with its total units.",
             );
             ctx.drop_modifier(i, "76");
         }
@@ -232,7 +232,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 format!("{code} carries 59 and {}: the X modifiers are more specific versions of 59, so using both is incorrect.", xs.join(", ")),
-                "59 removed from the corrected modifiers.".into(),
+                "59 removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "59");
         } else if xs.len() > 1 {
@@ -244,7 +244,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "{code} carries {}: choose the one X modifier that says why the service was distinct.",
                     xs.join(" and ")
                 ),
-                "Keep one; ptbill cannot know which is true.".into(),
+                "Keep one; ptbill cannot know which is true.",
             );
         }
         for m in &typed {
@@ -270,7 +270,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                             close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
                         )
                     },
-                    "Check the modifier; it is kept as typed.".into(),
+                    "Check the modifier; it is kept as typed.",
                 );
             }
         }

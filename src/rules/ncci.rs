@@ -155,6 +155,16 @@ fn ptp_date(setting: Setting) -> &'static str {
     }
 }
 
+/// The report's name for a setting's PTP table ("2024-07-01 practitioner").
+fn ptp_name(setting: Setting) -> &'static str {
+    static PRAC: OnceLock<String> = OnceLock::new();
+    static OUT: OnceLock<String> = OnceLock::new();
+    match setting {
+        Setting::Practitioner => PRAC.get_or_init(|| format!("{} practitioner", ptp_date(setting))),
+        Setting::OutpatientHospital => OUT.get_or_init(|| format!("{} outpatient hospital", ptp_date(setting))),
+    }
+}
+
 /// The PTP table for a setting, parsed once.
 pub fn ptp(setting: Setting) -> &'static PtpTable {
     static PRAC: OnceLock<PtpTable> = OnceLock::new();
@@ -290,9 +300,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 line.code, table_date, line.code
             ),
             if medicare_like {
-                "Removed from the corrected modifiers: a distinct-service modifier attests a fact and draws audits where no edit needs it.".to_string()
+                "Removed from the corrected modifiers: a distinct-service modifier attests a fact and draws audits where no edit needs it."
             } else {
-                "Kept, because your payer may run its own edits (many have edited 97140 with 97530); remove it if the payer has no such edit.".to_string()
+                "Kept, because your payer may run its own edits (many have edited 97140 with 97530); remove it if the payer has no such edit."
             },
         );
         if medicare_like {
@@ -303,14 +313,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     }
 
     check_mue(ctx);
-    ctx.data.insert(
-        "ncci",
-        match visit.setting {
-            Setting::Practitioner => format!("{table_date} practitioner"),
-            Setting::OutpatientHospital => format!("{table_date} outpatient hospital"),
-        },
-    );
-    ctx.data.insert("mue", mue_date().to_string());
+    ctx.data.insert("ncci", ptp_name(visit.setting).into());
+    ctx.data.insert("mue", mue_date().into());
 }
 
 fn check_mue(ctx: &mut Ctx<'_>) {
