@@ -4,6 +4,10 @@
 //! Files come from the generator below (deterministic), written to target/bench-data/.
 //! `cargo bench --bench audit` (via `make bench`).
 
+// The same allocator as the CLI, so the in-process figure is the CLI's engine.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -154,22 +158,23 @@ fn main() {
     );
     println!("| bare CSV parse, `csv` crate (floor) | {:.0} ms |", floor * 1e3);
     println!(
-        "| native audit, CLI `--format csv` | {:.0} ms ({:.1}× the floor) |",
+        "| native audit, CLI `--format csv` (two threads) | {:.0} ms ({:.1}× the floor) |",
         cli * 1e3,
         cli / floor
     );
     println!(
-        "| native audit in-process, summary only | {:.0} ms ({:.1}× the floor) |",
+        "| native audit in-process (two threads), summary only | {:.0} ms ({:.1}× the floor) |",
         native * 1e3,
         native / floor
     );
     match wasm {
         Some(w) => println!(
-            "| wasm audit under Node, summary only | {:.0} ms ({:.1}× native) |",
+            "| wasm audit under Node (www/pkg-audit, one thread), summary only | {:.0} ms ({:.1}× native in-process, {:.1}× the CLI) |",
             w * 1e3,
-            w / native
+            w / native,
+            w / cli
         ),
-        None => println!("| wasm audit under Node | not measured (build www/pkg first: make build) |"),
+        None => println!("| wasm audit under Node | not measured (build www/pkg-audit first: make build) |"),
     }
     println!(
         "| 1,000,000 visits ({rows_big} rows), CLI `--format csv` | {:.1} s, peak RSS {rss} |",

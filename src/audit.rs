@@ -90,6 +90,8 @@ pub trait Sink {
 }
 
 struct Pending {
+    /// The visit's first row, good or bad.
+    first_row: u64,
     /// The input row of each good line, in line order.
     rows: Vec<u64>,
     lines: Vec<crate::visit::Line>,
@@ -230,7 +232,6 @@ pub fn run<R: BufRead>(
     let mut batch: Batch = Vec::with_capacity(BATCH);
     let mut flight = Flight::default();
     let mut heads = HeadCache::default();
-    let mut order: Vec<String> = Vec::new(); // visits in order of first row, for the final flush
     while let Some((row, rec)) = reader.read() {
         if every > 0 && (row - 1).is_multiple_of(every) && !progress(row - 1) {
             return summary;
@@ -253,18 +254,16 @@ pub fn run<R: BufRead>(
         }
         let pending = match open.get_mut(id) {
             Some(p) => p,
-            None => {
-                order.push(id.to_string());
-                open.entry(id.to_string()).or_insert_with(|| Pending {
-                    rows: Vec::new(),
-                    lines: Vec::new(),
-                    head: None,
-                    diagnoses: Vec::new(),
-                    conflict: None,
-                    bad_rows: Vec::new(),
-                    seen: 0,
-                })
-            }
+            None => open.entry(id.to_string()).or_insert_with(|| Pending {
+                first_row: row,
+                rows: Vec::new(),
+                lines: Vec::new(),
+                head: None,
+                diagnoses: Vec::new(),
+                conflict: None,
+                bad_rows: Vec::new(),
+                seen: 0,
+            }),
         };
         pending.seen += 1;
         match row_to_line(fields, &at, &mut heads) {
@@ -337,9 +336,15 @@ pub fn run<R: BufRead>(
             }
         }
     }
-    for id in order {
-        if let Some(p) = open.remove(&id) {
-            batch.push((id, p));
+    // Visits still open (an id whose rows hash like another's) go last, in order of
+    // their first row. Nothing per visit is kept once it is checked, so memory
+    // holds only the per-visit row counts.
+    let mut rest: Vec<(String, Pending)> = open.into_iter().collect();
+    rest.sort_by_key(|(_, p)| p.first_row);
+    for visit in rest {
+        batch.push(visit);
+        if batch.len() >= BATCH {
+            flight.send(std::mem::take(&mut batch), sink, &mut summary);
         }
     }
     flight.send(batch, sink, &mut summary);

@@ -119,3 +119,46 @@ fn empty_and_headerless_files() {
         "2024-07-01 outpatient hospital"
     );
 }
+
+/// Rows of a visit need not be next to each other: a visit is checked once all
+/// its rows are in, wherever they are, and across batch boundaries.
+#[test]
+fn scattered_rows_give_the_same_results_as_grouped_ones() {
+    let header = "visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses";
+    let codes = ["97110", "97140", "97530", "97150", "97161"];
+    // 3,000 visits of two rows: more than two batches.
+    let rows: Vec<String> = (0..3000)
+        .flat_map(|v| {
+            (0..2).map(move |k| {
+                format!(
+                    "V{v},2026-03-{:02},medicare,pt,{},{},,,GP,M54.50",
+                    1 + v % 28,
+                    codes[(v + k * 2) % codes.len()],
+                    8 + (v * 7 + k) % 30
+                )
+            })
+        })
+        .collect();
+    let grouped = format!("{header}\n{}\n", rows.join("\n"));
+    // Every first row, then every second row: each visit spans the whole file.
+    let scattered_rows: Vec<&String> = rows.iter().step_by(2).chain(rows.iter().skip(1).step_by(2)).collect();
+    let scattered = format!(
+        "{header}\n{}\n",
+        scattered_rows.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+    let by_visit = |text: &str| -> Vec<(String, Value)> {
+        let r: Value = serde_json::from_str(&ptbill::audit::audit_json(text)).unwrap();
+        assert_eq!(r["row_errors"].as_array().unwrap().len(), 0);
+        let mut v: Vec<(String, Value)> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["visit_id"].as_str().unwrap().to_string(), x["report"].clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let (a, b) = (by_visit(&grouped), by_visit(&scattered));
+    assert_eq!(a.len(), 3000);
+    assert_eq!(a, b);
+}

@@ -1,7 +1,7 @@
 // Offline support: the app shell and the wasm are cached on install; every
 // same-origin GET is answered from the network when it can be (so updates show
 // at once) and from the cache when it cannot. Nothing is sent anywhere else.
-const CACHE = "ptbill-v1";
+const CACHE = "ptbill-v2";
 const SHELL = [
   "./",
   "index.html",
@@ -16,6 +16,8 @@ const SHELL = [
   "manifest.webmanifest",
   "pkg/ptbill.js",
   "pkg/ptbill_bg.wasm",
+  "pkg-audit/ptbill.js",
+  "pkg-audit/ptbill_bg.wasm",
 ];
 
 self.addEventListener("install", (event) => {

@@ -1,12 +1,16 @@
 // The real www/pkg output (wasm-bindgen --target web) under Node with initSync:
 // the same CMS examples as the Rust tests, and errors named by field.
+// PTBILL_PKG names another build to test (scripts/build-wasm.sh: www/pkg-audit).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } from "../../www/pkg/ptbill.js";
 
 const root = new URL("../../", import.meta.url);
-initSync({ module: readFileSync(new URL("www/pkg/ptbill_bg.wasm", root)) });
+const pkg = (process.env.PTBILL_PKG ?? "www/pkg").replace(/\/$/, "");
+const { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } = await import(
+  new URL(`${pkg}/ptbill.js`, root)
+);
+initSync({ module: readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root)) });
 const cases = JSON.parse(readFileSync(new URL("tests/fixtures/units.json", root), "utf8"));
 const units = (lines) => lines.map((l) => l.units);
 const oneOf = (want, got) => (Array.isArray(want[0]) ? want : [want]).some((w) => JSON.stringify(w) === JSON.stringify(got));
