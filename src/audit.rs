@@ -278,6 +278,14 @@ pub fn run<R: BufRead>(
                     cell(fields, &at, DISCIPLINE),
                     cell(fields, &at, SETTING),
                 ];
+                // The date is kept as typed; the choices whatever their case.
+                let kept_form = |k: usize| {
+                    if k == 0 {
+                        typed[0].to_string()
+                    } else {
+                        typed[k].to_ascii_lowercase()
+                    }
+                };
                 match &pending.head {
                     None => {
                         let template = crate::Visit {
@@ -285,17 +293,9 @@ pub fn run<R: BufRead>(
                             diagnoses: Vec::new(),
                             ..*parsed_head
                         };
-                        let kept = [0, 1, 2, 3].map(|k| {
-                            if k == 0 {
-                                typed[0].to_string()
-                            } else {
-                                typed[k].to_ascii_lowercase()
-                            }
-                        });
-                        pending.head = Some((row, kept, template));
+                        pending.head = Some((row, [0, 1, 2, 3].map(kept_form), template));
                     }
                     Some((first, kept, _)) if pending.conflict.is_none() => {
-                        // The date as typed; the others whatever their case.
                         let names = ["date_of_service", "payer", "discipline", "setting"];
                         let differs = (0..4).find(|&k| {
                             if k == 0 {
@@ -305,14 +305,11 @@ pub fn run<R: BufRead>(
                             }
                         });
                         if let Some(k) = differs {
-                            let now = if k == 0 {
-                                typed[0].to_string()
-                            } else {
-                                typed[k].to_ascii_lowercase()
-                            };
                             pending.conflict = Some(format!(
-                                "rows {first} and {row} disagree on {} ({:?} vs {now:?})",
-                                names[k], kept[k]
+                                "rows {first} and {row} disagree on {} ({:?} vs {:?})",
+                                names[k],
+                                kept[k],
+                                kept_form(k)
                             ));
                         }
                     }
