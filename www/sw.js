@@ -16,9 +16,10 @@ const SHELL = [
   "manifest.webmanifest",
   "pkg/ptbill.js",
   "pkg/ptbill_bg.wasm",
-  "pkg-audit/ptbill.js",
-  "pkg-audit/ptbill_bg.wasm",
 ];
+// Not in the shell: pkg-audit/ (the audit worker's build) and data/ (ICD-10-CM
+// titles) are fetched when first used, then kept by the fetch handler below, so
+// a clinician who never audits a file never downloads the audit build.
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -203,6 +203,21 @@ test("auditing a 10,000-visit file in the page: progress, a correct summary, one
   await context.close();
 });
 
+test("after one audit, auditing works with the network cut (the audit build is kept when first used)", async () => {
+  const { context, page } = await open("/?audit");
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.click("#audit-sample");
+  await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
+  const online = await page.textContent("#audit-summary");
+  await context.setOffline(true);
+  await page.reload();
+  await page.click("#audit-sample");
+  await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
+  assert.equal(await page.textContent("#audit-summary"), online);
+  await context.close();
+});
+
 test("the audit can be cancelled and the page stays responsive", async () => {
   const { context, page } = await open("/?audit");
   const rows = ["visit_id,date_of_service,code,minutes"];
