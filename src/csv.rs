@@ -4,8 +4,8 @@
 
 use std::io::BufRead;
 
-/// The fields of one record, kept in one string (two allocations a record, not
-/// one a field: the audit reads every row twice).
+/// The fields of one record, kept in one string whose buffer the reader reuses
+/// from record to record (the audit reads every row twice).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fields {
     text: String,

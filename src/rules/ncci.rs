@@ -8,7 +8,7 @@
 //! they never applied.
 
 use super::{Ctx, Rule, medicare_error};
-use crate::codes::{header_value, table_rows};
+use crate::codes::table_rows;
 use crate::date::Date;
 use crate::report::Severity;
 use crate::visit::{Payer, Setting};
@@ -68,8 +68,6 @@ pub static RULES: &[&Rule] = &[&NCCI_EDIT, &MUE_EXCEEDED, &UNNEEDED_DISTINCT];
 /// pair of its codes both ways, and string comparisons dominated the audit.
 pub struct PtpTable {
     edits: Vec<(u64, u64, Edit)>,
-    /// The date the table is valid for.
-    pub date: &'static str,
 }
 
 /// An edit between two codes.
@@ -103,10 +101,7 @@ impl PtpTable {
             }
         }
         edits.sort_unstable_by_key(|e| (e.0, e.1));
-        PtpTable {
-            edits,
-            date: header_value(text, "valid_for").unwrap_or("unknown"),
-        }
+        PtpTable { edits }
     }
 
     /// The strictest edit with `col1` as column 1 and `col2` as column 2 in force on `dos`.
