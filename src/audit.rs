@@ -459,6 +459,8 @@ fn plain_line(code: &str, minutes: &str, assistant: &str, units: &str, modifiers
         assistant_minutes,
         units,
         modifiers: mods,
+        // An audit row's modifiers cell is always "as billed".
+        modifiers_given: true,
     })
 }
 

@@ -87,6 +87,9 @@ pub struct Line {
     pub units: Option<u32>,
     /// Modifiers as typed, trimmed and upper-cased.
     pub modifiers: Vec<String>,
+    /// Whether `modifiers` was given (even empty): "as billed". Absent means
+    /// "propose the modifiers" (contract v2).
+    pub modifiers_given: bool,
 }
 
 /// A whole visit, checked for shape.
@@ -299,6 +302,7 @@ pub(crate) fn line_from_value(value: &Value, index: usize) -> Result<Line, Input
         }
     }
     let units = whole(obj.get("units"), &at("units"))?;
+    let modifiers_given = obj.contains_key("modifiers");
     let modifiers = string_list(obj.get("modifiers"), &at("modifiers"), MAX_MODIFIERS)?
         .into_iter()
         .map(|m| m.to_ascii_uppercase())
@@ -314,6 +318,7 @@ pub(crate) fn line_from_value(value: &Value, index: usize) -> Result<Line, Input
         assistant_minutes,
         units,
         modifiers,
+        modifiers_given,
     })
 }
 
@@ -480,7 +485,10 @@ pub fn visit_to_value(v: &Visit) -> Value {
         .lines
         .iter()
         .map(|l| {
-            let mut o = serde_json::json!({"code": l.code, "modifiers": l.modifiers});
+            let mut o = serde_json::json!({"code": l.code});
+            if l.modifiers_given {
+                o["modifiers"] = l.modifiers.clone().into();
+            }
             if let Some(m) = l.minutes {
                 o["minutes"] = m.into();
             }
