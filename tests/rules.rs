@@ -279,7 +279,11 @@ fn ncci_pairs_from_the_issue() {
     let e = fired(&r, "ncci-edit");
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].line, Some(1));
-    assert!(e[0].message.contains("97110 (column 2)"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("97110 is not paid with 97150") && e[0].message.contains("distinct-service modifier"),
+        "{}",
+        e[0].message
+    );
     assert!(
         e[0].help.contains("15-minute") && e[0].help.contains("body region"),
         "{}",
@@ -316,7 +320,7 @@ fn ncci_pairs_from_the_issue() {
     let prac = run(
         r#"{"date_of_service":"2026-03-02","lines":[{"code":"97161","modifiers":["GP"]},{"code":"97750","minutes":30,"modifiers":["GP","59"]}],"diagnoses":["M54.50"]}"#,
     );
-    assert!(fired(&prac, "ncci-edit")[0].message.contains("indicator 0"));
+    assert!(fired(&prac, "ncci-edit")[0].message.contains("never paid together"));
     let hosp = run(
         r#"{"date_of_service":"2026-03-02","setting":"outpatient_hospital","lines":[{"code":"97161","modifiers":["GP"]},{"code":"97750","minutes":30,"modifiers":["GP","59"]}],"diagnoses":["M54.50"]}"#,
     );
@@ -330,7 +334,13 @@ fn mue_on_computed_and_claimed_units() {
         r#"{"date_of_service":"2026-03-02","lines":[{"code":"97112","minutes":75,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
     );
     assert_eq!(r.lines[0].units, 5);
-    assert!(fired(&r, "mue-exceeded")[0].message.contains("of 4"));
+    assert!(
+        fired(&r, "mue-exceeded")[0]
+            .message
+            .contains("more than the 4 Medicare pays in a day"),
+        "{}",
+        fired(&r, "mue-exceeded")[0].message
+    );
     let r = run(
         r#"{"date_of_service":"2026-03-02","lines":[{"code":"97161","units":2,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
     );
@@ -363,13 +373,21 @@ fn payer_scope_of_substitution_and_bundling() {
         assert_eq!(fired(&r, "bundled-code").first().map(|d| d.severity), sev, "{payer}");
     }
     let r = run(
-        r#"{"date_of_service":"2026-03-02","payer":"commercial","lines":[{"code":"97110","minutes":30}],"diagnoses":["M54.50"]}"#,
+        r#"{"date_of_service":"2026-03-02","payer":"commercial","lines":[{"code":"97110","minutes":30,"modifiers":[]}],"diagnoses":["M54.50"]}"#,
     );
     assert_eq!(fired(&r, "missing-therapy-modifier")[0].severity, Severity::Warning);
+    // Modifiers as billed (given, even empty): an error for Medicare Advantage.
+    let r = run(
+        r#"{"date_of_service":"2026-03-02","payer":"medicare_advantage","lines":[{"code":"97110","minutes":30,"modifiers":[]}],"diagnoses":["M54.50"]}"#,
+    );
+    assert_eq!(fired(&r, "missing-therapy-modifier")[0].severity, Severity::Error);
+    assert!(fired(&r, "missing-therapy-modifier")[0].fixed);
+    assert_eq!(r.lines[0].modifiers, ["GP"], "GP is added");
+    // Modifiers left out: a proposal, not an error.
     let r = run(
         r#"{"date_of_service":"2026-03-02","payer":"medicare_advantage","lines":[{"code":"97110","minutes":30}],"diagnoses":["M54.50"]}"#,
     );
-    assert_eq!(fired(&r, "missing-therapy-modifier")[0].severity, Severity::Error);
+    assert_eq!(fired(&r, "missing-therapy-modifier")[0].severity, Severity::Info);
     assert_eq!(r.lines[0].modifiers, ["GP"], "GP is added");
 }
 
@@ -380,7 +398,10 @@ fn code_classes() {
     );
     let nt = fired(&r, "not-therapy-code");
     assert_eq!(nt.len(), 2);
-    assert!(nt.iter().any(|d| d.line == Some(0) && d.message.contains("NCD 30.3.3")));
+    assert!(
+        nt.iter()
+            .any(|d| d.line == Some(0) && d.message.contains("national coverage decision 30.3.3"))
+    );
     assert_eq!(fired(&r, "tracking-code")[0].severity, Severity::Info);
     assert_eq!(fired(&r, "temporary-code")[0].severity, Severity::Warning);
     assert!(fired(&r, "invalid-code")[0].message.contains("Did you mean 97110?"));
@@ -437,11 +458,10 @@ fn data_dates_are_reported() {
     let r = run(
         r#"{"date_of_service":"2027-02-01","ytd_allowed":3000,"lines":[{"code":"97110","minutes":30,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
     );
-    assert!(
-        fired(&r, "reference-data-date")
-            .iter()
-            .any(|d| d.message.contains("KX threshold for 2027"))
-    );
+    assert!(fired(&r, "reference-data-date").iter().any(|d| {
+        d.message
+            .contains("2027's amount is not published yet; 2026's $2,480 was used")
+    }));
 }
 
 /// docs/rules.md is generated from the registry; this keeps it current.
@@ -449,18 +469,22 @@ fn data_dates_are_reported() {
 #[test]
 fn generated_rule_reference_is_current() {
     let mut md = String::from(
-        "# ptbill rule reference\n\nGenerated from the rule registry by `UPDATE_DOCS=1 cargo test --test rules`; a test fails when it is out of date.\n\n| id | severity | summary |\n|---|---|---|\n",
+        "# ptbill rule reference\n\nGenerated from the rule registry by `UPDATE_DOCS=1 cargo test --test rules`; a test fails when it is out of date.\n\nRules are listed by rank: what a finding costs the clinician, most first (a denied or wrong claim first, notes last). A report lists its findings by severity, then by rank, then by line.\n\n| rank | id | title | severity | summary |\n|---|---|---|---|---|\n",
     );
-    for r in ptbill::rules::all() {
+    let mut ranked: Vec<&ptbill::rules::Rule> = ptbill::rules::all().collect();
+    ranked.sort_by_key(|r| r.rank());
+    for r in &ranked {
         md.push_str(&format!(
-            "| [`{}`](#{}) | {} | {} |\n",
+            "| {} | [`{}`](#{}) | {} | {} | {} |\n",
+            r.rank(),
             r.id,
             r.id,
+            r.title,
             r.severity.as_str(),
             r.summary
         ));
     }
-    for r in ptbill::rules::all() {
+    for r in &ranked {
         md.push('\n');
         md.push_str(&r.docs().replacen("# ", "## ", 1).replace("\n## ", "\n### "));
     }
