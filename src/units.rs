@@ -251,7 +251,8 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         let untimed_minutes: u64 = untimed.iter().map(|l| u64::from(l.minutes)).sum();
         if untimed_minutes > 0 {
             s.push_str(&format!(
-                " Their {untimed_minutes} minutes count toward total treatment time, not toward timed units."
+                " Their {} count toward total treatment time, not toward timed units.",
+                n_minutes(untimed_minutes)
             ));
         }
         out.push(s);
