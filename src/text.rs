@@ -69,7 +69,7 @@ fn line_ranges(lines: &[Option<usize>]) -> String {
         parts.push("the whole visit".to_string());
     }
     if !ranges.is_empty() {
-        let word = if nums.len() == 1 { "line" } else { "lines" };
+        let word = ptbill::units::word(nums.len() as u64, "line", "lines");
         parts.push(format!("{word} {}", ranges.join(", ")));
     }
     parts.join("; ")

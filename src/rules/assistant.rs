@@ -154,9 +154,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 "{code}: the assistant alone furnished {assistant} of its {}, so {} {modifier}.",
                 n_minutes(minutes),
                 if units == 1 {
-                    "its unit needs".to_string()
+                    "its one unit needs".to_string()
                 } else {
-                    format!("all {units} units need")
+                    format!("all {} need", n_units(units))
                 }
             )
         } else if timed {

@@ -151,7 +151,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!(
                     "{so_far} is above {threshold}, but {} {} no KX.",
                     codes.join(", "),
-                    if codes.len() == 1 { "has" } else { "have" }
+                    crate::units::word(codes.len() as u64, "has", "have")
                 ),
                 "Add KX to each therapy line if the care is medically necessary and the record shows it: KX attests that. If it is not necessary, the patient signs an ABN before the service and the line takes GA instead. ptbill never adds KX.",
             );

@@ -156,15 +156,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(later),
                 format!(
-                    "{} is also on line {}: its minutes are added together ({} in all) and its {} reported on line {}.",
+                    "{} is also on line {}: its minutes are added together ({} in all) and its {} {} reported on line {}.",
                     g.code,
                     first + 1,
                     n_minutes(g.minutes),
-                    if g.units == 1 {
-                        "1 unit is".to_string()
-                    } else {
-                        format!("{} units are", g.units)
-                    },
+                    n_units(g.units),
+                    word(g.units, "is", "are"),
                     first + 1
                 ),
                 "Report a timed code once per day, with its total units.".into(),
