@@ -104,17 +104,16 @@ fn findings(ds: &[Diagnostic]) -> String {
             line_ranges(&lines),
             first.rule
         ));
+        // Each distinct message once, each followed by its help unless that
+        // help was already given (the GP proposals share one of each).
         let mut said: Vec<&str> = Vec::new();
         for d in &g {
             if !said.contains(&d.message.as_str()) {
                 said.push(&d.message);
                 s.push_str(&format!("           {}\n", d.message));
             }
-        }
-        let mut helped: Vec<&str> = Vec::new();
-        for d in &g {
-            if !helped.contains(&d.help.as_ref()) {
-                helped.push(&d.help);
+            if !said.contains(&d.help.as_ref()) {
+                said.push(&d.help);
                 s.push_str(&format!("           → {}\n", d.help));
             }
         }

@@ -160,11 +160,15 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 }
             )
         } else if timed {
+            let other = if without == 1 {
+                "the other unit".to_string()
+            } else {
+                format!("each of the other {without}")
+            };
             format!(
-                "{code}: the assistant alone furnished {assistant} of its {}. The therapist alone furnished at least 8 minutes of {}, billed without {modifier}; the other {} {} {modifier}.",
+                "{code}: the assistant alone furnished {assistant} of its {}, so {with} of its {} {} {modifier}; the therapist alone furnished at least 8 minutes of {other}, billed without it.",
                 n_minutes(minutes),
-                n_units(without),
-                n_units(with),
+                n_units(units),
                 word(with, "needs", "need")
             )
         } else {
@@ -182,7 +186,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ASSISTANT,
                     sev,
                     Some(first),
-                    format!("{detail} The line does not carry it."),
+                    format!("{detail} The line does not carry {modifier}."),
                     format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too (ptbill does not add it)."),
                 );
             } else if proposed {
@@ -190,7 +194,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ASSISTANT,
                     Severity::Info,
                     Some(first),
-                    format!("{detail} ptbill added it."),
+                    format!("{detail} ptbill added {modifier}."),
                     "Nothing to do: the corrected modifiers (and the claim lines shown, when only some units need it) carry it.",
                 );
             } else {
@@ -198,7 +202,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ASSISTANT,
                     sev,
                     Some(first),
-                    format!("{detail} The line as billed does not carry it."),
+                    format!("{detail} The line as billed does not carry {modifier}."),
                     format!("Add {modifier} to the units the assistant furnished (the corrected modifiers and claim lines have it)."),
                 );
             }
