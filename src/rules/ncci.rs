@@ -35,7 +35,7 @@ pub static NCCI_EDIT: Rule = Rule {
     why: "The column-2 code is denied; and a 59 or X modifier used to get past an edit without a distinct service is a classic audit finding.",
     source: "CMS Medicare NCCI PTP edits, practitioner and outpatient-hospital tables effective 2024-07-01 (quarterly; deletion dates exact, start dates not in the extract); CR 8863 (X{EPSU} modifiers from 2015-01-01); ncci-notes.md §1.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Indicator 0: bill only the column-1 code. Indicator 1: add 59 (or the X modifier that fits) to the column-2 code only when it was truly distinct: a separate 15-minute block of time, a different body region, or a separate encounter, and document that.",
+    fix: "Never paid together (modifier indicator 0): bill only the code that is paid (column 1). Paid with a modifier (indicator 1): add 59, or the X modifier that fits, to the code that would be denied (column 2), only when it was truly distinct (a separate 15-minute block of time, a different body region, or a separate encounter) and the note shows it; otherwise bill the column-1 code alone.",
 };
 
 /// `mue-exceeded`
