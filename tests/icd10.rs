@@ -173,10 +173,18 @@ fn laterality_table() {
             ("icd10-unspecified", Severity::Warning),
             "{dx}"
         );
-        assert!(found[0].2.contains(sibling), "{dx} should name {sibling}: {}", found[0].2);
+        assert!(
+            found[0].2.contains(sibling),
+            "{dx} should name {sibling}: {}",
+            found[0].2
+        );
     }
     for dx in quiet {
-        assert!(diagnose("2026-11-02", dx).is_empty(), "{dx}: {:?}", diagnose("2026-11-02", dx));
+        assert!(
+            diagnose("2026-11-02", dx).is_empty(),
+            "{dx}: {:?}",
+            diagnose("2026-11-02", dx)
+        );
     }
     assert!(fires.len() + quiet.len() >= 40);
 }
@@ -194,10 +202,20 @@ fn fy2027_changes() {
     let d = |s: &str| ptbill::date::Date::parse(s).unwrap();
     assert!(set.billable("M67A09", d("2026-11-02")));
     assert_eq!(set.sided_siblings("M67A09", d("2026-11-02")), ["M67A01", "M67A02"]);
-    assert!(set.sided_siblings("M67A09", d("2026-09-30")).is_empty(), "not yet valid");
+    assert!(
+        set.sided_siblings("M67A09", d("2026-09-30")).is_empty(),
+        "not yet valid"
+    );
     let desc = ptbill::icd10::descriptions().unwrap();
-    assert_eq!(desc.title("M67A09").as_deref(), Some("Plantar fasciitis, unspecified foot"));
-    assert_eq!(desc.title("M67A0").as_deref(), Some("Plantar fasciitis, foot"), "new header");
+    assert_eq!(
+        desc.title("M67A09").as_deref(),
+        Some("Plantar fasciitis, unspecified foot")
+    );
+    assert_eq!(
+        desc.title("M67A0").as_deref(),
+        Some("Plantar fasciitis, foot"),
+        "new header"
+    );
     let r = desc.search(set, "plantar fasciitis", d("2026-11-02"), 10);
     assert!(r.iter().any(|f| f.code == "M67.A01" && f.billable), "{r:?}");
 }
