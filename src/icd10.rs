@@ -98,11 +98,16 @@ pub fn display(code: &str) -> String {
 impl CodeSet {
     fn parse(validity: &'static str, unspecified: &'static str) -> CodeSet {
         let date = |name: &str| header_value(validity, name).and_then(|d| Date::parse(d).ok());
-        let dates: Vec<Date> = header_value(validity, "dates")
-            .unwrap_or("")
-            .split(' ')
-            .filter_map(|kv| Date::parse(kv.get(2..)?).ok())
-            .collect();
+        // `# dates: a=2015-10-01 b=...`: each date's letter, in date order (the
+        // alphabet is the header's, so it can grow past a..~).
+        let mut dates: Vec<Date> = Vec::new();
+        let mut letter = [OPEN; 256];
+        for kv in header_value(validity, "dates").unwrap_or("").split(' ') {
+            if let (Some(&k), Some(Ok(d))) = (kv.as_bytes().first(), kv.get(2..).map(Date::parse)) {
+                letter[usize::from(k)] = dates.len() as u8;
+                dates.push(d);
+            }
+        }
         let mut entries = Vec::with_capacity(76_000);
         let mut prev = [0u8; 7];
         for line in validity.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
@@ -119,7 +124,7 @@ impl CodeSet {
             let mut code = prev;
             code[len..].fill(0);
             code[shared..len].copy_from_slice(&rest[..len - shared]);
-            let mark = |i: usize| marks.get(i).map(|m| m.wrapping_sub(b'a'));
+            let mark = |i: usize| marks.get(i).map(|m| letter[usize::from(*m)]);
             entries.push(Entry {
                 code,
                 len: len as u8,

