@@ -491,6 +491,20 @@ mod tests {
     }
 
     #[test]
+    fn reads_what_the_update_tool_writes() {
+        // tools/update-data's output on its fixtures (FY2028 from a CDC order file).
+        let set = CodeSet::parse(
+            include_str!("../tests/fixtures/cms/expected/icd10cm-validity.txt"),
+            include_str!("../tests/fixtures/cms/expected/icd10cm-unspecified.txt"),
+        );
+        assert_eq!(set.last, d("2028-09-30"));
+        assert!(set.billable("M54591", d("2027-10-01")) && !set.billable("M54591", d("2027-09-30")));
+        assert!(set.billable("M5459", d("2027-09-30")) && !set.billable("M5459", d("2027-10-01")));
+        assert!(set.billable("M7220", d("2027-10-01")));
+        assert_eq!(set.sided_siblings("S83509A", d("2027-10-01")), ["S83501A", "S83502A"]);
+    }
+
+    #[test]
     fn titles_and_search() {
         let desc = descriptions().unwrap();
         assert_eq!(desc.title("M5450").as_deref(), Some("Low back pain, unspecified"));

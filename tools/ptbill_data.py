@@ -161,3 +161,89 @@ def add_descriptions(old_path, path, titles, source):
     body.sort(key=lambda l: l.split("\t", 1)[0])
     with open(path, "w") as f:
         f.write("\n".join(head + tables + body) + "\n")
+
+# Unspecified side, from the code set's structure. Codes are grouped as ICD-10-CM builds them:
+# siblings under one parent (for 7th-character codes, the stem's siblings with the same 7th
+# character). In a group where some siblings' titles name a side (right, left, bilateral), a
+# billable sibling whose title names no side and says "unspecified" is of unspecified side when its
+# title matches a sided sibling's, either
+#   - as a set of words once side words and "unspecified" are taken out ("Pain in arm, unspecified"
+#     ~ "Pain in right arm"; "... affecting unspecified side" ~ "... affecting right dominant side"), or
+#   - by position: the words before its "unspecified" are the words before the sibling's side word
+#     ("Pain in unspecified limb" ~ "Pain in right arm"), or the words after it are the words after
+#     the side word ("... synovium and tendon, unspecified shoulder" ~ "... synovium, right shoulder").
+SIDE = re.compile(r"\b(right|left|bilateral)\b", re.I)
+UNSP = re.compile(r"\bunsp(ecified)?\b", re.I)
+DROP = re.compile(r"\b(right|left|bilateral|unsp|unspecified|dominant|nondominant|non-dominant|side|sides|of|in|the)\b", re.I)
+
+def _sides(t):
+    return {m.group(0).lower() for m in SIDE.finditer(t)}
+
+def _words(t):
+    return frozenset(DROP.sub(" ", t.lower()).replace(",", " ").split())
+
+def _tail(t):
+    return " ".join(re.sub(r"[^\w() ]", " ", t.lower()).split())
+
+def _positional(u, s):
+    for m in [m for m in SIDE.finditer(s) if m.group(0).lower() not in _sides(u)]:
+        pre, post = s[:m.start()].lower(), _tail(s[m.end():])
+        for k in UNSP.finditer(u):
+            if m.start() > 0 and u[:k.start()].lower() == pre:
+                return True
+            if post and _tail(u[k.end():]) == post:
+                return True
+    return False
+
+def unspecified_side(codes, base_title, is_extension):
+    """codes: billable codes; base_title(x): the title that tells the side (a 7th-character code's
+    stem's); is_extension(x): its 7th character is an extension (A, D, S, ...). Returns
+    ([(KEY, [SIBLING...])], {"words": n, "position": n}); 7th-character keys end in _."""
+    def group(x):
+        if is_extension(x):
+            return (x[:6].rstrip("X")[:-1], x[6]), x[:6] + "_"
+        return (x[:-1], ""), x
+    groups = {}
+    for x in codes:
+        groups.setdefault(group(x)[0], set()).add(x)
+    compact, how = {}, {"words": 0, "position": 0}
+    for members in groups.values():
+        titled = {x: base_title(x) for x in members}
+        sided = [x for x in sorted(members) if _sides(titled[x])]
+        if not sided:
+            continue
+        for u in sorted(members):
+            t = titled[u]
+            # It names no side itself; "bilateral" may be part of a condition's name when every sided
+            # sibling says it too ("Homonymous bilateral field defects, right side").
+            if not UNSP.search(t) or _sides(t) - {"bilateral"}:
+                continue
+            cand = [s for s in sided if _sides(titled[s]) - _sides(t) and _sides(t) <= _sides(titled[s])]
+            match = [s for s in cand if _words(titled[s]) == _words(t)]
+            kind = "words"
+            if not match:
+                match, kind = [s for s in cand if _positional(t, titled[s])], "position"
+            if match:
+                key = group(u)[1]
+                if key not in compact:
+                    how[kind] += 1
+                compact.setdefault(key, set()).update(group(s)[1] for s in match)
+    return sorted((k, sorted(v)) for k, v in compact.items()), how
+
+def read_unspecified(path):
+    return {l.split()[0]: l.split()[1:] for l in open(path) if not l.startswith("#") and l.strip()}
+
+def write_unspecified(path, unspec, how, valid_for, source):
+    with open(path, "w") as out:
+        out.write("# ICD-10-CM billable codes of unspecified side whose right/left/bilateral siblings exist\n")
+        out.write(f"# valid_for: {valid_for}\n")
+        out.write(f"# codes: {len(unspec)} (lines below; {how['words']} matched by words, {how['position']} by position)\n")
+        for l in source:
+            out.write(l + "\n")
+        out.write("#   Siblings under one parent (7th-character codes: the stems' siblings, same 7th character) where some\n")
+        out.write("#   titles name right, left or bilateral: a sibling whose title names no side and says 'unspecified' is\n")
+        out.write("#   listed with the sided siblings its title matches, as a set of words without the side words, or by\n")
+        out.write("#   position (the words before 'unspecified', or after it, are those around the sibling's side word).\n")
+        out.write("# format: CODE SIBLING... ; a trailing _ stands for any 7th character (S83509_ = S83509A, S83509D, ...)\n")
+        for x, s in unspec:
+            out.write(x + " " + " ".join(s) + "\n")
