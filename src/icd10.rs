@@ -3,7 +3,7 @@
 //! - `data/icd10cm-validity.txt`: every billable code FY2016–FY2027 with its first
 //!   and last valid date (front-coded; compiled into every build, ~22 KB gzip).
 //! - `data/icd10cm-unspecified.txt`: unspecified-side codes with their
-//!   right/left/bilateral siblings, derived from the code set's structure
+//!   right/left/bilateral siblings (written as their differing last characters), derived from the code set's structure
 //!   (siblings under one parent whose titles name a side; compiled in).
 //! - `data/icd10cm-descriptions.txt`: titles (FY2026 tabular list, plus CDC's
 //!   abbreviated order-file titles for the FY2027 additions). Compiled into native
@@ -254,23 +254,23 @@ impl CodeSet {
     }
 
     /// Right/left/bilateral siblings of an unspecified-side code billable on `date`.
+    /// The table writes each sibling as the characters that differ at the end of
+    /// the key (`M79609 1 2 4 5`; `S83509_ 1 2`, the 7th character kept).
     pub fn sided_siblings(&self, code: &str, date: Date) -> Vec<String> {
-        let (key, ext) = match self.unspecified.get(code) {
-            Some(s) => (s, None),
+        let (tails, stem, ext) = match self.unspecified.get(code) {
+            Some(s) => (s, code, ""),
             None if code.len() == 7 => match code
                 .get(..6)
-                .and_then(|s| self.unspecified.get(format!("{s}_").as_str()))
+                .and_then(|s| Some((s, self.unspecified.get(format!("{s}_").as_str())?)))
             {
-                Some(s) => (s, code.get(6..)),
+                Some((stem, s)) => (s, stem, code.get(6..).unwrap_or("")),
                 None => return Vec::new(),
             },
             None => return Vec::new(),
         };
-        key.iter()
-            .map(|s| match ext {
-                Some(e) => format!("{}{e}", s.trim_end_matches('_')),
-                None => s.to_string(),
-            })
+        tails
+            .iter()
+            .filter_map(|t| Some(format!("{}{t}{ext}", stem.get(..stem.len().checked_sub(t.len())?)?)))
             .filter(|s| self.billable(s, date))
             .collect()
     }

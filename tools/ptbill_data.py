@@ -230,8 +230,28 @@ def unspecified_side(codes, base_title, is_extension):
                 compact.setdefault(key, set()).update(group(s)[1] for s in match)
     return sorted((k, sorted(v)) for k, v in compact.items()), how
 
+def _sibling_tail(key, sibling):
+    """A sibling written as what differs from the key's end (S83509_ S83501_ -> 1)."""
+    k, s = key.rstrip("_"), sibling.rstrip("_")
+    if len(k) != len(s) or key.endswith("_") != sibling.endswith("_"):
+        raise SystemExit(f"{key}: sibling {sibling} is not of the same shape")
+    p = 0
+    while p < len(k) - 1 and k[p] == s[p]:
+        p += 1
+    return s[p:]
+
+def _sibling_full(key, tail):
+    k = key.rstrip("_")
+    return k[:len(k) - len(tail)] + tail + ("_" if key.endswith("_") else "")
+
 def read_unspecified(path):
-    return {l.split()[0]: l.split()[1:] for l in open(path) if not l.startswith("#") and l.strip()}
+    out = {}
+    for l in open(path):
+        if l.startswith("#") or not l.strip():
+            continue
+        key, *tails = l.split()
+        out[key] = [_sibling_full(key, t) for t in tails]
+    return out
 
 def write_unspecified(path, unspec, how, valid_for, source):
     with open(path, "w") as out:
@@ -244,6 +264,8 @@ def write_unspecified(path, unspec, how, valid_for, source):
         out.write("#   titles name right, left or bilateral: a sibling whose title names no side and says 'unspecified' is\n")
         out.write("#   listed with the sided siblings its title matches, as a set of words without the side words, or by\n")
         out.write("#   position (the words before 'unspecified', or after it, are those around the sibling's side word).\n")
-        out.write("# format: CODE SIBLING... ; a trailing _ stands for any 7th character (S83509_ = S83509A, S83509D, ...)\n")
+        out.write("# format: CODE SIBLING... ; a trailing _ on CODE stands for any 7th character (S83509_ = S83509A, S83509D, ...);\n")
+        out.write("#   each SIBLING is written as the characters that differ at CODE's end (M79609 1 2 4 5 = M79601 M79602\n")
+        out.write("#   M79604 M79605; S83509_ 1 2 = S83501_ S83502_, with the same 7th character)\n")
         for x, s in unspec:
-            out.write(x + " " + " ".join(s) + "\n")
+            out.write(x + " " + " ".join(_sibling_tail(x, y) for y in s) + "\n")
