@@ -223,6 +223,11 @@ def unspecified_side(codes, base_title, is_extension):
             kind = "words"
             if not match:
                 match, kind = [s for s in cand if _positional(t, titled[s])], "position"
+            # Only "bilateral" matched ("Visual discomfort, bilateral" ~ "..., unspecified") while the
+            # right and left codes word it differently ("Visual discomfort, right eye"): they are the
+            # same family, so they are named too.
+            if match and not any(_sides(titled[s]) - {"bilateral"} for s in match):
+                match = sorted(set(match) | {s for s in cand if _sides(titled[s]) - {"bilateral"}})
             if match:
                 key = group(u)[1]
                 if key not in compact:
