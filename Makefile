@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CHROMEDRIVER ?= $(shell command -v chromedriver || echo /usr/bin/chromedriver)
 
-.PHONY: all setup build serve test lint test-native test-wasm test-web bench dist clean
+.PHONY: all setup build serve test lint test-native test-wasm test-web test-tools bench dist clean
 
 all: build
 
@@ -37,7 +37,11 @@ test-web: build
 	node --test tests/web/
 	PTBILL_PKG=www/pkg-audit node --test tests/web/pkg.test.mjs
 
-test: lint test-native test-wasm dist test-web
+# The data tools (tools/update-data) on small fixtures in CMS's own file layouts.
+test-tools:
+	python3 tests/tools/test_update_data.py
+
+test: lint test-native test-tools test-wasm dist test-web
 
 # The finished page, ready for any static host or course site: copy dist/ as it is.
 dist: build

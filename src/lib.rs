@@ -27,6 +27,7 @@ pub mod csv;
 pub mod date;
 pub mod documentation;
 pub mod icd10;
+pub mod ncci_table;
 pub mod report;
 pub mod rules;
 pub mod units;

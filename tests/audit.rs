@@ -116,7 +116,7 @@ fn empty_and_headerless_files() {
     .unwrap();
     assert_eq!(
         r["results"][0]["report"]["data"]["ncci"],
-        "2024-07-01 outpatient hospital"
+        "2026-04-01 outpatient hospital"
     );
 }
 

@@ -116,3 +116,106 @@ fn dates_outside_the_data() {
     );
     assert!(!r.diagnostics.iter().any(|d| d.rule.starts_with("icd10")));
 }
+
+/// Laterality from the code set's structure (issue 14): a sample of every chapter
+/// therapists use, both ways. Unspecified side fires and names the sided codes;
+/// the sided codes, and codes that have no side at all, stay quiet.
+#[test]
+fn laterality_table() {
+    // (code, a sided sibling the message must name)
+    let fires = [
+        ("M25.569", "M25.561"),
+        ("M25.579", "M25.571"),
+        ("M25.519", "M25.512"),
+        ("M25.559", "M25.551"),
+        ("M79.603", "M79.601"),
+        ("M79.606", "M79.605"),
+        ("M79.609", "M79.604"),
+        ("M26.609", "M26.603"),
+        ("M26.629", "M26.621"),
+        ("M67.819", "M67.813"),
+        ("M75.100", "M75.102"),
+        ("M17.10", "M17.11"),
+        ("M16.10", "M16.12"),
+        ("M76.899", "M76.891"),
+        ("M84.319A", "M84.311A"),
+        ("M67.A09", "M67.A01"),
+        ("M72.20", "M72.22"),
+        ("S83.509A", "S83.501A"),
+        ("S83.209D", "S83.207D"),
+        ("S93.409A", "S93.401A"),
+        ("S46.019A", "S46.012A"),
+        ("S72.009A", "S72.001A"),
+        ("S43.409A", "S43.402A"),
+        ("S86.019D", "S86.011D"),
+        ("G81.90", "G81.94"),
+        ("G81.10", "G81.11"),
+        ("G83.10", "G83.12"),
+        ("G83.20", "G83.23"),
+        ("G83.30", "G83.31"),
+        ("G56.00", "G56.01"),
+        ("G57.00", "G57.02"),
+        ("I69.359", "I69.351"),
+        ("I69.959", "I69.954"),
+        ("I69.059", "I69.052"),
+        ("I69.339", "I69.333"),
+    ];
+    let quiet = [
+        "M25.561", "M25.571", "M79.601", "M79.604", "M26.601", "M67.811", "M75.101", "M17.11", "M17.9", "M17.0",
+        "M65.90", "M54.50", "M62.81", "M84.311A", "M67.A01", "M72.21", "S83.501A", "S93.401A", "G81.91", "G83.11",
+        "G56.01", "I69.351", "I69.952", "R26.0", "R26.2", "R26.81", "R26.89", "R26.9", "Z47.1", "Z47.81", "Z47.89",
+    ];
+    for (dx, sibling) in fires {
+        let found = diagnose("2026-11-02", dx);
+        assert_eq!(found.len(), 1, "{dx}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1),
+            ("icd10-unspecified", Severity::Warning),
+            "{dx}"
+        );
+        assert!(
+            found[0].2.contains(sibling),
+            "{dx} should name {sibling}: {}",
+            found[0].2
+        );
+    }
+    for dx in quiet {
+        assert!(
+            diagnose("2026-11-02", dx).is_empty(),
+            "{dx}: {:?}",
+            diagnose("2026-11-02", dx)
+        );
+    }
+    assert!(fires.len() + quiet.len() >= 40);
+}
+
+/// FY2027 (from 2026-10-01): M72.2 became a header; the new plantar fasciitis codes.
+#[test]
+fn fy2027_changes() {
+    assert!(diagnose("2026-09-30", "M72.2").is_empty(), "billable in FY2026");
+    only("2026-10-01", "M72.2", "icd10-not-billable");
+    let (msg, _) = only("2026-11-02", "M67.A09", "icd10-unspecified");
+    assert!(msg.contains("M67.A01, M67.A02"), "{msg}");
+    assert!(diagnose("2026-11-02", "M67.A01").is_empty());
+    only("2026-09-30", "M67.A09", "icd10-not-billable");
+    let set = ptbill::icd10::code_set();
+    let d = |s: &str| ptbill::date::Date::parse(s).unwrap();
+    assert!(set.billable("M67A09", d("2026-11-02")));
+    assert_eq!(set.sided_siblings("M67A09", d("2026-11-02")), ["M67A01", "M67A02"]);
+    assert!(
+        set.sided_siblings("M67A09", d("2026-09-30")).is_empty(),
+        "not yet valid"
+    );
+    let desc = ptbill::icd10::descriptions().unwrap();
+    assert_eq!(
+        desc.title("M67A09").as_deref(),
+        Some("Plantar fasciitis, unspecified foot")
+    );
+    assert_eq!(
+        desc.title("M67A0").as_deref(),
+        Some("Plantar fasciitis, foot"),
+        "new header"
+    );
+    let r = desc.search(set, "plantar fasciitis", d("2026-11-02"), 10);
+    assert!(r.iter().any(|f| f.code == "M67.A01" && f.billable), "{r:?}");
+}

@@ -129,7 +129,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 "Nothing to change.".into(),
             ));
         }
-        if info.is_addon() && !info.addon_of.iter().any(|p| lines.iter().any(|l| l.code == *p)) {
+        // The NCCI add-on edits in force on the date, else the catalog's list.
+        let addon_of = crate::ncci_table::addon_primaries(&line.code, ctx.visit.date_of_service)
+            .unwrap_or_else(|| info.addon_of.clone());
+        if !addon_of.is_empty() && !addon_of.iter().any(|p| lines.iter().any(|l| l.code == *p)) {
             out.push((
                 &ADDON,
                 Severity::Error,
@@ -137,11 +140,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!(
                     "{} is an add-on code, paid only with its main code ({}), which is not on this visit.",
                     line.code,
-                    info.addon_of.join(" or ")
+                    addon_of.join(" or ")
                 ),
                 format!(
                     "Bill {} for the first increment and {} for each added one.",
-                    info.addon_of.join(" or "),
+                    addon_of.join(" or "),
                     line.code
                 )
                 .into(),

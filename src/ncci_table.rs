@@ -1,0 +1,310 @@
+//! CMS's NCCI tables by date of service: procedure-to-procedure (PTP) edits with
+//! their first and last day in force, and add-on code edits (the primary codes an
+//! add-on needs). The rules that use them live in `rules::ncci` and `rules::lines`.
+//!
+//! - `data/ncci-ptp-practitioner.txt`: CMS's practitioner table of 2024-07-01
+//!   (deletion dates exact; no start dates in the extract, except the 2020 gap
+//!   below).
+//! - `data/ncci-ptp-outpatient-hospital.txt`: the hospital table as the CMS I/OCE
+//!   applies it up to 2026-04-01, each row with its first quarter.
+//! - `data/ncci-aoc.csv`: add-on code edits from the I/OCE, dated.
+//!
+//! Pairs deleted 2019-12-31 and re-added were out of force for the first three
+//! quarters of 2020: the I/OCE shows it for the hospital table (97150/97110 from
+//! 2020-10-01), and the practitioner rows with the same pattern are given the same
+//! start, marked inferred (`~` in the file). All three are written by
+//! `tools/ncci.py` or `tools/update-data`.
+
+use crate::codes::table_rows;
+use crate::date::Date;
+use crate::visit::Setting;
+use std::sync::OnceLock;
+
+/// Practitioner PTP table, as compiled in.
+pub const PTP_PRACTITIONER: &str = include_str!("../data/ncci-ptp-practitioner.txt");
+/// Outpatient-hospital PTP table, as compiled in.
+pub const PTP_OUTPATIENT: &str = include_str!("../data/ncci-ptp-outpatient-hospital.txt");
+/// Add-on code edits, as compiled in.
+pub const AOC_CSV: &str = include_str!("../data/ncci-aoc.csv");
+
+/// One PTP table: every (column 1, column 2) edit, sorted for binary search.
+/// Codes are packed into integers (see [`pack`]): every visit looks up each
+/// pair of its codes both ways, and string comparisons dominated the audit.
+pub struct PtpTable {
+    edits: Vec<(u64, u64, Edit)>,
+}
+
+/// An edit between two codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Modifier indicator (0 or 1).
+    pub indicator: u8,
+    /// First day in force, if the table knows it (none: from the start of the data).
+    pub first_day: Option<Date>,
+    /// The first day is inferred, not in CMS's table (the practitioner 2020 gap).
+    pub first_inferred: bool,
+    /// Last day in force, if deleted.
+    pub last_day: Option<Date>,
+}
+
+impl Edit {
+    /// Whether the edit is in force on `dos`.
+    pub fn in_force(&self, dos: Date) -> bool {
+        self.indicator != 9 && self.first_day.is_none_or(|f| dos >= f) && self.last_day.is_none_or(|t| dos <= t)
+    }
+}
+
+fn ymd(d: &str) -> Option<Date> {
+    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u16>().ok();
+    if d.len() != 8 {
+        return None;
+    }
+    Date::new(n(0..4)?, n(4..6)? as u8, n(6..8)? as u8)
+}
+
+impl PtpTable {
+    /// Parses a table file: `COLUMN1 COLUMN2/INDICATOR[/FIRST[/LAST]] ...`, dates
+    /// YYYYMMDD, an empty FIRST meaning "from the start of the data", `~` before it
+    /// an inferred start.
+    pub fn parse(text: &str) -> PtpTable {
+        let mut edits = Vec::with_capacity(32_000);
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let Some((col1, rest)) = line.split_once(' ') else {
+                continue;
+            };
+            for item in rest.split(' ') {
+                let mut parts = item.split('/');
+                let (Some(col2), Some(Ok(indicator))) = (parts.next(), parts.next().map(str::parse::<u8>)) else {
+                    continue;
+                };
+                let first = parts.next().unwrap_or("");
+                let first_inferred = first.starts_with('~');
+                let first_day = ymd(first.trim_start_matches('~'));
+                let last_day = parts.next().and_then(ymd);
+                if let (Some(a), Some(b)) = (pack(col1), pack(col2)) {
+                    edits.push((
+                        a,
+                        b,
+                        Edit {
+                            indicator,
+                            first_day,
+                            first_inferred,
+                            last_day,
+                        },
+                    ));
+                }
+            }
+        }
+        edits.sort_unstable_by_key(|e| (e.0, e.1));
+        PtpTable { edits }
+    }
+
+    /// The strictest edit with `col1` as column 1 and `col2` as column 2 in force on `dos`.
+    pub fn edit(&self, col1: &str, col2: &str, dos: Date) -> Option<Edit> {
+        let (col1, col2) = (pack(col1)?, pack(col2)?);
+        let start = self.edits.partition_point(|e| (e.0, e.1) < (col1, col2));
+        self.edits[start..]
+            .iter()
+            .take_while(|e| e.0 == col1 && e.1 == col2)
+            .map(|e| e.2)
+            .filter(|e| e.in_force(dos))
+            .min_by_key(|e| e.indicator)
+    }
+
+    /// How many edits the table holds.
+    pub fn len(&self) -> usize {
+        self.edits.len()
+    }
+
+    /// Whether the table is empty (never, for the shipped data).
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
+}
+
+/// A code of 1 to 8 bytes as one integer, bytes big-endian, so that integers
+/// compare as the codes do. Longer codes are in no table (all are 5 characters).
+fn pack(code: &str) -> Option<u64> {
+    let b = code.as_bytes();
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..b.len()].copy_from_slice(b);
+    Some(u64::from_be_bytes(word))
+}
+
+/// The PTP table's date for a setting, read without parsing the table (a
+/// one-code visit never needs the table itself).
+pub fn ptp_date(setting: Setting) -> &'static str {
+    static PRAC: OnceLock<&str> = OnceLock::new();
+    static OUT: OnceLock<&str> = OnceLock::new();
+    match setting {
+        Setting::Practitioner => crate::codes::valid_for(&PRAC, PTP_PRACTITIONER),
+        Setting::OutpatientHospital => crate::codes::valid_for(&OUT, PTP_OUTPATIENT),
+    }
+}
+
+/// The last date of service a setting's PTP table covers (the end of its quarter).
+pub fn ptp_covers_to(setting: Setting) -> Option<Date> {
+    let text = match setting {
+        Setting::Practitioner => PTP_PRACTITIONER,
+        Setting::OutpatientHospital => PTP_OUTPATIENT,
+    };
+    crate::codes::header_value(text, "covers_to").and_then(|d| Date::parse(d).ok())
+}
+
+/// The report's name for a setting's PTP table ("2024-07-01 practitioner").
+pub fn ptp_name(setting: Setting) -> &'static str {
+    static PRAC: OnceLock<String> = OnceLock::new();
+    static OUT: OnceLock<String> = OnceLock::new();
+    match setting {
+        Setting::Practitioner => PRAC.get_or_init(|| format!("{} practitioner", ptp_date(setting))),
+        Setting::OutpatientHospital => OUT.get_or_init(|| format!("{} outpatient hospital", ptp_date(setting))),
+    }
+}
+
+/// The PTP table for a setting, parsed once.
+pub fn ptp(setting: Setting) -> &'static PtpTable {
+    static PRAC: OnceLock<PtpTable> = OnceLock::new();
+    static OUT: OnceLock<PtpTable> = OnceLock::new();
+    match setting {
+        Setting::Practitioner => PRAC.get_or_init(|| PtpTable::parse(PTP_PRACTITIONER)),
+        Setting::OutpatientHospital => OUT.get_or_init(|| PtpTable::parse(PTP_OUTPATIENT)),
+    }
+}
+
+/// One add-on code edit: the add-on, a primary it may go with (none for type 2),
+/// the edit type (1, 2, 3) and its first and last day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddOn {
+    /// The add-on code.
+    pub addon: &'static str,
+    /// A primary code (empty for type 2: the payer decides).
+    pub primary: &'static str,
+    /// NCCI add-on edit type: 1 only the listed primaries, 2 no list, 3 some primaries listed.
+    pub aoc_type: u8,
+    /// First day in force (none: on or before the start of the data).
+    pub first_day: Option<Date>,
+    /// Last day in force, if deleted.
+    pub last_day: Option<Date>,
+}
+
+/// The add-on code edits, parsed once.
+pub fn addons() -> &'static [AddOn] {
+    static T: OnceLock<Vec<AddOn>> = OnceLock::new();
+    T.get_or_init(|| {
+        table_rows(AOC_CSV)
+            .filter_map(|f| {
+                let d = |i: usize| f.get(i).and_then(|s| Date::parse(s).ok());
+                Some(AddOn {
+                    addon: f.first()?,
+                    primary: f.get(1)?,
+                    aoc_type: f.get(2)?.parse().ok()?,
+                    first_day: d(3),
+                    last_day: d(4),
+                })
+            })
+            .collect()
+    })
+}
+
+/// The primary codes an add-on code goes with on `dos`, from the NCCI add-on
+/// edits; `None` when the table has no row for the code (the catalog's
+/// `addon_of` then applies).
+pub fn addon_primaries(code: &str, dos: Date) -> Option<Vec<&'static str>> {
+    let rows: Vec<&AddOn> = addons().iter().filter(|a| a.addon == code).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(
+        rows.iter()
+            .filter(|a| a.first_day.is_none_or(|f| dos >= f) && a.last_day.is_none_or(|t| dos <= t))
+            .filter(|a| !a.primary.is_empty())
+            .map(|a| a.primary)
+            .collect(),
+    )
+}
+
+/// The add-on table's date.
+pub fn addon_date() -> &'static str {
+    static DATE: OnceLock<&str> = OnceLock::new();
+    crate::codes::valid_for(&DATE, AOC_CSV)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn tables_load_whole() {
+        // Row counts written by tools/ncci.py (the `# rows:` header line).
+        for (setting, text) in [
+            (Setting::Practitioner, PTP_PRACTITIONER),
+            (Setting::OutpatientHospital, PTP_OUTPATIENT),
+        ] {
+            let rows: usize = crate::codes::header_value(text, "rows")
+                .and_then(|v| v.split(' ').next()?.parse().ok())
+                .unwrap();
+            assert_eq!(ptp(setting).len(), rows, "{setting:?}");
+        }
+        assert_eq!(ptp(Setting::Practitioner).len(), 30_552);
+        assert_eq!(ptp_date(Setting::OutpatientHospital), "2026-04-01");
+        assert_eq!(ptp_covers_to(Setting::OutpatientHospital), Some(d("2026-06-30")));
+        assert_eq!(
+            ptp(Setting::Practitioner)
+                .edit("97140", "97124", d("2026-03-02"))
+                .map(|e| e.indicator),
+            Some(0)
+        );
+        assert_eq!(ptp(Setting::Practitioner).edit("97124", "97140", d("2026-03-02")), None);
+    }
+
+    #[test]
+    fn the_2020_gap() {
+        let hosp = ptp(Setting::OutpatientHospital);
+        assert!(hosp.edit("97150", "97110", d("2019-12-31")).is_some());
+        assert_eq!(hosp.edit("97150", "97110", d("2020-06-01")), None);
+        let e = hosp.edit("97150", "97110", d("2020-10-01")).unwrap();
+        assert_eq!((e.first_day, e.first_inferred), (Some(d("2020-10-01")), false));
+        let prac = ptp(Setting::Practitioner);
+        assert_eq!(prac.edit("97150", "97110", d("2020-06-01")), None);
+        let e = prac.edit("97150", "97110", d("2020-10-15")).unwrap();
+        assert!(e.first_inferred, "the practitioner start is inferred");
+        // An edit never deleted keeps applying from the start of the data.
+        assert!(prac.edit("97140", "97124", d("2020-06-01")).is_some());
+    }
+
+    #[test]
+    fn parse_formats() {
+        let t = PtpTable::parse("# x\nA0001 B0001/1 B0002/0//20191231 B0003/1/~20201001 B0004/1/20210101/20211231\n");
+        assert_eq!(t.len(), 4);
+        assert!(t.edit("A0001", "B0001", d("2000-01-01")).is_some());
+        assert!(t.edit("A0001", "B0002", d("2019-12-31")).is_some());
+        assert!(t.edit("A0001", "B0002", d("2020-01-01")).is_none());
+        assert!(t.edit("A0001", "B0003", d("2020-09-30")).is_none());
+        assert!(t.edit("A0001", "B0003", d("2020-10-01")).unwrap().first_inferred);
+        assert!(t.edit("A0001", "B0004", d("2022-01-01")).is_none());
+        assert!(t.edit("A0001", "B0004", d("2021-06-01")).is_some());
+    }
+
+    #[test]
+    fn addon_edits() {
+        assert_eq!(addon_primaries("97130", d("2026-03-02")), Some(vec!["97129"]));
+        assert_eq!(addon_primaries("97551", d("2024-03-01")), Some(vec!["97550"]));
+        assert_eq!(
+            addon_primaries("97551", d("2023-12-31")),
+            Some(vec![]),
+            "not yet in force"
+        );
+        let mut p = addon_primaries("97811", d("2026-03-02")).unwrap();
+        p.sort_unstable();
+        assert_eq!(p, ["97810", "97813"]);
+        assert_eq!(addon_primaries("98981", d("2026-03-02")), Some(vec!["98980"]));
+        assert_eq!(addon_primaries("97110", d("2026-03-02")), None);
+    }
+}
