@@ -92,26 +92,30 @@ fn hospital_edit_starts_with_its_quarter() {
 
 #[test]
 fn addon_primaries_by_date() {
-    let addon = |date: &str, codes: &[&str]| -> Vec<(String, Option<usize>, String)> {
+    let addon_for = |payer: &str, date: &str, codes: &[&str]| -> Vec<(String, Option<usize>, String)> {
         let lines: Vec<String> = codes
             .iter()
             .map(|c| format!(r#"{{"code":"{c}","minutes":15,"modifiers":["GP"]}}"#))
             .collect();
         rules(&format!(
-            r#"{{"date_of_service":"{date}","lines":[{}],"diagnoses":["M54.50"]}}"#,
+            r#"{{"date_of_service":"{date}","payer":"{payer}","lines":[{}],"diagnoses":["M54.50"]}}"#,
             lines.join(",")
         ))
         .into_iter()
         .filter(|d| d.0 == "add-on-without-primary")
         .collect()
     };
+    let addon = |date: &str, codes: &[&str]| addon_for("medicare", date, codes);
     let alone = addon("2026-03-02", &["97130"]);
     assert_eq!(alone.len(), 1, "{alone:?}");
     assert!(alone[0].2.contains("97129"), "{}", alone[0].2);
     assert!(addon("2026-03-02", &["97129", "97130"]).is_empty());
-    let acu = addon("2026-03-02", &["97811"]);
+    // Acupuncture is not billable by a therapist to Medicare (so no add-on finding
+    // there); a commercial payer may pay it, and the add-on pairing is checked.
+    let acu = addon_for("commercial", "2026-03-02", &["97811"]);
     assert!(acu[0].2.contains("97810") && acu[0].2.contains("97813"), "{acu:?}");
-    assert!(addon("2026-03-02", &["97813", "97811"]).is_empty());
+    assert!(addon_for("commercial", "2026-03-02", &["97813", "97811"]).is_empty());
+    assert!(addon("2026-03-02", &["97811"]).is_empty());
 }
 
 #[test]
