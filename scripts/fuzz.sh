@@ -13,11 +13,12 @@ nice=(nice -n "${FUZZ_NICE:-0}")
 ./scripts/fuzz-seeds.sh
 # -a: debug assertions on, so an arithmetic overflow is a finding, not a wrong number.
 "${nice[@]}" cargo +nightly fuzz build -O -a
-mkdir -p fuzz/logs
+logs=${FUZZ_LOGS:-fuzz/logs}
+mkdir -p "$logs"
 status=0
 printf '%-12s %8s %14s %10s  %s\n' target seconds executions exec/s result
 for t in $targets; do
-  log=fuzz/logs/$t.log
+  log=$logs/$t.log
   dict=()
   [ -f "fuzz/dict/$t.dict" ] && dict=("-dict=fuzz/dict/$t.dict")
   [ "$t" = check ] && dict=(-dict=fuzz/dict/visit.dict)
