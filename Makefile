@@ -31,7 +31,7 @@ test-native: setup
 
 # The wasm module in headless Chromium through wasm-bindgen-test-runner.
 test-wasm: setup
-	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --test wasm --test wasm_robust
+	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --test wasm
 
 # The built www/pkg (and the audit's www/pkg-audit) under Node, and the page end
 # to end in Chromium.

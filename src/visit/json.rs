@@ -58,12 +58,11 @@ impl<'de> DeserializeSeed<'de> for Node<'_> {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         let (path, failure) = (self.path, self.failure);
-        d.deserialize_any(self).map_err(|e| {
+        d.deserialize_any(self).inspect_err(|e| {
             // A syntax error inside this value (not one of ours, already recorded).
             if failure.borrow().is_none() {
                 *failure.borrow_mut() = Some(InputError::new(path.to_string(), describe(&e.to_string())));
             }
-            e
         })
     }
 }
