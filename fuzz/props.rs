@@ -85,8 +85,9 @@ pub fn check_visit(visit: &ptbill::Visit) {
         let timed_sum: u64 = r.lines.iter().filter(|l| l.timed).map(|l| l.units).sum();
         assert_eq!(r.timed_units, timed_sum, "timed_units is the sum of the timed lines");
         let all_minutes: u64 = visit.lines.iter().map(|l| u64::from(l.minutes.unwrap_or(0))).sum();
+        // At most: minutes of a line that earns nothing (contract v2) count toward nothing.
         assert!(r.timed_minutes <= all_minutes);
-        assert_eq!(r.total_treatment_minutes, all_minutes);
+        assert!(r.total_treatment_minutes <= all_minutes);
         let mut by_code: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
         for (l, out) in visit.lines.iter().zip(&r.lines) {
             if out.timed {
@@ -181,16 +182,26 @@ fn audit_result(out: &Value, data_rows: Option<u64>) {
                 .or_default() += 1;
         }
         // Reopening the audited visit in the calculator gives the same report.
+        // (The data-date notice is the file's in an audit, the visit's in a check.)
         let visit = ptbill::parse_visit(&r["visit"].to_string()).unwrap_or_else(|e| panic!("{e}: {}", r["visit"]));
-        let again = json(&ptbill::to_json(&ptbill::check(&visit)));
-        assert_eq!(again, r["report"], "audit report differs from a check of its visit");
+        let mut again = json(&ptbill::to_json(&ptbill::check(&visit)));
+        let mut audited = r["report"].clone();
+        for report in [&mut again, &mut audited] {
+            if let Some(list) = report["diagnostics"].as_array_mut() {
+                list.retain(|d| d["rule"] != "reference-data-date");
+            }
+        }
+        assert_eq!(again, audited, "audit report differs from a check of its visit");
     }
     seen.sort_unstable();
     let len = seen.len();
     seen.dedup();
     assert_eq!(seen.len(), len, "a row is reported twice");
+    // A problem with the file as a whole (row 1: no usable header, not text) may
+    // be its one error; otherwise every data row is accounted for.
+    let fatal = errors.iter().any(|e| e["row"] == 1);
     let data: Vec<u64> = (2..rows + 2).collect();
-    if rows > 0 {
+    if rows > 0 && !fatal {
         assert_eq!(seen, data, "every data row appears once, in a result or an error");
     }
     assert!(out["visits"].as_u64().expect("visits") >= results.len() as u64);
@@ -211,14 +222,16 @@ pub fn audit_bytes(data: &[u8]) {
     let (counts, rows) = ptbill::audit::count(data);
     let mut sink = ptbill::audit::Collect::default();
     let summary = ptbill::audit::run(data, &counts, &mut sink, 0, &mut |_| true);
-    // Row 1 is the header: a problem with it is reported there.
+    // Row 1 is the header: a problem with it is reported there (and may be the
+    // file's one error, contract v2).
+    let fatal = sink.row_errors.iter().any(|e| e.row == 1);
     let mut seen: Vec<u64> = sink.row_errors.iter().map(|e| e.row).filter(|&r| r != 1).collect();
     for r in &sink.results {
         seen.extend(&r.rows);
     }
     seen.sort_unstable();
     seen.dedup();
-    if rows > 0 {
+    if rows > 0 && !fatal {
         assert_eq!(
             seen,
             (2..rows + 2).collect::<Vec<u64>>(),
