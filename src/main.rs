@@ -7,7 +7,8 @@
 //! ptbill version
 //! ```
 //! `check` exits 0 when the visit has no error, 1 when it has, 2 when the input
-//! cannot be read as a visit (message on stderr, nothing on stdout).
+//! cannot be read as a visit (message on stderr, nothing on stdout). Every
+//! command exits 3 when its output cannot be written (`cli_out`).
 
 // The audit hands visits between two threads and frees on one what the other
 // allocated; glibc's malloc made that the largest cost (see README, "Audit").
@@ -15,9 +16,11 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 
+#[path = "cli/out.rs"]
+mod cli_out;
 mod text;
 
 const USAGE: &str = "usage:
@@ -27,17 +30,19 @@ const USAGE: &str = "usage:
   ptbill explain RULE                          print a rule's docs page
   ptbill icd10 CODE [--date D]                 look up an ICD-10-CM code on a date (JSON)
   ptbill icd10 --search WORDS [--date D]       search ICD-10-CM by code prefix or words (JSON)
-  ptbill version                               print the version";
+  ptbill version                               print the version
+exit status 3: the output could not be written (standard output or error full or closed)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let code = match run(&args) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("ptbill: {msg}");
+            cli_out::stderr(&format!("ptbill: {msg}"));
             ExitCode::from(2)
         }
-    }
+    };
+    cli_out::finish(code)
 }
 
 /// Splits `--format X` out of the arguments; `choices[0]` is the default.
@@ -84,11 +89,10 @@ fn audit(path: &str, json: bool) -> Result<ExitCode, String> {
         return Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     let (counts, rows) = ptbill::audit::count(open()?);
-    let stdout = std::io::stdout().lock();
-    let mut sink = ptbill::audit::CsvSink::new(std::io::BufWriter::with_capacity(1 << 16, stdout));
+    let mut sink = ptbill::audit::CsvSink::new(std::io::BufWriter::with_capacity(1 << 16, cli_out::Stdout));
     let summary = ptbill::audit::run(open()?, &counts, &mut sink, 0, &mut |_| true);
     drop(sink);
-    eprintln!(
+    cli_out::stderr(&format!(
         "ptbill audit: {rows} rows; {} findings ({}); {} row errors; {} visits with errors; timed units {}; claimed {} (over {}, under {})",
         summary.by_severity.values().sum::<u64>(),
         summary
@@ -103,9 +107,12 @@ fn audit(path: &str, json: bool) -> Result<ExitCode, String> {
         summary.claimed_units,
         summary.units_over,
         summary.units_under
-    );
+    ));
     if let Some(kb) = peak_rss_kb() {
-        eprintln!("ptbill audit: peak resident memory {:.1} MB", kb as f64 / 1024.0);
+        cli_out::stderr(&format!(
+            "ptbill audit: peak resident memory {:.1} MB",
+            kb as f64 / 1024.0
+        ));
     }
     Ok(if summary.visits_with_errors > 0 || summary.row_errors > 0 {
         ExitCode::from(1)
@@ -122,10 +129,9 @@ fn peak_rss_kb() -> Option<u64> {
         .find_map(|l| l.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse().ok())
 }
 
+/// Every command's output: checked, a failure ends in exit 3 (see `cli_out`).
 fn out(s: &str) -> Result<(), String> {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (ptbill … | head) is not an error worth a message.
-    let _ = stdout.write_all(s.as_bytes()).and_then(|()| stdout.flush());
+    cli_out::stdout(s);
     Ok(())
 }
 
