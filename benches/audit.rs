@@ -112,7 +112,7 @@ fn main() {
     });
     // Native audit in-process, summary only (the same work the wasm figure does).
     let text = std::fs::read_to_string(&small).expect("read");
-    let (native, summary) = best_of(3, || ptbill::audit::audit_summary_json(&text));
+    let (native, summary) = best_of(3, || ptbill::audit::audit_summary_json(&text).expect("the file audits"));
 
     // The wasm build under Node, summary only.
     let node = Command::new("node")
