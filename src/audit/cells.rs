@@ -37,32 +37,39 @@ pub fn payer_value<'a>(cell: &str, map: &'a [(String, String)]) -> &'a str {
     if cell.is_empty() {
         return "";
     }
-    let norm: String = cell
-        .chars()
-        .map(|c| {
-            if c == ' ' || c == '-' {
-                '_'
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect();
     if let Some((_, v)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(cell)) {
         return v;
     }
-    for (name, _) in PAYERS {
-        if *name == norm {
-            // The map's lifetime is the caller's; contract names are static.
-            return name;
-        }
+    // Runs once per row: compared byte by byte, without a new string.
+    let same = |name: &str| {
+        name.len() == cell.len()
+            && name.bytes().zip(cell.bytes()).all(|(n, c)| {
+                let c = match c {
+                    b' ' | b'-' => b'_',
+                    c => c.to_ascii_lowercase(),
+                };
+                n == c
+            })
+    };
+    PAYERS
+        .iter()
+        .find(|(name, _)| same(name))
+        .map_or("other", |(name, _)| name)
+}
+
+/// A cell in lower case (borrowed when it already is).
+pub fn lower(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.bytes().any(|b| b.is_ascii_uppercase()) {
+        cell.to_ascii_lowercase().into()
+    } else {
+        cell.into()
     }
-    "other"
 }
 
 /// A discipline cell as the contract writes it (words accepted).
-pub fn discipline_value(cell: &str) -> String {
-    let l = cell.to_ascii_lowercase();
-    match l.as_str() {
+pub fn discipline_value(cell: &str) -> std::borrow::Cow<'_, str> {
+    let l = lower(cell);
+    match l.as_ref() {
         "physical therapy" | "physical" | "p.t." => "pt".into(),
         "occupational therapy" | "occupational" | "o.t." => "ot".into(),
         "speech" | "speech therapy" | "speech-language pathology" | "speech language pathology" | "st" => "slp".into(),

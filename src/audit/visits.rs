@@ -300,7 +300,7 @@ impl CheckPass {
     fn row(&mut self, row: u64, fields: &Fields, replaced: bool, sink: &mut dyn Sink) {
         self.start(sink);
         let h = &self.counts.header;
-        let id = h.cell(fields, VISIT_ID).to_string();
+        let id = h.cell(fields, VISIT_ID);
         let error = |id: &str, message: String| RowError {
             row,
             visit_id: (!id.is_empty()).then(|| id.to_string()),
@@ -308,7 +308,7 @@ impl CheckPass {
         };
         if fields.len() > h.width && fields.iter().skip(h.width).any(|c| !c.trim().is_empty()) {
             let e = error(
-                &id,
+                id,
                 format!(
                     "row {row} has {} cells but the header names {} columns: not read, so that no cell is taken for another column's (a comma inside a cell needs quotes)",
                     fields.len(),
@@ -322,7 +322,7 @@ impl CheckPass {
         }
         if replaced {
             let w = error(
-                &id,
+                id,
                 format!(
                     "row {row} holds characters that are not UTF-8 text; they were replaced by \u{fffd} (save the file as \"CSV UTF-8\")"
                 ),
@@ -337,8 +337,8 @@ impl CheckPass {
         let date = iso_date(h.cell(fields, DATE));
         let payer = payer_value(typed_payer, &self.opts.payers);
         let discipline = cells::discipline_value(h.cell(fields, DISCIPLINE));
-        let setting = h.cell(fields, SETTING).to_ascii_lowercase();
-        let norm = [date.as_ref(), payer, discipline.as_str(), setting.as_str()];
+        let setting = cells::lower(h.cell(fields, SETTING));
+        let norm = [date.as_ref(), payer, discipline.as_ref(), setting.as_ref()];
         let line = cells::line(
             h.cell(fields, CODE),
             h.cell(fields, MINUTES),
@@ -352,9 +352,9 @@ impl CheckPass {
                 .read([norm[0], norm[1], norm[2], norm[3], diagnoses])
                 .map(|v| (l, v))
         });
-        if !self.open.contains_key(&id) {
+        if !self.open.contains_key(id) {
             self.open.insert(
-                id.clone(),
+                id.to_string(),
                 Pending {
                     first_row: row,
                     rows: Vec::new(),
@@ -368,7 +368,7 @@ impl CheckPass {
                 },
             );
         }
-        let Some(pending) = self.open.get_mut(&id) else { return };
+        let Some(pending) = self.open.get_mut(id) else { return };
         pending.seen += 1;
         match parsed {
             Err(mut m) => {
@@ -378,7 +378,7 @@ impl CheckPass {
                 if date != typed_date {
                     m = m.replace(&*date, typed_date);
                 }
-                let e = error(&id, m);
+                let e = error(id, m);
                 self.batch.push(Item::Error(e));
             }
             Ok((line, parsed_head)) => {
@@ -432,12 +432,8 @@ impl CheckPass {
                 }
             }
         }
-        if self
-            .counts
-            .per_visit
-            .get(&hash(&id))
-            .is_some_and(|&n| pending.seen >= n)
-            && let Some(p) = self.open.remove(&id)
+        if self.counts.per_visit.get(&hash(id)).is_some_and(|&n| pending.seen >= n)
+            && let Some((id, p)) = self.open.remove_entry(id)
         {
             self.push(Item::Visit(id, Box::new(p)), sink);
         } else if self.batch.len() >= BATCH {
