@@ -351,6 +351,10 @@ impl Sink for PageSink {
     }
     fn visit(&mut self, r: VisitResult) {
         self.findings += r.report.diagnostics.len() as u64;
+        // The lines serve the findings list: a visit without findings has no entry.
+        if r.report.diagnostics.is_empty() {
+            return;
+        }
         visit_csv(&mut self.csv, &r);
         self.lines.extend_from_slice(b"{\"visit\":");
         visit_compact_json(&mut self.lines, &r);
