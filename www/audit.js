@@ -49,7 +49,7 @@ function showPage(p) {
     <div class="table-wrap" tabindex="0" role="region" aria-label="Findings"><table><thead><tr><th scope="col">Visit</th><th scope="col">Row</th><th scope="col">Code</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>${p.entries
       .map(
         (f) =>
-          `<tr><td>${f.visit ? `<a href="./#v=${encodeVisit(f.visit)}" target="_blank" rel="noopener">${esc(f.visit_id)}</a>` : esc(f.visit_id)}</td><td class="num">${f.row ?? ""}</td><td>${esc(f.code ?? "")}</td><td>${esc(f.severity)}</td><td>${esc(f.rule)}</td><td>${esc(f.message)}</td></tr>`,
+          `<tr><td>${f.visit ? `<a href="./#v=${encodeVisit(f.visit)}" target="_blank" rel="noopener">${esc(f.visit_id)}</a>` : esc(f.visit_id)}</td><td class="num">${f.row ?? ""}</td><td>${esc(f.code ?? "")}</td><td>${esc(f.severity)}</td><td>${f.title ? `${esc(f.title)} <code>${esc(f.rule)}</code>` : esc(f.rule)}</td><td>${esc(f.message)}</td></tr>`,
       )
       .join("")}</tbody></table></div>`;
   $("audit-prev").addEventListener("click", () => ask(Math.max(0, offset - PAGE)));

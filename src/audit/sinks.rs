@@ -122,7 +122,7 @@ pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
     out.extend_from_slice(b",\"timed_units\":");
     push_number(out, r.report.timed_units);
     out.extend_from_slice(b",\"total_units\":");
-    push_number(out, r.report.lines.iter().map(|l| l.units).sum());
+    push_number(out, r.report.total_units);
     out.extend_from_slice(b",\"alternative_timed_units\":");
     push_number(out, r.report.alternative.timed_units);
     out.extend_from_slice(b",\"findings\":[");
@@ -132,6 +132,10 @@ pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
         }
         out.extend_from_slice(b"{\"rule\":");
         push_json(out, d.rule);
+        out.extend_from_slice(b",\"title\":");
+        push_json(out, d.title);
+        out.extend_from_slice(b",\"fixed\":");
+        push_json(out, &d.fixed);
         out.extend_from_slice(b",\"severity\":");
         push_json(out, &d.severity);
         out.extend_from_slice(b",\"line\":");

@@ -31,7 +31,7 @@ pub struct Summary {
     pub visits_with_errors: u64,
     /// Timed units computed, all visits.
     pub timed_units: u64,
-    /// Units to bill, all visits: timed and untimed units of every line.
+    /// Units to bill, all visits: timed and untimed units of billable lines.
     pub total_units: u64,
     /// Units claimed where the file gave them.
     pub claimed_units: u64,

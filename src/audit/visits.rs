@@ -553,7 +553,7 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
         s.visits_with_errors += 1;
     }
     s.timed_units += report.timed_units;
-    s.total_units += report.lines.iter().map(|l| l.units).sum::<u64>();
+    s.total_units += report.total_units;
     // Claimed vs computed, per code.
     let mut per_code: Vec<(&str, u64, u64, bool)> = Vec::new();
     for (l, r) in visit.lines.iter().zip(&report.lines) {
