@@ -90,6 +90,10 @@ fn main() {
     let big = dir.join("visits-1m.csv");
     let rows_small = generate(&small, 100_000).expect("generate 100k");
     let rows_big = generate(&big, 1_000_000).expect("generate 1M");
+    // About 200 MB, for the page.
+    let huge = dir.join("visits-200mb.csv");
+    generate(&huge, 1_390_000).expect("generate 200 MB");
+    let huge_mb = std::fs::metadata(&huge).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
     let bin = env!("CARGO_BIN_EXE_ptbill");
     let size = std::fs::metadata(&small).map(|m| m.len()).unwrap_or(0);
 
@@ -110,14 +114,25 @@ fn main() {
             .status();
         st.expect("ptbill runs")
     });
+    // Native audit, whole CLI, every visit's full report as JSON.
+    let (cli_json, _) = best_of(2, || {
+        Command::new(bin)
+            .args(["audit", "--format", "json"])
+            .arg(&small)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("ptbill runs")
+    });
     // Native audit in-process, summary only (the same work the wasm figure does).
     let text = std::fs::read_to_string(&small).expect("read");
-    let (native, summary) = best_of(3, || ptbill::audit::audit_summary_json(&text));
+    let (native, summary) = best_of(3, || ptbill::audit::audit_summary_json(&text).expect("the file audits"));
 
     // The wasm build under Node, summary only.
     let node = Command::new("node")
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-wasm.mjs"))
         .arg(&small)
+        .arg("summary")
         .output();
     let wasm: Option<f64> = node.ok().filter(|o| o.status.success()).and_then(|o| {
         let out = String::from_utf8_lossy(&o.stdout).to_string();
@@ -128,6 +143,42 @@ fn main() {
         (a == b).then_some(())?;
         secs.parse().ok()
     });
+
+    // The wasm `audit` export (full reports, streamed into one JSON text) under Node.
+    let wasm_audit: Option<f64> = Command::new("node")
+        .args(["--max-old-space-size=8192"])
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-wasm.mjs"))
+        .arg(&small)
+        .arg("audit")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            let out = String::from_utf8_lossy(&o.stdout).to_string();
+            let mut f = out.split_whitespace();
+            let (secs, checked) = (f.next()?, f.next()?);
+            (checked == "100000").then_some(())?;
+            secs.parse().ok()
+        });
+
+    // The page in Chromium: the 100k file and the 200 MB file.
+    let page: Vec<(f64, f64)> = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-page.mjs"))
+        .arg(&small)
+        .arg(&huge)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter_map(|l| {
+                    let f: Vec<&str> = l.split(' ').collect();
+                    Some((f.get(1)?.parse().ok()?, f.get(2)?.parse().ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
 
     // Peak memory for a million visits, --format csv (the CLI reports its own VmHWM).
     let t = Instant::now();
@@ -162,6 +213,29 @@ fn main() {
         cli * 1e3,
         cli / floor
     );
+    println!(
+        "| native audit, CLI `--format json` (full reports) | {:.0} ms |",
+        cli_json * 1e3
+    );
+    match wasm_audit {
+        Some(w) => println!(
+            "| wasm `audit` under Node (full reports, one thread) | {:.0} ms ({:.1}× the CLI's `--format json`; target ≤ 3×) |",
+            w * 1e3,
+            w / cli_json
+        ),
+        None => println!("| wasm `audit` under Node | not measured (build www/pkg-audit first: make build) |"),
+    }
+    match page.first() {
+        Some((secs, mb)) => println!(
+            "| the page's audit of the 100k file in Chromium | {secs:.1} s, browser peak memory {mb:.0} MB (targets < 10 s, < 1 GB) |"
+        ),
+        None => println!("| the page's audit in Chromium | not measured (needs make build and /usr/bin/chromium) |"),
+    }
+    if let Some((secs, mb)) = page.get(1) {
+        println!(
+            "| the page's audit of a {huge_mb:.0} MB file (1,390,000 visits) | completes in {secs:.1} s, browser peak memory {mb:.0} MB (target < 1 GB) |"
+        );
+    }
     println!(
         "| native audit in-process (two threads), summary only | {:.0} ms ({:.1}× the floor) |",
         native * 1e3,

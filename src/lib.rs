@@ -23,7 +23,6 @@
 
 pub mod audit;
 pub mod codes;
-pub mod csv;
 pub mod date;
 pub mod documentation;
 pub mod icd10;

@@ -31,7 +31,8 @@ fn ptbill(args: &[&str], stdin: &str, stdout: To, stderr: To) -> Output {
         .stderr(stdio(&stderr))
         .spawn()
         .expect("ptbill runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    // A command that does not read standard input (audit FILE) may exit first.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -107,13 +108,16 @@ fn a_full_stderr_is_exit_3_not_a_panic() {
 
 #[test]
 fn a_closed_pipe_is_exit_3() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ptbill"))
+    // The reading end is closed before ptbill starts, so its first write fails
+    // (a pipe left open could take the whole output into its buffer first).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = Command::new(env!("CARGO_BIN_EXE_ptbill"))
         .args(["rules", "--format", "json"])
-        .stdout(Stdio::piped())
+        .stdout(writer)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write to standard output"));
