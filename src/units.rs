@@ -304,7 +304,14 @@ fn own_time_units(lines: &[LineInput<'_>], line_units: &mut [u64], extra: &mut V
                 minutes,
                 addon,
                 pooled: false,
-            } => (l.code, addon, u64::from(minutes), 0),
+            } => {
+                // The add-on's block length is in its own catalog row.
+                let each = match crate::codes::lookup(addon).map(|c| c.unit) {
+                    Some(Unit::Each { minutes, .. }) => u64::from(minutes),
+                    _ => 0,
+                };
+                (l.code, addon, u64::from(minutes), each)
+            }
             Unit::Each {
                 minutes,
                 of,
