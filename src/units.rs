@@ -519,7 +519,7 @@ fn explain_families(a: &Allocation, lines: &[LineInput<'_>], out: &mut Vec<Strin
 fn explain_own_time(a: &Allocation, out: &mut Vec<String>) {
     for o in &a.own_time {
         let block = |m: u64| {
-            if m % 60 == 0 {
+            if m.is_multiple_of(60) {
                 plural(m / 60, "hour", "hours")
             } else {
                 n_minutes(m)
