@@ -304,3 +304,26 @@ fn s_codes_and_64999() {
     assert!(fired(&r, "unknown-code").is_empty());
     assert!(!r.lines[0].billable);
 }
+
+#[test]
+fn claimed_units_of_time_block_codes_are_checked() {
+    let r = run(&visit(
+        "2026-03-02",
+        "medicare",
+        r#"{"code":"97550","minutes":30,"units":1,"modifiers":["GP"]},{"code":"97551","minutes":15,"units":3,"modifiers":["GP"]}"#,
+    ));
+    let d = fired(&r, "units-mismatch");
+    assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!((d[0].line, d[0].severity), (Some(1), Severity::Error));
+    assert!(
+        d[0].message.contains("97551 is billed with 3 units"),
+        "{}",
+        d[0].message
+    );
+    let r = run(&visit(
+        "2026-03-02",
+        "medicare",
+        r#"{"code":"97550","minutes":30,"units":1,"modifiers":["GP"]},{"code":"97551","minutes":15,"units":1,"modifiers":["GP"]}"#,
+    ));
+    assert!(fired(&r, "units-mismatch").is_empty(), "{:?}", r.diagnostics);
+}

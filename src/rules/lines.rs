@@ -52,7 +52,7 @@ pub static UNITS_MISMATCH: Rule = Rule {
     title: "Units differ from what the minutes earn",
     severity: Severity::Error,
     summary: "Claimed units differ from the computed units",
-    checks: "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method. More than earned is an error; fewer is a warning (units left unbilled).",
+    checks: "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method; for a code counted by its own time blocks (97550/+97551, 97545/+97546), with the blocks its family's minutes earn by the CPT time rule. More than earned is an error; fewer is a warning (units left unbilled).",
     why: "Billing more units than the minutes support is overbilling; fewer leaves earned payment behind.",
     source: "CMS Pub. 100-04, Ch. 5, §20.2 (Medicare); CPT time rule (per-code method).",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 20, "units": 2, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
@@ -290,6 +290,34 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         )
                         .into()
                     },
+                ));
+            }
+        }
+    }
+    // Codes counted by their own time blocks: claimed units against the blocks earned.
+    for o in ctx.alloc.own_time.iter().filter(|o| !o.as_claimed) {
+        for (code, earned) in [(&o.first, o.first_units), (&o.addon, o.addon_units)] {
+            let Some(i) = lines.iter().position(|l| l.code == *code) else {
+                continue;
+            };
+            let Some(claimed) = lines[i].units.map(u64::from) else {
+                continue;
+            };
+            if claimed != earned {
+                let more = claimed > earned;
+                out.push((
+                    &UNITS_MISMATCH,
+                    if more { Severity::Error } else { Severity::Warning },
+                    Some(i),
+                    format!(
+                        "{code} is billed with {}, but the {} of {} and {} earn {} by the CPT time rule.",
+                        n_units(claimed),
+                        n_minutes(o.minutes),
+                        o.first,
+                        o.addon,
+                        n_units(earned)
+                    ),
+                    format!("Bill {code} × {earned}.").into(),
                 ));
             }
         }
