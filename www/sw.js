@@ -9,6 +9,7 @@ const SHELL = [
   "main.js",
   "activities.js",
   "visit-link.js",
+  "embed.js",
   "audit.js",
   "audit-worker.js",
   "sample-audit.csv",
