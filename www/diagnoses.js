@@ -52,7 +52,7 @@ async function addFromInput() {
   if (!q) return;
   if (looksLikeCode(q)) return add(q);
   await titles();
-  const [first] = call("icd10_search", q, date(), 1);
+  const [first] = call("icd10_search", q, date(), 15); // the list shown (a limit of 1 can rank differently)
   if (first) add(first.code);
   else $("dx-hint").textContent = `No ICD-10-CM code matches “${q}”; try other words or the code.`;
 }

@@ -88,7 +88,7 @@ function lineHtml(l, i) {
   const n = `<span class="sr-only">Line ${i + 1} </span>`;
   const input = (k, attrs) => `<input ${attrs} data-i="${i}" data-k="${k}" data-field="lines[${i}].${k}" value="${esc(l[k])}">`;
   return `<div class="line" role="listitem" data-line="${i}">
-    <label class="code">${n}Code ${input("code", 'list="code-list" placeholder="97110 or exercise" autocapitalize="characters"')}<span class="label-hint" id="hint-${i}"></span></label>
+    <div class="code"><label>${n}Code ${input("code", `list="code-list" placeholder="97110 or exercise" autocapitalize="characters" aria-describedby="hint-${i}"`)}</label><span class="label-hint" id="hint-${i}"></span></div>
     <label class="num min">${n}Minutes ${input("minutes", 'inputmode="numeric"')}</label>
     <button type="button" class="remove" data-remove="${i}" aria-label="Remove line ${i + 1}">✕</button>
     <label class="num asst">${n}Assistant min ${input("assistant_minutes", 'inputmode="numeric"')}</label>

@@ -23,7 +23,10 @@ const MODE = params.has("embed") ? "embed" : params.has("view") ? "view" : param
 document.body.classList.add(`mode-${MODE}`);
 if (inFrame) document.body.classList.add("in-frame");
 
-let trapped = null; // the visit that stopped the engine, so it is not retried in a loop
+// A visit that stopped the engine is tried once more on the fresh instance; if it
+// stops that one too, it is not tried again until it changes (no restart loop).
+let stopped = null;
+let gaveUp = null;
 
 function firstResult() {
   if (document.body.dataset.ready) return;
@@ -48,15 +51,17 @@ function update() {
   }
   const visit = readVisit();
   const key = JSON.stringify(visit);
-  if (key === trapped) return;
+  if (key === gaveUp) return;
   let report;
   try {
     report = call("check", visit);
   } catch (e) {
     if (e instanceof EngineStopped) {
-      trapped = key;
-      showStale([{ message: "The billing engine stopped on this visit and was restarted; change the visit to check it again" }]);
-      restarted().then(update);
+      const again = stopped === key;
+      stopped = key;
+      if (again) gaveUp = key;
+      showStale([{ message: again ? "ptbill cannot check this visit: the engine stops on it each time; change the visit and it checks again" : "The billing engine stopped and is restarting" }]);
+      if (!again) restarted().then(update);
       return;
     }
     const rows = filledRows();
@@ -65,7 +70,7 @@ function update() {
     showStale([p]);
     return firstResult();
   }
-  trapped = null;
+  stopped = gaveUp = null;
   showFieldErrors([]);
   renderReport(report, visit);
   visitChanged(visit, { embed: MODE === "embed" });
