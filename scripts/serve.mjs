@@ -5,7 +5,7 @@
 // Usage: node scripts/serve.mjs [--port 8080] [--dir www]
 // Tests may slow it down on the server side (which slows the service worker's
 // fetches too, unlike browser throttling): `delay` ms before each response and
-// `bandwidth` bytes per second; `onResponse({path, status, bytes})` sees each.
+// `bandwidth` bytes per second; `onResponse({path, status, bytes, at})` sees each once sent.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { createHash } from "node:crypto";
@@ -47,13 +47,19 @@ async function load(file) {
   return entry;
 }
 
-/** Writes the body in slices so it takes `bytes / bandwidth` seconds. */
+/**
+ * Writes the body in slices through one shared link of `bandwidth` bytes per
+ * second (all responses queue on it, as on a slow mobile connection).
+ */
+let linkFreeAt = 0;
 async function send(res, body, bandwidth) {
   if (!bandwidth || !body) return res.end(body);
-  const slice = Math.max(1024, Math.floor(bandwidth / 20)); // 50 ms slices
+  const slice = Math.max(1024, Math.floor(bandwidth / 20)); // about 50 ms of the link
   for (let at = 0; at < body.length; at += slice) {
-    res.write(body.subarray(at, at + slice));
-    await sleep((Math.min(slice, body.length - at) / bandwidth) * 1000);
+    const n = Math.min(slice, body.length - at);
+    linkFreeAt = Math.max(Date.now(), linkFreeAt) + (n / bandwidth) * 1000;
+    await sleep(linkFreeAt - Date.now());
+    res.write(body.subarray(at, at + n));
   }
   res.end();
 }
@@ -84,7 +90,7 @@ export function serve({ dir = "www", port = 8080, host = "127.0.0.1", throttle =
       if (fresh) {
         res.writeHead(304, headers);
         res.end();
-        onResponse({ path, status: 304, bytes: 0 });
+        onResponse({ path, status: 304, bytes: 0, at: Date.now() });
         return;
       }
       const body = gzip ? entry.gzip : entry.body;
@@ -92,11 +98,11 @@ export function serve({ dir = "www", port = 8080, host = "127.0.0.1", throttle =
       headers["content-length"] = body.length;
       res.writeHead(200, headers);
       await send(res, req.method === "HEAD" ? undefined : body, throttle.bandwidth);
-      onResponse({ path, status: 200, bytes: req.method === "HEAD" ? 0 : body.length });
+      onResponse({ path, status: 200, bytes: req.method === "HEAD" ? 0 : body.length, at: Date.now() });
     } catch {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("not found\n");
-      onResponse({ path, status: 404, bytes: 10 });
+      onResponse({ path, status: 404, bytes: 10, at: Date.now() });
     }
   });
   return new Promise((ok) => server.listen(port, host, () => ok(server)));

@@ -14,7 +14,7 @@ import { renderReport, showStale, showEmpty, setState } from "./result.js";
 import { startFindings, loadRuleTitles } from "./findings.js";
 import { startShare, visitChanged, visitFromHash, setReadOnly, inFrame, copy, forgetUrl } from "./share.js";
 import { startResizeReports } from "./embed.js";
-import { startOffline } from "./offline.js";
+import { startOffline, listenForUpdates } from "./offline.js";
 import { startHelper } from "./helper.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +22,7 @@ const params = new URLSearchParams(location.search);
 const MODE = params.has("embed") ? "embed" : params.has("view") ? "view" : params.has("audit") ? "audit" : "calc";
 document.body.classList.add(`mode-${MODE}`);
 if (inFrame) document.body.classList.add("in-frame");
+listenForUpdates();
 
 // A visit that stopped the engine is tried once more on the fresh instance; if it
 // stops that one too, it is not tried again until it changes (no restart loop).

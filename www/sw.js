@@ -61,12 +61,15 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-let told = false;
+let updated = false; // a kept file changed during this worker's life
 async function tellUpdated() {
-  if (told) return;
-  told = true;
+  updated = true;
   for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "ptbill:updated" });
 }
+// A page that started listening late asks whether it missed the news.
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "ptbill:ask" && updated) event.source?.postMessage({ type: "ptbill:updated" });
+});
 
 /** Fetches the file and keeps it; says so when it differs from the kept copy. */
 async function refresh(key, request, cached) {
