@@ -216,3 +216,23 @@ test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Sl
   console.log(table.join("\n"));
   writeFileSync(`${OUT}page-figures.md`, table.join("\n") + "\n");
 });
+
+test("the service worker keeps every module the page imports, and dist/ copies them (Makefile)", async () => {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const sw = readFileSync(`${WWW}/sw.js`, "utf8");
+  const shell = JSON.parse(`[${sw.match(/SHELL = \[([^\]]*)\]/)[1].replace(/,\s*$/, "")}]`);
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(`${WWW}/${file}`, "utf8");
+    for (const [, spec] of text.matchAll(/(?:import|from)\s*\(?\s*"\.\/([\w./-]+\.js)"/g)) if (!spec.startsWith("audit")) walk(spec);
+  };
+  walk("main.js");
+  const missing = [...seen].filter((f) => !shell.includes(f));
+  assert.deepEqual(missing, []);
+  for (const f of readdirSync(WWW).filter((x) => x.endsWith(".js") && x !== "sw.js")) {
+    assert.ok(shell.includes(f) || /^audit/.test(f), `${f}: neither in the shell nor kept on first use`);
+  }
+  assert.match(readFileSync(new URL("../../Makefile", import.meta.url), "utf8"), /cp www\/index\.html www\/style\.css www\/\*\.js /);
+});
