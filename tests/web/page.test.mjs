@@ -218,7 +218,6 @@ for (const [name, viewport] of [
     assert.deepEqual(await axe(page), []);
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= viewport.width);
     if (name === "mobile") await page.$eval("#results", (e) => e.scrollIntoView({ block: "start" }));
-    else await page.$eval("#visit-form", (e) => e.scrollIntoView({ block: "start" }));
     await page.evaluate(() => new Promise(requestAnimationFrame));
     await page.screenshot({ path: `${OUT}${name}.png` });
     await context.close();
