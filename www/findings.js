@@ -63,7 +63,7 @@ function card(g, report) {
   return `<li class="finding ${g.severity}${g.fixed ? " fixed" : ""}" data-rule="${esc(g.rule)}">
     <h5><span class="sev-word">${{ error: "Error", warning: "Warning", info: "Note" }[g.severity]}:</span> ${esc(g.title)}${where ? ` <span class="where">${esc(where)}${codes ? ` (${esc(codes)})` : ""}</span>` : ""}
     <button type="button" class="rule" data-rule="${esc(g.rule)}" aria-label="About the rule ${esc(g.rule)}"><span>${esc(g.rule)}</span></button></h5>
-    <ul class="messages">${messages}</ul>${g.fixed ? "" : helps}</li>`;
+    ${g.fixed ? `<details><summary>What ptbill found</summary><ul class="messages">${messages}</ul></details>` : `<ul class="messages">${messages}</ul>${helps}`}</li>`;
 }
 
 /** Renders the findings; returns the data-date caveats (shown beside the reference dates). */
@@ -103,15 +103,34 @@ function markdown(md) {
   return out.join("");
 }
 
-/** Opens a rule's docs; in a frame the dialog opens beside the button, not mid-frame. */
-export function openRule(id, opener) {
+/** The part of this frame the host shows (its viewport clips the frame), in the frame's coordinates. */
+function visibleRegion() {
+  return new Promise((ok) => {
+    const io = new IntersectionObserver(([entry]) => {
+      io.disconnect();
+      ok(entry.intersectionRect.height > 0 ? entry.intersectionRect : { top: 0, bottom: innerHeight, height: innerHeight });
+    });
+    io.observe(document.documentElement);
+  });
+}
+
+/**
+ * Opens a rule's docs. In a frame the host may have grown to the page's full
+ * height, so "centred in the frame" can be off the reader's screen: the dialog
+ * opens beside its button, inside the part of the frame the host shows.
+ */
+export async function openRule(id, opener) {
   const dialog = $("rule-dialog");
   $("rule-body").innerHTML = markdown(call("explain", id));
+  dialog.style.marginTop = "";
+  dialog.style.maxHeight = "";
   dialog.showModal();
-  if (window.parent !== window && opener) {
-    const top = Math.max(8, Math.min(opener.getBoundingClientRect().top - 40, window.innerHeight - dialog.offsetHeight - 8));
-    dialog.style.marginTop = `${top}px`;
-  } else dialog.style.marginTop = "";
+  if (window.parent === window || !opener) return;
+  const seen = await visibleRegion();
+  dialog.style.maxHeight = `${Math.max(200, seen.height - 16)}px`;
+  const want = opener.getBoundingClientRect().top - 40;
+  const top = Math.max(seen.top + 8, Math.min(want, seen.bottom - dialog.offsetHeight - 8));
+  dialog.style.marginTop = `${Math.max(0, top)}px`;
 }
 
 export function startFindings() {

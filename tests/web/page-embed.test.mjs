@@ -88,6 +88,7 @@ test("in a course page on another origin, ptbill:resize sizes the frame to show 
   await rule.click();
   const dialog = frame.locator("#rule-dialog[open]");
   await dialog.waitFor();
+  for (let k = 0; k < 50 && (await dialog.evaluate((d) => d.style.marginTop)) === ""; k++) await page.waitForTimeout(20);
   const box = await dialog.boundingBox(); // both relative to the host's viewport
   const frameBox = await page.locator("iframe").boundingBox();
   assert.ok(box.y >= frameBox.y && box.y + box.height <= frameBox.y + frameBox.height, `dialog inside the frame: ${JSON.stringify({ box, frameBox })}`);

@@ -308,3 +308,34 @@ export function check(visit) {
   assert.deepEqual((await cards(page)).map((c) => c.main), [2, 1]);
   await context.close();
 });
+
+test("findings: one card per rule in the engine's order, headed by its title with the id as a tag; fixes as notes; the data-date caveat beside the dates", async () => {
+  const { initSync, check, rules } = await import("../../www/pkg/ptbill.js");
+  const { readFileSync: read } = await import("node:fs");
+  initSync({ module: read(`${WWW}/pkg/ptbill_bg.wasm`) });
+  // Modifiers left blank (ptbill proposes GP and CQ), an unneeded 59, an unspecified side.
+  const visit = { ...fourLines, lines: [{ code: "97110", minutes: 18, modifiers: ["GP", "59"] }, ...fourLines.lines.slice(1)], diagnoses: ["M54.50", "M25.569"] };
+  const report = check(visit);
+  const titles = new Map(rules().map((r) => [r.id, r.title]));
+  const { context, page } = await h.open("/" + hash(visit));
+  const shown = await page.$$eval("#diagnostics .findings:not(.notes) > .finding", (cs) => cs.map((c) => ({ rule: c.dataset.rule, title: c.querySelector("h5").textContent, tag: c.querySelector("button.rule").textContent })));
+  const open = [...new Set(report.diagnostics.filter((d) => !d.fixed && d.rule !== "reference-data-date").map((d) => d.rule))];
+  assert.deepEqual(shown.map((c) => c.rule), open, "one card per rule, in the report's order");
+  for (const c of shown) {
+    assert.ok(c.title.includes(titles.get(c.rule)), `${c.rule} headed by its title: ${c.title}`);
+    assert.equal(c.tag, c.rule);
+  }
+  // What ptbill did: the corrected modifiers, grouped by modifier, and the fixed findings as notes.
+  const did = await page.textContent("#diagnostics .did");
+  assert.match(did, /GP added to lines 2–4/);
+  assert.match(did, /CQ added to line 2/);
+  assert.match(did, /59 left off line 1/);
+  const notes = await page.$$eval("#diagnostics .notes .finding", (cs) => cs.map((c) => c.dataset.rule));
+  const fixed = [...new Set(report.diagnostics.filter((d) => d.fixed).map((d) => d.rule))];
+  assert.deepEqual(notes, fixed);
+  assert.ok(fixed.includes("missing-therapy-modifier"));
+  // The data-date caveat: beside the dates, never a card.
+  assert.equal(await page.$('#diagnostics [data-rule="reference-data-date"]'), null);
+  assert.match(await page.textContent("#data-dates"), /Reference data used: .*Data date:/s);
+  await context.close();
+});
