@@ -61,8 +61,8 @@ fuzz-smoke: fuzz-tools
 dist: build
 	rm -rf dist
 	mkdir -p dist/pkg dist/pkg-audit dist/data
-	cp www/index.html www/style.css www/main.js www/activities.js www/visit-link.js www/audit.js www/audit-worker.js \
-	   www/sw.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
+	cp www/index.html www/style.css www/*.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
+	if [ -d www/practice ]; then cp -r www/practice dist/; fi
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt dist/data/
