@@ -413,7 +413,7 @@ for (const [name, options] of [
     await axe(page, "cms-ex3 checked");
     if (name === "desktop") {
       await page.evaluate(() => document.activeElement.blur());
-      await page.locator("#exercise").screenshot({ path: SHOT });
+      await page.locator("#practice").screenshot({ path: SHOT });
     }
     await page.click("#practice-finish");
     await axe(page, "summary");

@@ -79,6 +79,10 @@ function route(h, focus) {
 
 function renderBar(selected) {
   const bar = $("practice-bar");
+  if (selected === "make") {
+    bar.innerHTML = `<a href="#e=${esc(exercisesOf(level)[0].id)}">Back to the exercises</a>`;
+    return;
+  }
   if (selected === null) {
     // An educator's exercise: no built-in navigation, only the summary.
     bar.innerHTML = `<button type="button" id="practice-finish">See my summary</button>${ctx.embedded ? "" : ' <a href="?practice">Built-in exercises</a>'}`;
