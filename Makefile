@@ -42,13 +42,12 @@ test: lint test-native test-wasm dist test-web
 # The finished page, ready for any static host or course site: copy dist/ as it is.
 dist: build
 	rm -rf dist
-	mkdir -p dist/pkg dist/pkg-audit dist/data dist/practice
-	cp www/index.html www/style.css www/main.js www/activities.js www/visit-link.js www/embed.js www/audit.js www/audit-worker.js \
-	   www/sw.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
+	mkdir -p dist/pkg dist/pkg-audit dist/data
+	cp www/index.html www/style.css www/*.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
+	if [ -d www/practice ]; then cp -r www/practice dist/; fi
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt dist/data/
-	cp www/practice/*.js www/practice/practice.css dist/practice/
 	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sk dist | cut -f1) KB; the service worker caches:"
 	@node -e 'const s=require("fs").readFileSync("dist/sw.js","utf8");const l=s.match(/SHELL = \[([^\]]*)\]/)[1].match(/"[^"]*"/g).map(x=>JSON.parse(x)).filter(f=>f!=="./");for(const f of l){require("fs").accessSync("dist/"+f)};console.log("  "+l.join(" "))'
 

@@ -1,15 +1,26 @@
-// Offline support: the app shell and the wasm are cached on install; every
-// same-origin GET is answered from the network when it can be (so updates show
-// at once) and from the cache when it cannot. Nothing is sent anywhere else.
-const CACHE = "ptbill-v2";
+// Offline and fast repeat visits. The page's own files are answered from the
+// cache at once and refreshed in the background (stale-while-revalidate): a new
+// version is fetched during one visit and takes over on the next load, and the
+// page is told so. Cache keys carry no query and no fragment, and only the
+// page's files are kept, so nothing about a visit (which lives in the fragment)
+// is ever stored. Nothing is sent to any other origin.
+const CACHE = "ptbill-v3";
 const SHELL = [
   "./",
-  "index.html",
   "style.css",
   "main.js",
+  "engine.js",
+  "form.js",
+  "input.js",
+  "diagnoses.js",
+  "result.js",
+  "findings.js",
+  "share.js",
+  "embed.js",
+  "offline.js",
+  "helper.js",
   "activities.js",
   "visit-link.js",
-  "embed.js",
   "practice/boot.js",
   "practice/app.js",
   "practice/exercises.js",
@@ -20,20 +31,35 @@ const SHELL = [
   "practice/link.js",
   "practice/editor.js",
   "practice/practice.css",
-  "audit.js",
-  "audit-worker.js",
-  "sample-audit.csv",
   "icon.svg",
   "manifest.webmanifest",
   "pkg/ptbill.js",
   "pkg/ptbill_bg.wasm",
 ];
-// Not in the shell: pkg-audit/ (the audit worker's build) and data/ (ICD-10-CM
-// titles) are fetched when first used, then kept by the fetch handler below, so
-// a clinician who never audits a file never downloads the audit build.
+// Kept when first used, not at install: the audit view (audit.js, its worker and
+// the speed-optimised pkg-audit/ build) and the ICD-10-CM titles (data/).
+const ON_USE = /^(index\.html|audit\.js|audit-worker\.js|sample-audit\.csv|pkg-audit\/[\w.-]+|data\/[\w.-]+|practice\/[\w./-]+)$/;
+const scope = new URL(self.registration.scope);
 
+/** The cache key: the file's URL without query or fragment, or null for what is not the page's. */
+function keyOf(request) {
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return null;
+  const path = url.pathname.slice(scope.pathname.length);
+  const file = path === "" ? "./" : path;
+  if (!SHELL.includes(file) && !ON_USE.test(file)) return null;
+  return new URL(file === "index.html" ? "./" : file, scope).href;
+}
+
+// Installed from the browser's HTTP cache (the page has just fetched these
+// files; the server's validators make each a 304), so nothing is downloaded twice.
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((c) => c.addAll(SHELL.map((f) => new Request(new URL(f, scope), { cache: "default" }))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {
@@ -45,18 +71,38 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+let updated = false; // a kept file changed during this worker's life
+async function tellUpdated() {
+  updated = true;
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "ptbill:updated" });
+}
+// A page that started listening late asks whether it missed the news.
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "ptbill:ask" && updated) event.source?.postMessage({ type: "ptbill:updated" });
+});
+
+/** Fetches the file and keeps it; says so when it differs from the kept copy. */
+async function refresh(key, request, cached) {
+  const response = await fetch(request.url.split("#")[0].split("?")[0], { cache: "no-cache" });
+  if (!response.ok) return response;
+  const cache = await caches.open(CACHE);
+  const tag = (r) => r?.headers.get("etag") ?? r?.headers.get("last-modified");
+  if (cached && tag(cached) !== tag(response)) tellUpdated();
+  if (!cached || tag(cached) !== tag(response)) await cache.put(key, response.clone());
+  return response;
+}
+
 self.addEventListener("fetch", (event) => {
-  const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  const key = keyOf(event.request);
+  if (!key) return; // not the page's file: the network, uncached
   event.respondWith(
-    fetch(event.request)
-      .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((c) => c.put(event.request, copy));
-        }
-        return response;
-      })
-      .catch(() => caches.match(event.request, { ignoreSearch: true }).then((hit) => hit ?? Response.error())),
+    caches.match(key).then((cached) => {
+      const fresh = refresh(key, event.request, cached);
+      if (cached) {
+        event.waitUntil(fresh.catch(() => {}));
+        return cached;
+      }
+      return fresh;
+    }),
   );
 });

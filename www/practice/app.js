@@ -7,6 +7,7 @@ import { renderExercise, readAnswer, showMarks, clearMarks, showAnswer, esc } fr
 import { Session, renderSummary } from "./summary.js";
 import { decodeExercise, decodeEditorVisit } from "./link.js";
 import { renderEditor } from "./editor.js";
+import { setFragment } from "./address.js";
 
 const $ = (id) => document.getElementById(id);
 const session = new Session();
@@ -17,6 +18,7 @@ let hash = "";
 
 export function run(options) {
   ctx = options;
+  if (location.hash !== options.hash) setFragment(options.hash);
   route(options.hash, false);
   window.addEventListener("hashchange", () => {
     if (location.hash.startsWith("#v=")) return; // the calculator's, not ours
@@ -27,7 +29,7 @@ export function run(options) {
 
 function setHash(h) {
   hash = h;
-  if (location.hash !== h) history.replaceState(null, "", `${location.pathname}${location.search}${h}`);
+  if (location.hash !== h) setFragment(h);
 }
 
 function go(h) {

@@ -7,18 +7,15 @@
 //   ?practice#make[=…]   the exercise editor, optionally with a visit loaded
 // Nothing is stored: the session lives in this module's memory only.
 export { exerciseLink, editorLink } from "./link.js";
+import { keepAddress } from "./address.js";
 
 const params = new URLSearchParams(location.search);
 if (params.has("practice")) {
-  // This script runs before the calculator's (index.html lists it first). The
-  // calculator keeps its visit in the address ("#v=…"); here the address belongs
-  // to the exercise, so those writes are dropped and a reload keeps the exercise.
-  const replace = history.replaceState.bind(history);
-  history.replaceState = (state, title, url) => {
-    if (url !== undefined && /#v=/.test(String(url))) return;
-    replace(state, title, url);
-  };
+  // The fragment is read before the calculator's script (listed after this one) starts.
+  keepAddress();
   start(location.hash);
+} else if (!["audit", "view", "embed"].some((k) => params.has(k))) {
+  import("./calculator.js").then((m) => m.addExerciseButton());
 }
 
 async function start(opened) {
@@ -56,7 +53,25 @@ async function start(opened) {
 
   const [{ default: init, catalog, version }, { startResizeReports }] = await Promise.all([import("../pkg/ptbill.js"), import("../embed.js")]);
   startResizeReports();
-  await init();
+  await calculatorStarted();
+  await init(); // at once when the calculator has started the same module; else loads it
+
   const app = await import("./app.js");
   app.run({ labels: new Map(catalog().map((c) => [c.code, c.label])), version: version(), embedded, hash: opened });
+}
+
+/** Resolves when the calculator's script has its first result (its engine is then
+ *  loaded, and practice shares it instead of downloading the wasm again), or after 3 s. */
+function calculatorStarted() {
+  return new Promise((resolve) => {
+    if (document.body.dataset.ready) return resolve();
+    const done = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    };
+    const observer = new MutationObserver(() => document.body.dataset.ready && done());
+    observer.observe(document.body, { attributes: true, attributeFilter: ["data-ready"] });
+    const timer = setTimeout(done, 3000);
+  });
 }

@@ -1,0 +1,238 @@
+// The page on the network: validators and 304s, no request per keystroke, a
+// repeat visit answered from the service worker's cache even when the network
+// is slow (the delay is in the test server, so the worker's fetches are slowed
+// too), nothing about a visit in Cache Storage, one download of each file, a new
+// version announced and taken on the next load; and the load figures, measured.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, appendFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { harness, hash, example3, cards, line, OUT, WWW } from "./harness.mjs";
+
+let h;
+before(async () => {
+  h = await harness(2);
+});
+after(async () => {
+  await h.close();
+});
+
+/** A page whose service worker is installed and controls it (after one visit). */
+async function warm(path = "/" + hash(example3), options = {}, hooks = {}) {
+  const opened = await h.open(path, options, hooks);
+  await opened.page.evaluate(() => navigator.serviceWorker.ready);
+  await opened.page.reload();
+  await opened.page.waitForSelector("body[data-ready='1']");
+  await opened.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return opened;
+}
+const settle = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+test("scripts/serve.mjs sends ETag and Last-Modified and answers 304", async () => {
+  const first = await fetch(`${h.origin}/style.css`);
+  assert.equal(first.status, 200);
+  const etag = first.headers.get("etag");
+  const modified = first.headers.get("last-modified");
+  assert.match(etag, /^"[\w-]+"$/);
+  assert.ok(Date.parse(modified) > 0);
+  assert.equal((await fetch(`${h.origin}/style.css`, { headers: { "if-none-match": etag } })).status, 304);
+  assert.equal((await fetch(`${h.origin}/style.css`, { headers: { "if-modified-since": modified } })).status, 304);
+  assert.equal((await fetch(`${h.origin}/style.css`, { headers: { "if-none-match": '"other"' } })).status, 200);
+});
+
+test("no request during 20 keystrokes, and the address bar follows at most once a second", async () => {
+  const { context, page } = await warm("/" + hash(example3), {}, {
+    before: (p) =>
+      p.addInitScript(() => {
+        const replace = history.replaceState.bind(history);
+        window.__urlWrites = 0;
+        history.replaceState = (...a) => {
+          window.__urlWrites += 1;
+          return replace(...a);
+        };
+      }),
+  });
+  await settle(1500); // the worker's background refreshes of this load
+  const pageRequests = h.requests.length;
+  const served = h.responses.length;
+  const writes = await page.evaluate(() => window.__urlWrites);
+  await page.click(line(0, "minutes"));
+  await page.keyboard.press("End");
+  const before = page.url();
+  for (let k = 0; k < 10; k++) {
+    await page.keyboard.press("Backspace", { delay: 40 });
+    await page.keyboard.type(String(k), { delay: 40 }); // ends at "39"
+  }
+  assert.equal(await page.evaluate(() => window.__urlWrites), writes, "no URL write while typing");
+  await settle(1300);
+  assert.deepEqual(h.requests.slice(pageRequests), [], "no request from the page");
+  // Only the browser's own check for a new service worker (once per load, not per key) may reach the server.
+  const reached = h.responses.slice(served).filter((r) => r.path !== "/sw.js");
+  assert.deepEqual(reached, [], "nothing of the page reached the server");
+  assert.ok(h.responses.slice(served).length <= 1);
+  assert.equal(await page.evaluate(() => window.__urlWrites), writes + 1, "one URL write after the pause");
+  assert.notEqual(page.url(), before);
+  assert.equal(await page.inputValue(line(0, "minutes")), "39");
+  await context.close();
+});
+
+test("a repeat visit is answered from the cache in under 1 s with the network delayed by 3 s", async () => {
+  const { context, page } = await warm();
+  h.throttle.delay = 3000;
+  try {
+    const start = Date.now();
+    await page.reload();
+    await page.waitForSelector("body[data-ready='1']");
+    const wall = Date.now() - start;
+    const ms = await page.evaluate(() => performance.getEntriesByName("ptbill-first-result")[0].startTime);
+    console.log(`repeat visit, network delayed 3 s: first result ${Math.round(ms)} ms after navigation start (${wall} ms wall clock)`);
+    assert.ok(ms < 1000, `first result after ${ms} ms`);
+    assert.deepEqual((await cards(page)).map((c) => c.main), [2, 1]);
+  } finally {
+    h.throttle.delay = 0;
+  }
+  await context.close();
+});
+
+test("the first visit downloads each file once (the worker installs from the HTTP cache)", async () => {
+  const from = h.responses.length;
+  const { context, page } = await h.open("/" + hash(example3));
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await settle(500);
+  const full = h.responses.slice(from).filter((r) => r.status === 200).map((r) => r.path);
+  const twice = full.filter((p, i) => full.indexOf(p) !== i);
+  assert.deepEqual(twice, [], `downloaded twice: ${twice}`);
+  assert.equal(full.filter((p) => p === "/pkg/ptbill_bg.wasm").length, 1);
+  await context.close();
+});
+
+test("no visit data in Cache Storage after opening share links (keys carry no query or fragment)", async () => {
+  const visit = { ...example3, diagnoses: ["S83.511A"], lines: [{ code: "97530", minutes: 41, modifiers: ["GP"] }] };
+  const { context, page } = await warm("/?view" + hash(visit));
+  for (const path of ["/?audit", "/?embed" + hash(visit), "/" + hash(visit)]) {
+    await page.goto(h.origin + path);
+    await page.waitForSelector("body[data-ready='1']");
+  }
+  await page.fill("#dx-input", "S83"); // fetches the titles, which are kept
+  await page.waitForFunction(() => document.querySelectorAll("#dx-list option").length > 0);
+  await settle(500);
+  const cached = await page.evaluate(async () => {
+    const out = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) {
+        const body = await (await cache.match(req)).text();
+        out.push({ url: req.url, body: body.slice(0, 3_000_000) });
+      }
+    }
+    return out;
+  });
+  assert.ok(cached.length > 5);
+  const token = hash(visit).slice(3, 40);
+  for (const { url, body } of cached) {
+    const u = new URL(url);
+    assert.equal(u.search + u.hash, "", `a cache key with a query or fragment: ${url}`);
+    assert.match(u.pathname, /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv)|pkg(-audit)?\/ptbill(_bg)?\.(js|wasm)|data\/[\w.-]+)$/);
+    assert.ok(!body.includes(token) && !body.includes("S83.511A"), `visit data in ${url}`);
+  }
+  await context.close();
+});
+
+test("a new version is fetched in the background, announced, and takes over on the next load", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ptbill-www-"));
+  cpSync(WWW, dir, { recursive: true, filter: (src) => !src.includes("/data") && !src.includes("pkg-audit") });
+  const other = await harness(3, { dir });
+  try {
+    const { context, page } = await other.open("/" + hash(example3));
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.waitForSelector("body[data-ready='1']");
+    assert.equal(await page.textContent("#notice"), "");
+    appendFileSync(join(dir, "style.css"), "\n.summary { outline: 1px solid red; } /* version 2 */\n");
+    await page.reload();
+    await page.waitForSelector("body[data-ready='1']");
+    await page.waitForFunction(() => /new version/.test(document.getElementById("notice").textContent), null, { timeout: 10_000 });
+    assert.match(await page.textContent("#notice"), /takes over the next time you open or reload the page/);
+    // This load still ran the old style; the next one runs the new.
+    await page.reload();
+    await page.waitForSelector("body[data-ready='1']");
+    assert.equal(await page.$eval("#summary", (e) => getComputedStyle(e).outlineColor), "rgb(255, 0, 0)");
+    await context.close();
+  } finally {
+    await other.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------- figures ----------
+
+/** One load: first result (ms after navigation start) and the bytes the server sent before it and in all. */
+async function measure(page, from) {
+  await page.waitForSelector("body[data-ready='1']");
+  const t = await page.evaluate(() => {
+    const mark = performance.getEntriesByName("ptbill-first-result")[0];
+    return { ms: mark.startTime, at: performance.timeOrigin + mark.startTime };
+  });
+  await settle(300);
+  const sent = h.responses.slice(from);
+  const before = sent.filter((r) => r.at <= t.at).reduce((n, r) => n + r.bytes, 0);
+  return { ms: Math.round(t.ms), before, requests: sent.filter((r) => r.at <= t.at).length };
+}
+
+test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Slow 4G", async () => {
+  // Slow 4G as DevTools and Lighthouse define it: 150 ms RTT × 3.75 = 562.5 ms
+  // per request, 1.6 Mbit/s × 0.9 = 180,000 bytes/s, here in the server.
+  const profiles = [
+    ["desktop", { delay: 0, bandwidth: 0 }, 1],
+    ["4× CPU + Slow 4G", { delay: 563, bandwidth: 180_000 }, 4],
+  ];
+  const rows = [];
+  for (const [name, net, cpu] of profiles) {
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    page.on("pageerror", (e) => h.problems.push(`figures: ${e.message}`));
+    if (cpu > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: cpu });
+    Object.assign(h.throttle, net);
+    try {
+      let from = h.responses.length;
+      await page.goto(h.origin + "/" + hash(example3));
+      const cold = await measure(page, from);
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await settle(net.delay ? 6000 : 500); // the worker's install and this load's refreshes
+      from = h.responses.length;
+      await page.reload();
+      const repeat = await measure(page, from);
+      rows.push({ profile: name, cold, repeat });
+      assert.equal(repeat.before, 0, `${name}: a repeat visit downloads nothing before its first result`);
+      assert.ok(repeat.ms < cold.ms, `${name}: repeat ${repeat.ms} ms, cold ${cold.ms} ms`);
+    } finally {
+      Object.assign(h.throttle, { delay: 0, bandwidth: 0 });
+      await context.close();
+    }
+  }
+  const table = ["| profile | cold: first result | cold: bytes before it | repeat: first result | repeat: bytes before it |", "|---|---|---|---|---|"];
+  for (const r of rows) table.push(`| ${r.profile} | ${r.cold.ms} ms | ${r.cold.before.toLocaleString("en-US")} (${r.cold.requests} responses) | ${r.repeat.ms} ms | ${r.repeat.before.toLocaleString("en-US")} (${r.repeat.requests} responses) |`);
+  console.log(table.join("\n"));
+  writeFileSync(`${OUT}page-figures.md`, table.join("\n") + "\n");
+});
+
+test("the service worker keeps every module the page imports, and dist/ copies them (Makefile)", async () => {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const sw = readFileSync(`${WWW}/sw.js`, "utf8");
+  const shell = JSON.parse(`[${sw.match(/SHELL = \[([^\]]*)\]/)[1].replace(/,\s*$/, "")}]`);
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(`${WWW}/${file}`, "utf8");
+    for (const [, spec] of text.matchAll(/(?:import|from)\s*\(?\s*"\.\/([\w./-]+\.js)"/g)) if (!spec.startsWith("audit")) walk(spec);
+  };
+  walk("main.js");
+  const missing = [...seen].filter((f) => !shell.includes(f));
+  assert.deepEqual(missing, []);
+  for (const f of readdirSync(WWW).filter((x) => x.endsWith(".js") && x !== "sw.js")) {
+    assert.ok(shell.includes(f) || /^audit/.test(f), `${f}: neither in the shell nor kept on first use`);
+  }
+  assert.match(readFileSync(new URL("../../Makefile", import.meta.url), "utf8"), /cp www\/index\.html www\/style\.css www\/\*\.js /);
+});

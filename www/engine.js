@@ -1,0 +1,72 @@
+// The engine: loads the wasm module once, and if it ever traps (a
+// WebAssembly.RuntimeError leaves that instance unusable) starts a fresh
+// instance of the same compiled module, so the page keeps working. The ICD-10-CM
+// titles handed to the old instance are handed to the new one.
+
+const WASM = new URL("./pkg/ptbill_bg.wasm", import.meta.url);
+let compiled = null; // the WebAssembly.Module, compiled once
+let api = null; // the glue module of the live instance
+let generation = 0;
+let restarting = null;
+let descriptions = null;
+const listeners = new Set();
+
+/** Called with a sentence for the user after the engine was restarted. */
+export function onRestart(fn) {
+  listeners.add(fn);
+}
+
+async function instantiate() {
+  // A new URL is a new module record: a new instance with its own memory. The
+  // service worker keys its cache without the query, so nothing is downloaded.
+  api = await import(generation === 0 ? "./pkg/ptbill.js" : `./pkg/ptbill.js?instance=${generation}`);
+  await api.default({ module_or_path: compiled });
+  if (descriptions !== null) api.icd10_load_descriptions(descriptions);
+}
+
+/** Loads the engine; resolves when it can check a visit. */
+export async function loadEngine() {
+  compiled = await WebAssembly.compileStreaming(fetch(WASM));
+  await instantiate();
+}
+
+export const isReady = () => api !== null && restarting === null;
+
+/** The engine stopped (trapped); the call's caller should try again after `restarted()`. */
+export class EngineStopped extends Error {}
+
+function restart() {
+  generation += 1;
+  api = null;
+  restarting ??= instantiate()
+    .then(() => {
+      for (const fn of listeners) fn("The billing engine stopped unexpectedly and was restarted; your visit is unchanged.");
+    })
+    .finally(() => {
+      restarting = null;
+    });
+  return restarting;
+}
+
+/** Resolves once a restart in progress has finished. */
+export const restarted = () => restarting ?? Promise.resolve();
+
+/** Calls an export of the live instance; a trap restarts the engine and throws EngineStopped. */
+export function call(name, ...args) {
+  if (!isReady()) throw new EngineStopped("The billing engine is starting.");
+  try {
+    return api[name](...args);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      restart();
+      throw new EngineStopped(e.message);
+    }
+    throw e;
+  }
+}
+
+/** Hands the ICD-10-CM titles to the engine (and to any later instance). */
+export function loadDescriptions(text) {
+  descriptions = text;
+  return call("icd10_load_descriptions", text);
+}
