@@ -187,6 +187,8 @@ test("every built-in exercise: the engine's answer scores right; one unit change
 
 test("the reasons follow the engine: CMS example 3's 97140 gets the 3rd unit for its 7 leftover minutes", async () => {
   const { context, page } = await open("/?practice#e=cms-ex3");
+  const wasm = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).length);
+  assert.equal(wasm, 1, "practice shares the calculator's engine: one wasm download");
   await page.fill("#answer-units-0", "3");
   await page.fill("#answer-units-1", "0");
   await checkNow(page);
@@ -236,7 +238,7 @@ test("a CMS tie accepts every allowed answer and says so; giving all units to on
   await context.close();
 });
 
-test("an educator's exercise: made in the editor from a calculator link, opened in a fresh browser, fields hidden", async () => {
+test("an educator's exercise: made in the calculator, opened in a fresh browser, fields hidden", async () => {
   const visit = {
     date_of_service: "2026-03-02",
     payer: "medicare",
@@ -247,7 +249,18 @@ test("an educator's exercise: made in the editor from a calculator link, opened 
     diagnoses: ["M54.50"],
   };
   const share = `${ORIGIN}/#v=${Buffer.from(JSON.stringify(visit)).toString("base64url")}`;
-  const { context, page } = await open("/?practice#make");
+  // In the calculator: "Make an exercise from this visit" opens the editor with the visit.
+  const calc = await browser.newContext();
+  const calcPage = await calc.newPage();
+  watch(calcPage, "calculator");
+  await calcPage.goto(share);
+  await calcPage.waitForSelector("#results[data-state='ready']");
+  const [page] = await Promise.all([calc.waitForEvent("page"), calcPage.click("#make-exercise")]);
+  watch(page, "editor");
+  await page.waitForSelector("#editor-body:not([hidden])");
+  const loaded = JSON.parse(await page.inputValue("#editor-source"));
+  assert.deepEqual([loaded.date_of_service, loaded.payer, loaded.lines, loaded.diagnoses], [visit.date_of_service, visit.payer, visit.lines, visit.diagnoses]);
+  // Pasting the share link gives the same visit.
   await page.fill("#editor-source", share);
   await page.click("#editor-load");
   await page.check('#editor-body input[name="hide"][value="lines.1.minutes"]');
@@ -265,7 +278,7 @@ test("an educator's exercise: made in the editor from a calculator link, opened 
     [visit],
   );
   assert.equal(made, link);
-  await context.close();
+  await calc.close();
 
   const fresh = await browser.newContext();
   const learner = await fresh.newPage();
