@@ -21,6 +21,9 @@ pub enum Kind {
     Sometimes,
     /// Acupuncture 97810–97814.
     Acupuncture,
+    /// Dry needling 20560/20561: sometimes therapy for most payers; Medicare
+    /// covers it only as acupuncture, which a therapist cannot bill.
+    Needling,
     /// Athletic-training evaluations.
     Athletic,
     /// Physician evaluation and management visits.
@@ -39,6 +42,7 @@ impl Kind {
             "therapy" => Kind::Therapy,
             "sometimes" => Kind::Sometimes,
             "acupuncture" => Kind::Acupuncture,
+            "needling" => Kind::Needling,
             "athletic" => Kind::Athletic,
             "em" => Kind::Em,
             "chiro" => Kind::Chiro,
@@ -51,7 +55,7 @@ impl Kind {
     /// Whether a therapist bills this under a therapy plan of care (and so needs
     /// GP/GO/GN).
     pub fn is_therapy(self) -> bool {
-        matches!(self, Kind::Therapy | Kind::Sometimes)
+        matches!(self, Kind::Therapy | Kind::Sometimes | Kind::Needling)
     }
 }
 

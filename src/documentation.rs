@@ -1,5 +1,9 @@
 //! The statement a Medicare treatment note needs (MBPM Ch. 15 §220.3): total
 //! timed-code treatment minutes, total treatment time, and what was billed.
+//! Lines that earn nothing on this claim (an invalid, unknown or out-of-date
+//! code, or one this provider cannot bill this payer) are not under "Billed:"
+//! and their minutes are in neither total: they are named under "Not billed:"
+//! with the reason.
 
 use crate::report::ReportLine;
 use crate::visit::Visit;
@@ -13,7 +17,7 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
         .lines
         .iter()
         .zip(lines)
-        .filter(|(l, r)| !r.timed && l.minutes.is_none())
+        .filter(|(l, r)| r.billable && !r.timed && l.minutes.is_none())
         .map(|(l, _)| l.code.as_str())
         .collect();
     if unrecorded.is_empty() {
@@ -30,8 +34,13 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
     out.push_str(". ");
     let mut billed = Vec::new();
     let mut unbilled = Vec::new();
+    let mut not_billed = Vec::new();
     for (line, r) in visit.lines.iter().zip(lines) {
         let mins = line.minutes.map(|m| format!(", {m} min")).unwrap_or_default();
+        if let Some(why) = &r.not_billed_reason {
+            not_billed.push(format!("{}{mins} — {why}", r.code));
+            continue;
+        }
         if r.units == 0 {
             // A later line of a pooled code has its units on the first line.
             if !(r.timed
@@ -62,6 +71,9 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
     }
     if !unbilled.is_empty() {
         out.push_str(&format!(" Performed, no unit billed: {}.", unbilled.join("; ")));
+    }
+    if !not_billed.is_empty() {
+        out.push_str(&format!(" Not billed: {}.", not_billed.join("; ")));
     }
     out
 }

@@ -61,13 +61,20 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         .zip(&shapes)
         .map(|(l, s)| if *s == Shape::Invalid { None } else { lookup(&l.code) })
         .collect();
+    let not_billed: Vec<Option<String>> = shapes
+        .iter()
+        .zip(&info)
+        .map(|(s, i)| rules::codes::unbillable(*s, *i, visit))
+        .collect();
     let inputs: Vec<LineInput<'_>> = visit
         .lines
         .iter()
         .zip(&info)
-        .map(|(l, i)| LineInput {
+        .zip(&not_billed)
+        .map(|((l, i), nb)| LineInput {
             code: &l.code,
             timed: i.is_some_and(|c| c.timed),
+            billable: nb.is_none(),
             minutes: l.minutes.unwrap_or(0),
             claimed: l.units,
         })
@@ -83,7 +90,9 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         visit,
         info: info.clone(),
         shapes,
+        billable: not_billed.iter().map(Option::is_none).collect(),
         alloc: &main,
+        alt: &alt,
         modifiers: visit.lines.iter().map(|l| dedup(&l.modifiers)).collect(),
         split: vec![None; visit.lines.len()],
         diagnostics: Vec::new(),
@@ -100,10 +109,9 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         data,
         ..
     } = ctx;
-    // Errors first, then by line (visit-wide first), then by rule: a stable order.
-    diagnostics.sort_by(|a, b| {
-        (a.severity, a.line.map_or(0, |l| l + 1), a.rule).cmp(&(b.severity, b.line.map_or(0, |l| l + 1), b.rule))
-    });
+    // By severity, then by what the rule costs the clinician, then by line
+    // (visit-wide first): a stable order that puts the costly finding on top.
+    diagnostics.sort_by_cached_key(|d| (d.severity, rules::rank_of(d.rule), d.line.map_or(0, |l| l + 1)));
 
     let lines: Vec<ReportLine> = visit
         .lines
@@ -115,21 +123,54 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
             units: main.line_units[i],
             modifiers,
             timed: inputs[i].timed,
+            billable: inputs[i].billable,
+            not_billed_reason: not_billed[i].clone(),
             label: info[i].map(|c| c.label),
             split,
         })
         .collect();
-    let total_treatment_minutes: u64 = visit.lines.iter().map(|l| u64::from(l.minutes.unwrap_or(0))).sum();
+    // Only billable lines count toward treatment time: a line that is not on
+    // the claim is named in the statement instead.
+    let total_treatment_minutes: u64 = visit
+        .lines
+        .iter()
+        .zip(&inputs)
+        .filter(|(_, i)| i.billable)
+        .map(|(l, _)| u64::from(l.minutes.unwrap_or(0)))
+        .sum();
+    let total = |a: &units::Allocation| a.line_units.iter().sum::<u64>();
+    let (total_units, alt_total_units) = (total(&main), total(&alt));
     let mut explanation = if explained { explain(&main, &inputs) } else { Vec::new() };
+    let mut alt_explanation = if explained { explain(&alt, &inputs) } else { Vec::new() };
+    if explained {
+        let skipped: Vec<String> = lines
+            .iter()
+            .zip(&inputs)
+            .filter_map(|(l, i)| {
+                let why = l.not_billed_reason.as_deref()?;
+                Some(if i.minutes > 0 {
+                    format!(
+                        "{} ({why}; its {} count toward no unit)",
+                        l.code,
+                        units::n_minutes(u64::from(i.minutes))
+                    )
+                } else {
+                    format!("{} ({why})", l.code)
+                })
+            })
+            .collect();
+        if !skipped.is_empty() {
+            let s = format!("Not billed, so not counted: {}.", skipped.join("; "));
+            explanation.insert(1.min(explanation.len()), s.clone());
+            alt_explanation.insert(1.min(alt_explanation.len()), s);
+        }
+    }
     explanation.extend(notes);
-    let alt_explanation = if explained { explain(&alt, &inputs) } else { Vec::new() };
-    if explained && alt.timed_units != main.timed_units {
+    if explained && alt_total_units != total_units {
         explanation.push(format!(
-            "Under the {} method this visit earns {} timed {} instead of {}.",
+            "Under the {} method this visit earns {} instead of {total_units}.",
             rules::lines::method_name(other),
-            alt.timed_units,
-            if alt.timed_units == 1 { "unit" } else { "units" },
-            main.timed_units
+            units::n_units(alt_total_units),
         ));
     }
     let documentation = if explained {
@@ -141,10 +182,12 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         method: visit.method,
         timed_minutes: main.timed_minutes,
         timed_units: main.timed_units,
+        total_units,
         total_treatment_minutes,
         alternative: Alternative {
             method: other,
             timed_units: alt.timed_units,
+            total_units: alt_total_units,
             lines: visit
                 .lines
                 .iter()
@@ -187,12 +230,14 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
-/// The rule list as JSON: id, severity, summary, docs.
+/// The rule list as JSON: id, title, rank, severity, summary, docs.
 pub fn rules_json() -> String {
     let list: Vec<serde_json::Value> = rules::all()
         .map(|r| {
             serde_json::json!({
                 "id": r.id,
+                "title": r.title,
+                "rank": r.rank(),
                 "severity": r.severity.as_str(),
                 "summary": r.summary,
                 "docs": r.docs(),

@@ -1,6 +1,6 @@
 //! The report (the contract's output). Field names and shapes are the contract's;
-//! fields beyond it (`total_treatment_minutes`, line `label`, `alternative.explanation`)
-//! are additions.
+//! fields beyond it (`total_treatment_minutes`, line `label` and `not_billed_reason`,
+//! `alternative.explanation`) are additions.
 
 use crate::visit::Method;
 use serde::Serialize;
@@ -34,6 +34,8 @@ impl Severity {
 pub struct Diagnostic {
     /// Stable rule id.
     pub rule: &'static str,
+    /// The rule's plain-language title.
+    pub title: &'static str,
     /// Severity for this visit (payer and case decide, within the rule's docs).
     pub severity: Severity,
     /// 0-based index of the line concerned, or `None` for the whole visit.
@@ -42,6 +44,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: std::borrow::Cow<'static, str>,
+    /// Whether the report's corrected `modifiers` already fix it.
+    pub fixed: bool,
 }
 
 /// One claim line to write when a line's units need different modifiers.
@@ -64,6 +68,13 @@ pub struct ReportLine {
     pub modifiers: Vec<String>,
     /// Whether the code counts in 15-minute units.
     pub timed: bool,
+    /// Whether the line earns anything on this claim: false for a malformed,
+    /// unknown or out-of-date code, or one this provider cannot bill this payer
+    /// (its units are then 0 under both methods).
+    pub billable: bool,
+    /// Why the line is not billed, in words (only when `billable` is false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_billed_reason: Option<String>,
     /// ptbill's short label for the code, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<&'static str>,
@@ -88,6 +99,8 @@ pub struct Alternative {
     pub method: Method,
     /// Its timed units.
     pub timed_units: u64,
+    /// Its billable timed and untimed units.
+    pub total_units: u64,
     /// Its units per line.
     pub lines: Vec<AltLine>,
     /// How it counted them.
@@ -103,13 +116,15 @@ pub struct Report {
     pub timed_minutes: u64,
     /// Units of all timed codes.
     pub timed_units: u64,
+    /// Billable timed and untimed units: what to bill in all.
+    pub total_units: u64,
     /// Timed minutes plus the minutes given for untimed services.
     pub total_treatment_minutes: u64,
     /// One entry per input line, in input order.
     pub lines: Vec<ReportLine>,
     /// The other method's result.
     pub alternative: Alternative,
-    /// Findings, errors first.
+    /// Findings: by severity, then the rule's rank, then line.
     pub diagnostics: Vec<Diagnostic>,
     /// How the units were counted and given out.
     pub explanation: Vec<String>,

@@ -39,6 +39,9 @@ pub struct LineInput<'a> {
     pub code: &'a str,
     /// Whether the code is counted in 15-minute units.
     pub timed: bool,
+    /// Whether the line earns anything: a line that does not gets 0 units and
+    /// its minutes count toward no unit.
+    pub billable: bool,
     /// Minutes given (0 when absent).
     pub minutes: u32,
     /// Units claimed, if any (used for untimed codes).
@@ -96,7 +99,7 @@ pub struct Allocation {
 /// Counts units for a visit's lines under `method`.
 pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
     let mut groups: Vec<CodeGroup> = Vec::new();
-    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.timed) {
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.timed && l.billable) {
         match groups.iter_mut().find(|g| g.code == line.code) {
             Some(g) => {
                 g.lines.push(i);
@@ -155,7 +158,13 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
     }
     let mut line_units: Vec<u64> = lines
         .iter()
-        .map(|l| if l.timed { 0 } else { u64::from(l.claimed.unwrap_or(1)) })
+        .map(|l| {
+            if l.timed || !l.billable {
+                0
+            } else {
+                u64::from(l.claimed.unwrap_or(1))
+            }
+        })
         .collect();
     for g in &groups {
         // A code on several lines is reported once: its units go on its first line.
@@ -227,12 +236,12 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             unit_word(a.timed_units)
         ));
     }
-    let untimed: Vec<&LineInput<'_>> = lines.iter().filter(|l| !l.timed).collect();
+    let untimed: Vec<&LineInput<'_>> = lines.iter().filter(|l| !l.timed && l.billable).collect();
     if !untimed.is_empty() {
         let parts: Vec<String> = lines
             .iter()
             .zip(&a.line_units)
-            .filter(|(l, _)| !l.timed)
+            .filter(|(l, _)| !l.timed && l.billable)
             .map(|(l, u)| format!("{} × {u}", l.code))
             .collect();
         let mut s = format!(
@@ -242,7 +251,8 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         let untimed_minutes: u64 = untimed.iter().map(|l| u64::from(l.minutes)).sum();
         if untimed_minutes > 0 {
             s.push_str(&format!(
-                " Their {untimed_minutes} minutes count toward total treatment time, not toward timed units."
+                " Their {} count toward total treatment time, not toward timed units.",
+                n_minutes(untimed_minutes)
             ));
         }
         out.push(s);
@@ -318,9 +328,29 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     }
 }
 
+/// The one plural rule every message uses: `one` for exactly 1, `many` otherwise.
+pub fn word(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// A count with its noun: "1 unit", "2 units", "0 minutes".
+pub fn plural(n: u64, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", word(n, one, many))
+}
+
+/// "1 unit", "3 units".
+pub fn n_units(n: u64) -> String {
+    plural(n, "unit", "units")
+}
+
+/// "1 minute", "20 minutes".
+pub fn n_minutes(n: u64) -> String {
+    plural(n, "minute", "minutes")
+}
+
 /// "unit" or "units".
-pub(crate) fn unit_word(n: u64) -> &'static str {
-    if n == 1 { "unit" } else { "units" }
+pub fn unit_word(n: u64) -> &'static str {
+    word(n, "unit", "units")
 }
 
 #[cfg(test)]
@@ -333,6 +363,7 @@ mod tests {
             .map(|&(code, minutes)| LineInput {
                 code,
                 timed: true,
+                billable: true,
                 minutes,
                 claimed: None,
             })

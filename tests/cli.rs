@@ -67,6 +67,41 @@ fn text_output_is_a_table_with_the_explanation() {
 }
 
 #[test]
+fn text_output_leads_with_the_answer_then_findings_by_rule() {
+    let visit = r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":33},{"code":"97140","minutes":7},{"code":"97161"},{"code":"971110","minutes":20}],"diagnoses":["M54.50"]}"#;
+    let out = ptbill(&["check"], visit);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Bill 4 units: 97110 × 2, 97140 × 1, 97161 × 1 (CMS total time); CPT per code: 3 units"),
+        "{text}"
+    );
+    assert_eq!(lines.next(), Some("Not billed: 971110 (not a valid code)"), "{text}");
+    // The GP proposals are one group, not three cards.
+    assert_eq!(text.matches("Missing therapy modifier").count(), 1, "{text}");
+    assert!(text.contains("Missing therapy modifier · lines 1–3 · fixed"), "{text}");
+    assert_eq!(text.matches("GP added").count(), 1, "{text}");
+    // The error comes first, then the findings, then the explanation.
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} not in {text}"));
+    assert!(at("Not a valid code · line 4") < at("Missing therapy modifier"));
+    assert!(at("Findings:") < at("How the units were counted:"));
+    assert!(at("How the units were counted:") < at("Documentation: "));
+    assert_eq!(out.status.code(), Some(1), "an invalid code is an error");
+    // One unit: no "1 units".
+    let out = ptbill(
+        &["check"],
+        r#"{"date_of_service":"2026-03-02","method":"ama","lines":[{"code":"97110","minutes":8,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Bill 1 unit: 97110 × 1 (CPT per code); CMS total time: 1 unit\n"),
+        "{text}"
+    );
+    assert!(text.contains("Per-code time rule on a Medicare claim"), "{text}");
+}
+
+#[test]
 fn exit_1_on_an_error_diagnostic() {
     let out = ptbill(
         &["check"],
@@ -183,6 +218,10 @@ fn rules_and_explain() {
     assert_eq!(out.status.code(), Some(0));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(list.as_array().unwrap().iter().any(|r| r["id"] == "ncci-edit"));
+    for r in list.as_array().unwrap() {
+        assert!(r["title"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
+        assert!(r["rank"].as_u64().is_some_and(|n| n >= 1), "{r}");
+    }
     let out = ptbill(&["explain", "ncci-edit"], "");
     assert_eq!(out.status.code(), Some(0));
     let page = String::from_utf8(out.stdout).unwrap();
@@ -192,8 +231,14 @@ fn rules_and_explain() {
     );
     let out = ptbill(&["explain", "no-such-rule"], "");
     assert_eq!(out.status.code(), Some(2));
+    assert!(page.contains("**Codes not paid together**"), "{page}");
     let out = ptbill(&["rules"], "");
-    assert!(String::from_utf8(out.stdout).unwrap().contains("kx-threshold"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("kx-threshold"));
+    assert!(
+        text.lines().next().unwrap().contains("invalid-code") && text.contains("Not a valid code"),
+        "{text}"
+    );
     let out = ptbill(&["frobnicate"], "");
     assert_eq!(out.status.code(), Some(2));
 }

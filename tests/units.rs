@@ -20,6 +20,7 @@ fn example_3_contract_numbers() {
     assert_eq!(r.lines.iter().map(|l| l.units).collect::<Vec<_>>(), [2, 1]);
     assert_eq!(r.alternative.lines.iter().map(|l| l.units).collect::<Vec<_>>(), [2, 0]);
     assert_eq!((r.timed_minutes, r.timed_units, r.alternative.timed_units), (40, 3, 2));
+    assert_eq!((r.total_units, r.alternative.total_units), (3, 2));
     assert!(
         r.explanation.iter().any(|s| s.contains("40 → 3 units (38–52 minutes)")),
         "{:?}",

@@ -8,15 +8,16 @@
 use super::{Ctx, Rule};
 use crate::date::Date;
 use crate::report::{Severity, Split};
-use crate::units::chart;
+use crate::units::{chart, n_minutes, n_units, word};
 use crate::visit::{Discipline, Payer};
 
 /// `assistant-modifier`
 pub static ASSISTANT: Rule = Rule {
     id: "assistant-modifier",
+    title: "Assistant modifier (CQ/CO)",
     severity: Severity::Error,
     summary: "CQ/CO needed for an assistant's part of a service, or present without one",
-    checks: "For dates of service from 2020-01-01, on a Medicare PT (CQ) or OT (CO) visit: an untimed service needs the modifier when the assistant alone furnished more than 10% of its minutes. A timed code is decided unit by unit: a unit goes without CQ/CO when the therapist alone furnished at least 8 minutes of it, otherwise it carries CQ/CO (the assistant then furnished more than 10% of it). When only some units need it, the line carries `split` with the claim lines to write. Missing where required: an error for Medicare (added to the corrected set), a warning for Medicare Advantage (not added: plans differ), silent for other payers. Present without assistant minutes, before 2020, on the wrong discipline, or where the therapist covered every unit: a warning, and removed.",
+    checks: "For dates of service from 2020-01-01, on a Medicare PT (CQ) or OT (CO) visit: an untimed service needs the modifier when the assistant alone furnished more than 10% of its minutes. A timed code is decided unit by unit: a unit goes without CQ/CO when the therapist alone furnished at least 8 minutes of it, otherwise it carries CQ/CO (the assistant then furnished more than 10% of it). When only some units need it, the line carries `split` with the claim lines to write. Missing where required, for Medicare: added to the corrected set (`fixed`), as an info when the line's `modifiers` were left out (\"propose the modifiers\") and an error when they were given (\"as billed\", always so in an audit); for Medicare Advantage a warning, not added (plans differ); silent for other payers. Present without assistant minutes, before 2020, on the wrong discipline, or where the therapist covered every unit: a warning, and removed (`fixed`). Lines that are not billed are skipped.",
     why: "Medicare requires the modifiers from 2020 and pays CQ/CO lines at 85% (a 15% reduction) from 2022-01-01. Missing modifiers are overpayments; needless ones cost 15%.",
     source: "SSA §1834(v), added by BBA 2018 §53107; CY 2020 PFS final rule (84 FR 62702–62707: the more-than-10% de minimis standard; modifiers required from 2020-01-01); CY 2022 PFS final rule (86 FR 64996, 2021-11-19: 85% payment from 2022-01-01, and the two-unit case where each of PT and PTA furnish 9–14 minutes: one unit with CQ and one without). The per-unit rule (the therapist's ≥ 8 minutes of a unit) is INTERPRETATION A of billing-rules.md §9.2, as summarised by APTA-derived guides; CMS's own worked examples were not read in full. Confirm against CMS's \"Billing Examples Using CQ/CO Modifiers\" page.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 24, "assistant_minutes": 12, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
@@ -51,15 +52,19 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 ))
             } else if own != Some(m) {
                 Some(format!(
-                    "{m} on {code}: {m} belongs to {} services, and this is a {} visit.",
-                    if m == "CQ" { "PT" } else { "OT" },
+                    "{m} on {code}: {m} marks a {} assistant's service, and this is a {} visit.",
+                    if m == "CQ" {
+                        "physical therapist"
+                    } else {
+                        "occupational therapist"
+                    },
                     visit.discipline.name()
                 ))
             } else {
                 None
             };
             if let Some(msg) = problem {
-                ctx.emit(
+                ctx.emit_fixed(
                     &ASSISTANT,
                     Severity::Warning,
                     Some(i),
@@ -90,7 +95,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         units_of.push((g.lines.clone(), g.minutes, a, g.units, true));
     }
     for (i, line) in visit.lines.iter().enumerate() {
-        if ctx.info[i].is_some_and(|c| !c.timed) {
+        if ctx.billable[i] && ctx.info[i].is_some_and(|c| !c.timed) {
             units_of.push((
                 vec![i],
                 u64::from(line.minutes.unwrap_or(0)),
@@ -106,6 +111,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let typed = lines
             .iter()
             .any(|&l| visit.lines[l].modifiers.iter().any(|x| x == modifier));
+        let proposed = lines.iter().all(|&l| !visit.lines[l].modifiers_given);
         let (with, without) = if assistant == 0 || units == 0 {
             (0, units)
         } else if timed {
@@ -119,18 +125,22 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         if with == 0 {
             if typed {
                 let msg = if assistant == 0 {
-                    format!("{modifier} on {code}, but no assistant minutes are entered.")
+                    format!("{modifier} on {code}, but no minutes furnished by an assistant alone are entered.")
+                } else if timed {
+                    format!(
+                        "{modifier} on {code}, but the therapist alone furnished at least 8 minutes of every unit, so no unit needs it."
+                    )
                 } else {
                     format!(
-                        "{modifier} on {code}, but the therapist alone furnished at least 8 minutes of every unit (or the assistant furnished 10% or less)."
+                        "{modifier} on {code}, but the assistant alone furnished 10% of its minutes or less, so it does not need it."
                     )
                 };
-                ctx.emit(
+                ctx.emit_fixed(
                     &ASSISTANT,
                     Severity::Warning,
                     Some(first),
                     msg,
-                    format!("Removed from the corrected modifiers; if an assistant furnished part of the service alone, enter its minutes as assistant_minutes. A needless {modifier} costs 15% of the line from 2022."),
+                    format!("Removed from the corrected modifiers. If an assistant furnished part of the service alone, enter those minutes as assistant minutes. From 2022 a needless {modifier} costs 15% of the line."),
                 );
                 for &l in &lines {
                     ctx.drop_modifier(l, modifier);
@@ -139,32 +149,63 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             continue;
         }
         used = true;
-        let detail = if timed {
+        let detail = if timed && without == 0 {
             format!(
-                "{code}: the assistant alone furnished {assistant} of {minutes} minutes; the therapist alone furnished at least 8 minutes of {without} of its {units} {}, so {with} {} {modifier}.",
-                crate::units::unit_word(units),
-                if with == 1 { "unit needs" } else { "units need" }
+                "{code}: the assistant alone furnished {assistant} of its {}, so {} {modifier}.",
+                n_minutes(minutes),
+                if units == 1 {
+                    "its one unit needs".to_string()
+                } else {
+                    format!("all {} need", n_units(units))
+                }
+            )
+        } else if timed {
+            let other = if without == 1 {
+                "the other unit".to_string()
+            } else {
+                format!("each of the other {without}")
+            };
+            format!(
+                "{code}: the assistant alone furnished {assistant} of its {}, so {with} of its {} {} {modifier}; the therapist alone furnished at least 8 minutes of {other}, billed without it.",
+                n_minutes(minutes),
+                n_units(units),
+                word(with, "needs", "need")
             )
         } else {
             format!(
-                "{code}: the assistant alone furnished {assistant} of {minutes} minutes, more than 10%, so it needs {modifier}."
+                "{code}: the assistant alone furnished {assistant} of its {}, more than 10%, so it needs {modifier}.",
+                n_minutes(minutes)
             )
         };
         ctx.notes.push(format!(
             "{detail} (CQ/CO per unit: ptbill's reading of the CY 2022 rule; see assistant-modifier.)"
         ));
         if !typed && let Some(sev) = required {
-            ctx.emit(
-                &ASSISTANT,
-                sev,
-                Some(first),
-                format!("{detail} It is missing."),
-                if visit.payer == Payer::Medicare {
-                    format!("Add {modifier} to the units the assistant furnished. Added to the corrected modifiers.")
-                } else {
-                    format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too.")
-                },
-            );
+            if visit.payer != Payer::Medicare {
+                ctx.emit(
+                    &ASSISTANT,
+                    sev,
+                    Some(first),
+                    format!("{detail} The line does not carry {modifier}."),
+                    format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too (ptbill does not add it)."),
+                );
+            } else if proposed {
+                ctx.emit_fixed(
+                    &ASSISTANT,
+                    Severity::Info,
+                    Some(first),
+                    format!("{detail} ptbill added {modifier}."),
+                    "Nothing to do: the corrected modifiers (and the claim lines shown, when only some units need it) carry it.",
+                );
+            } else {
+                ctx.emit_fixed(
+                    &ASSISTANT,
+                    sev,
+                    Some(first),
+                    format!("{detail} The line as billed does not carry {modifier}."),
+                    format!("Add {modifier} to the units the assistant furnished (the corrected modifiers and claim lines have it)."),
+                );
+            }
         }
         if visit.payer == Payer::Medicare || typed {
             add_after_therapy(ctx, first, modifier);

@@ -5,10 +5,11 @@
 //! (Medicare substitutions and bundled codes), each with its sources in its header.
 
 use super::{Ctx, Rule};
-use crate::codes::{Kind, Shape, table_rows};
+use crate::codes::{CodeInfo, Kind, Shape, table_rows};
 use crate::date::Date;
 use crate::report::Severity;
-use crate::visit::{Discipline, Payer};
+use crate::units::n_minutes;
+use crate::visit::{Payer, Visit};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -18,9 +19,10 @@ pub const PAYER_RULES_CSV: &str = include_str!("../../data/payer-rules.csv");
 /// `invalid-code`
 pub static INVALID_CODE: Rule = Rule {
     id: "invalid-code",
+    title: "Not a valid code",
     severity: Severity::Error,
     summary: "Not a well-formed CPT or HCPCS code",
-    checks: "The code must be five digits (CPT Category I), four digits and F, T, U or M (CPT Category II, III and lab codes), or a letter and four digits (HCPCS Level II). Spaces around the code are trimmed and letters upper-cased first. The line still appears in the report (as untimed, 1 unit or the claimed units) so the rest of the visit can be checked.",
+    checks: "The code must be five digits (CPT Category I), four digits and F, T, U or M (CPT Category II, III and lab codes), or a letter and four digits (HCPCS Level II). Spaces around the code are trimmed and letters upper-cased first. The line stays in the report, so the rest of the visit can be checked, but it is not billable (`billable: false`): 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\".",
     why: "A claim with a malformed code is rejected before anyone looks at it.",
     source: "CPT code structure (AMA) and HCPCS Level II structure (CMS), as used on the CMS-1500 claim; in force throughout ptbill's data.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "9711O", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
@@ -30,9 +32,10 @@ pub static INVALID_CODE: Rule = Rule {
 /// `unknown-code`
 pub static UNKNOWN_CODE: Rule = Rule {
     id: "unknown-code",
+    title: "A code ptbill does not know",
     severity: Severity::Warning,
     summary: "Well-formed, but not a code ptbill knows",
-    checks: "The code has the right shape but is not in ptbill's catalog of therapy codes and of the non-therapy codes therapists commonly meet. Its units cannot be checked: it is counted as untimed (1 unit, or the units claimed).",
+    checks: "The code has the right shape but is not in ptbill's catalog of therapy codes and of the non-therapy codes therapists commonly meet (laboratory codes, four digits and U or M, are named as such). Its units cannot be counted, so the line is not billable: 0 units under both methods, and its minutes count toward no unit.",
     why: "It may be a typo for a therapy code, or a code outside therapy that needs another clinician's claim.",
     source: "ptbill's catalog, `data/codes.csv` (as of 2026-11-23), built from billing-rules.md §3, §4, §6, §7 and §11.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97109", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
@@ -42,9 +45,10 @@ pub static UNKNOWN_CODE: Rule = Rule {
 /// `deleted-code`
 pub static DELETED_CODE: Rule = Rule {
     id: "deleted-code",
+    title: "Code not valid on the date of service",
     severity: Severity::Error,
     summary: "The code is not valid on the date of service",
-    checks: "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way. The severity modifiers CH–CN are still valid codes and are not flagged.",
+    checks: "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way. The line is not billable: 0 units under both methods, minutes counted toward no unit. The severity modifiers CH–CN are still valid codes and are not flagged.",
     why: "A deleted code is denied; claims must use the code set in force on the date of service.",
     source: "AMA CPT 2017 (evaluation codes, APTA and AAPC summaries); CPT 2018 (97763, 97127); CPT 2020 (97129/97130); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (FLR ended 2019-01-01); billing-rules.md §3, §4, §6.3, §11.",
     example: r#"{"date_of_service": "2017-03-02", "lines": [{"code": "97001", "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
@@ -54,6 +58,7 @@ pub static DELETED_CODE: Rule = Rule {
 /// `medicare-code-substitution`
 pub static SUBSTITUTION: Rule = Rule {
     id: "medicare-code-substitution",
+    title: "Medicare wants another code",
     severity: Severity::Error,
     summary: "Medicare wants another code for this service",
     checks: "Medicare does not pay 97014 (unattended electrical stimulation); it takes G0283 for non-wound care under a therapy plan of care (G0281/G0282 for wounds). Medicare never paid 97127 and used G0515 in 2018–2019. An error for Medicare, a warning for Medicare Advantage (many plans follow Medicare), silent for other payers (some, such as UnitedHealthcare since 2007, also want G0283).",
@@ -66,6 +71,7 @@ pub static SUBSTITUTION: Rule = Rule {
 /// `bundled-code`
 pub static BUNDLED_CODE: Rule = Rule {
     id: "bundled-code",
+    title: "Never paid on its own",
     severity: Severity::Error,
     summary: "Never paid separately by this payer",
     checks: "97010 (hot or cold packs) has Medicare status B: bundled into the other services of the day. An error for Medicare, a warning for Medicare Advantage, silent for other payers.",
@@ -78,18 +84,20 @@ pub static BUNDLED_CODE: Rule = Rule {
 /// `not-therapy-code`
 pub static NOT_THERAPY: Rule = Rule {
     id: "not-therapy-code",
+    title: "Not billable on a therapy claim",
     severity: Severity::Warning,
-    summary: "Not a service billed under a therapy plan of care",
-    checks: "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and acupuncture 97810–97814 on a Medicare PT or OT visit.",
-    why: "These are billed by physicians, chiropractors or athletic trainers, not under a therapy plan. For acupuncture, Medicare covers it only for chronic low back pain under NCD 30.3.3 (from 2020-01-21), furnished by physicians or by practitioners they supervise; physical and occupational therapists are not among those who bill it in their own right (an inference in billing-rules.md §7.5a).",
-    source: "billing-rules.md §7.5a (NCD 30.3.3, 2020-01-21); CMS MUE table 2024-07-01 (97169–97172 = 0); pain-procedure ranges as listed in ptbill issue 3; E/M and CMT by code definition.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "64483", "modifiers": ["GP"]}], "diagnoses": ["M54.16"]}"#,
-    fix: "Remove the line from the therapy claim; the clinician who furnished the service bills it.",
+    summary: "Not a service a therapist bills this payer",
+    checks: "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and, on a Medicare or Medicare Advantage visit of any discipline, acupuncture 97810–97814 and dry needling 20560/20561. Such a line is not billable: 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\". For other payers acupuncture is not flagged, and dry needling is a sometimes-therapy service that takes GP/GO.",
+    why: "These are billed by physicians, chiropractors or athletic trainers, not under a therapy plan. For acupuncture, Medicare covers it only for chronic low back pain under NCD 30.3.3 (from 2020-01-21), furnished by physicians or by practitioners they supervise; physical and occupational therapists are not among those who bill it in their own right (an inference in billing-rules.md §7.5a). Dry needling has had its own codes since 2020-01-01, and Medicare made them non-covered except as acupuncture under the same NCD, so a therapist cannot bill Medicare for them either. Medicare Advantage plans cover at least what Medicare covers; a plan may add acupuncture as an extra benefit, so the message says to check the plan.",
+    source: "billing-rules.md §7.5a (NCD 30.3.3, 2020-01-21) and §7.6 (20560/20561 from 2020-01-01, non-covered by Medicare except as acupuncture; April 2020 MPFSDB update); CMS MUE table 2024-07-01 (97169–97172 = 0); pain-procedure ranges as listed in ptbill issue 3; E/M and CMT by code definition.",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "20560", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.16"]}"#,
+    fix: "Remove the line from the therapy claim; the clinician who furnished the service bills it. For acupuncture or dry needling on a Medicare visit, tell the patient beforehand that Medicare will not pay for it.",
 };
 
 /// `tracking-code`
 pub static TRACKING: Rule = Rule {
     id: "tracking-code",
+    title: "Quality-reporting code, never paid",
     severity: Severity::Info,
     summary: "CPT Category II: reported for quality tracking, never paid",
     checks: "Codes of four digits and F (for example 1125F, pain severity quantified).",
@@ -102,6 +110,7 @@ pub static TRACKING: Rule = Rule {
 /// `temporary-code`
 pub static TEMPORARY: Rule = Rule {
     id: "temporary-code",
+    title: "Emerging-service code, coverage varies",
     severity: Severity::Warning,
     summary: "CPT Category III: emerging technology, coverage varies",
     checks: "Codes of four digits and T.",
@@ -114,6 +123,7 @@ pub static TEMPORARY: Rule = Rule {
 /// `functional-reporting`
 pub static FUNCTIONAL_REPORTING: Rule = Rule {
     id: "functional-reporting",
+    title: "Functional-reporting G-code",
     severity: Severity::Info,
     summary: "A functional-limitation reporting G-code (non-payable)",
     checks: "G8978–G8999 and G9158–G9186 on a date when they were still valid codes. From 2013 to 2018 they were required at the evaluation, at least every 10 treatment days and at discharge; in 2019 they were no longer required. After 2019-12-31 the codes themselves are gone and `deleted-code` fires instead.",
@@ -177,17 +187,67 @@ pub fn payer_rules_date() -> &'static str {
     crate::codes::valid_for(&DATE, PAYER_RULES_CSV)
 }
 
+/// Why a line earns nothing on this claim, in words for the documentation
+/// statement ("not a valid code"), or `None` when it is billable. A line that
+/// is not billable gets 0 units under both methods and its minutes count toward
+/// no unit; the rules of this family say why in a finding.
+pub fn unbillable(shape: Shape, info: Option<&CodeInfo>, visit: &Visit) -> Option<String> {
+    if shape == Shape::Invalid {
+        return Some("not a valid code".into());
+    }
+    let Some(info) = info else {
+        return Some(
+            match shape {
+                Shape::Tracking => "a quality-reporting code, never paid",
+                Shape::Lab => "a laboratory code, not a therapy service",
+                _ => "not a code ptbill knows",
+            }
+            .into(),
+        );
+    };
+    let dos = visit.date_of_service;
+    if !info.valid_on(dos) {
+        return Some(match (info.valid_from, info.valid_to) {
+            (_, Some(to)) if dos > to => format!("deleted after {to}"),
+            (Some(from), _) => format!("not valid before {from}"),
+            _ => "not valid on the date of service".into(),
+        });
+    }
+    not_billable_kind(info.kind, visit.payer).map(|(why, _)| why.to_string())
+}
+
+/// Kinds of code a therapist cannot bill this payer: (reason, what the code is).
+fn not_billable_kind(kind: Kind, payer: Payer) -> Option<(&'static str, &'static str)> {
+    let medicare_like = matches!(payer, Payer::Medicare | Payer::MedicareAdvantage);
+    Some(match kind {
+        Kind::Procedure => ("a physician's procedure", "a physician's procedure (pain management)"),
+        Kind::Em => (
+            "a physician's office visit",
+            "a physician's or nurse practitioner's office visit",
+        ),
+        Kind::Chiro => ("chiropractic manipulation", "chiropractic manipulation"),
+        Kind::Athletic => ("an athletic trainer's evaluation", "an athletic trainer's evaluation"),
+        Kind::Acupuncture if medicare_like => ("Medicare does not pay a therapist for acupuncture", "acupuncture"),
+        Kind::Needling if medicare_like => ("Medicare does not pay a therapist for dry needling", "dry needling"),
+        _ => return None,
+    })
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     ctx.data.insert("payer_rules", payer_rules_date().into());
     let dos = ctx.visit.date_of_service;
     let payer = ctx.visit.payer;
     for i in 0..ctx.visit.lines.len() {
         let code = ctx.visit.lines[i].code.clone();
+        let minutes = ctx.visit.lines[i].minutes.filter(|&m| m > 0);
+        let uncounted = minutes
+            .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
+            .unwrap_or_default();
         match ctx.shapes[i] {
             Shape::Invalid => {
                 let hint = if code.contains('O') && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit()) {
                     format!(
-                        " Did you mean {}? (letter O typed for the digit 0)",
+                        " Did you mean {}? (the letter O was typed for a zero)",
                         code.replace('O', "0")
                     )
                 } else {
@@ -197,28 +257,28 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &INVALID_CODE,
                     Severity::Error,
                     Some(i),
-                    format!("{code:?} is not a CPT or HCPCS code: expected 5 digits, 4 digits and a letter (F, T, U, M), or a letter and 4 digits.{hint}"),
+                    format!("{code:?} is not a valid procedure code, so it is not billed{uncounted}. A code is 5 digits (97110), 4 digits and a letter (1125F), or a letter and 4 digits (G0283).{hint}"),
                     "Retype the code from the CPT or HCPCS book.",
                 );
                 continue;
             }
-            Shape::Tracking => {
+            Shape::Tracking if ctx.info[i].is_none() => {
                 ctx.emit(
                     &TRACKING,
                     Severity::Info,
                     Some(i),
-                    format!("{code} is a CPT Category II tracking code: reported for quality measures, never paid."),
-                    "Keep it only if you report a quality measure; it earns no payment.",
+                    format!("{code} is a quality-reporting code (CPT Category II): it is reported for quality measures and is never paid, so it earns no unit."),
+                    "Keep it only if you report a quality measure.",
                 );
                 continue;
             }
-            Shape::Temporary => {
+            Shape::Temporary if ctx.info[i].is_none() => {
                 ctx.emit(
                     &TEMPORARY,
                     Severity::Warning,
                     Some(i),
-                    format!("{code} is a CPT Category III code (emerging technology): many payers do not cover it."),
-                    "Check the payer's coverage policy first; for Medicare, give an ABN if you expect a denial.",
+                    format!("{code} is a Category III code for an emerging service: many payers do not cover it, and ptbill cannot count its units, so it is not billed here{uncounted}."),
+                    "Check the payer's coverage policy before the visit; for Medicare, give the patient an ABN if you expect a denial.",
                 );
                 continue;
             }
@@ -231,11 +291,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 if lab {
-                    format!("{code} is a laboratory code (PLA or MAAA), not a therapy service; ptbill cannot check its units.")
+                    format!("{code} is a laboratory code, not a therapy service, so it is not billed here{uncounted}.")
                 } else {
-                    format!("{code} is not in ptbill's catalog; its units are counted as untimed (1, or the units claimed) and cannot be checked.")
+                    format!("{code} is not a code ptbill knows, so it is not billed here{uncounted}.")
                 },
-                "Check the code in the current CPT/HCPCS book; if it is right, check its units by hand.",
+                "Check the code in the current CPT or HCPCS book. If it is right, work out its units by hand.",
             );
             continue;
         };
@@ -243,34 +303,39 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             let (msg, help) = match (info.valid_from, info.valid_to) {
                 (_, Some(to)) if dos > to => (
                     format!(
-                        "{code} ({}) was deleted: its last valid date of service was {to}, and this visit is on {dos}. Replacement: {}.",
-                        info.label, info.replaced_by
+                        "{code} ({}) was deleted: the last date of service it could be billed for was {to}, and this visit is on {dos}. It is not billed.",
+                        info.label
                     ),
                     if info.replaced_by.starts_with("none") {
-                        Cow::Borrowed("Leave it off the claim.")
+                        Cow::Borrowed("Leave it off the claim: nothing replaced it.")
                     } else {
                         Cow::Owned(format!("Bill {} instead.", info.replaced_by))
                     },
                 ),
                 (Some(from), _) => (
                     format!(
-                        "{code} ({}) is valid only from {from}; this visit is on {dos}.",
+                        "{code} ({}) can be billed only for dates of service from {from}; this visit is on {dos}. It is not billed.",
                         info.label
                     ),
                     Cow::Borrowed("Bill the code that was in force on the date of service."),
                 ),
-                _ => (format!("{code} is not valid on {dos}."), Cow::Borrowed("")),
+                _ => (
+                    format!("{code} cannot be billed on {dos}."),
+                    Cow::Borrowed("Bill the code that was in force on the date of service."),
+                ),
             };
             ctx.emit(&DELETED_CODE, Severity::Error, Some(i), msg, help);
             ctx.explained[i] = true;
-        } else if info.kind == Kind::Reporting {
+            continue;
+        }
+        if info.kind == Kind::Reporting {
             let msg = if dos.year() >= 2019 {
                 format!(
-                    "{code} is a functional-reporting G-code: no longer required for dates of service from 2019-01-01, and deleted after 2019-12-31."
+                    "{code} is a functional-reporting G-code: not required for dates of service from 2019-01-01, and deleted after 2019-12-31."
                 )
             } else {
                 format!(
-                    "{code} is a functional-reporting G-code: non-payable, required with its severity modifier (CH–CN) at the evaluation, at least every 10 treatment days and at discharge."
+                    "{code} is a functional-reporting G-code: it carries no payment, and it is required with its severity modifier (CH–CN) at the evaluation, at least every 10 treatment days and at discharge."
                 )
             };
             ctx.emit(
@@ -278,7 +343,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Info,
                 Some(i),
                 msg,
-                "It carries no payment; from 2019 leave it off.",
+                "It earns nothing. From 2019 on, leave it off the claim.",
             );
             ctx.explained[i] = true;
         }
@@ -289,15 +354,13 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
 
 fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
     let dos = ctx.visit.date_of_service;
-    let severity = match ctx.visit.payer {
-        Payer::Medicare => Severity::Error,
-        Payer::MedicareAdvantage => Severity::Warning,
+    let (severity, who) = match ctx.visit.payer {
+        Payer::Medicare => (Severity::Error, ""),
+        Payer::MedicareAdvantage => (
+            Severity::Warning,
+            "Many Medicare Advantage plans follow Medicare here. ",
+        ),
         _ => return,
-    };
-    let who = if ctx.visit.payer == Payer::Medicare {
-        "Medicare"
-    } else {
-        "Medicare (and many Medicare Advantage plans)"
     };
     let applies = |r: &PayerRule| r.code == code && r.from.is_none_or(|f| dos >= f) && r.to.is_none_or(|t| dos <= t);
     for r in payer_rules().iter().filter(|r| applies(r)) {
@@ -306,15 +369,15 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
                 &BUNDLED_CODE,
                 severity,
                 Some(i),
-                format!("{code} is bundled for {who}: {}.", r.why),
-                format!("Leave {code} off the claim; document it in the treatment note."),
+                format!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either."),
+                format!("Leave {code} off the claim and record it in the treatment note."),
             );
         } else {
             ctx.emit(
                 &SUBSTITUTION,
                 severity,
                 Some(i),
-                format!("{who} does not pay {code}: {}.", r.why),
+                format!("{who}{}.", r.why),
                 format!("Bill {} in place of {code}.", r.instead),
             );
         }
@@ -323,38 +386,47 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
 }
 
 fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer: Payer) {
+    let Some((_, what)) = not_billable_kind(kind, payer) else {
+        return;
+    };
+    let ma = if payer == Payer::MedicareAdvantage {
+        " Medicare Advantage plans follow Medicare here unless the plan covers it as an extra benefit."
+    } else {
+        ""
+    };
     let (msg, help) = match kind {
-        Kind::Procedure => (
+        Kind::Acupuncture => (
             format!(
-                "{code} is a physician's procedure (pain management), not a service billed under a therapy plan of care."
+                "{code} is acupuncture. Medicare covers acupuncture only for chronic low back pain (national coverage decision 30.3.3), furnished by a physician or by a practitioner working under one; a physical, occupational or speech therapist cannot bill Medicare for it. It is not billed.{ma}"
             ),
-            "Remove it from the therapy claim; the physician who performed it bills it.",
+            "Leave it off the therapy claim. If you furnish it, tell the patient beforehand that Medicare will not pay for it.",
+        ),
+        Kind::Needling => (
+            format!(
+                "{code} is dry needling. Medicare pays for dry needling only as acupuncture (chronic low back pain, furnished by a physician or by a practitioner working under one), so a therapist cannot bill Medicare for it. It is not billed.{ma}"
+            ),
+            "Leave it off the therapy claim. If you furnish it, tell the patient beforehand that Medicare will not pay for it.",
         ),
         Kind::Em => (
-            format!("{code} is a physician or NPP office visit (E/M), not a therapy service."),
-            "Remove it from the therapy claim; therapists bill evaluations with 97161–97168.",
+            format!("{code} is {what}, not a therapy service. It is not billed on this claim."),
+            "Therapists bill their evaluations as 97161–97168.",
         ),
         Kind::Chiro => (
-            format!("{code} is chiropractic manipulation, billed by chiropractors, not under a therapy plan."),
-            "Therapists report joint mobilisation and manipulation as 97140.",
+            format!(
+                "{code} is {what}, billed by chiropractors, not a therapy service. It is not billed on this claim."
+            ),
+            "Therapists bill joint mobilisation and manipulation as 97140.",
         ),
         Kind::Athletic => (
             format!(
-                "{code} is an athletic trainer's evaluation; Medicare does not pay it (MUE 0) and it is not a PT or OT evaluation."
+                "{code} is {what}, not a physical or occupational therapy evaluation; Medicare never pays it. It is not billed on this claim."
             ),
-            "Use 97161–97163 (PT) or 97165–97167 (OT) for a therapist's evaluation.",
+            "Bill 97161–97163 for a PT evaluation or 97165–97167 for an OT evaluation.",
         ),
-        Kind::Acupuncture
-            if payer == Payer::Medicare && matches!(ctx.visit.discipline, Discipline::Pt | Discipline::Ot) =>
-        {
-            (
-                format!(
-                    "{code} is acupuncture: Medicare covers it only for chronic low back pain (NCD 30.3.3, from 2020-01-21), billed by physicians or by practitioners they supervise. Physical and occupational therapists cannot bill Medicare for it in their own right."
-                ),
-                "Leave it off a Medicare therapy claim. Dry needling by a therapist is 20560/20561, which Medicare does not cover except as acupuncture.",
-            )
-        }
-        _ => return,
+        _ => (
+            format!("{code} is {what}, not a therapy service. It is not billed on this claim."),
+            "Leave it off the therapy claim; the physician who performed it bills it.",
+        ),
     };
     ctx.emit(&NOT_THERAPY, Severity::Warning, Some(i), msg, help);
     ctx.explained[i] = true;

@@ -8,6 +8,7 @@ use crate::report::Severity;
 /// `reference-data-date`
 pub static DATA_DATE: Rule = Rule {
     id: "reference-data-date",
+    title: "Reference tables do not cover this date",
     severity: Severity::Info,
     summary: "The date of service is outside what a reference table covers",
     checks: "Compares the date of service with each table's date: the NCCI and MUE tables (CMS, quarterly; ptbill has the 2024-07-01 release, which covers dates of service to 2024-09-30), the KX thresholds (by calendar year), the code catalog (as of 2026-11-23, covering 2026), and the ICD-10-CM code set (FY2016–FY2027: 2015-10-01 to 2027-09-30). The check still runs with the nearest table, and this note says so.",
@@ -32,7 +33,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("NCCI edits and MUEs were checked with CMS's tables of {} (they cover dates of service to {NCCI_COVERS_TO}); this visit is on {dos}, so edits added or removed since then are not reflected.", super::ncci::mue_date()),
+            format!("Code-pair edits and daily unit limits were checked with CMS's tables of {}, which cover dates of service to {NCCI_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected.", super::ncci::mue_date()),
             "For a pair or limit that matters, check CMS's current quarterly NCCI files. Therapy edits have been stable since 2020.",
         );
     } else if dos.year() < 2020 {
@@ -40,8 +41,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("NCCI edits were checked with CMS's table of {}: edits deleted before {dos} are skipped, but the table has no start dates, so an edit added after {dos} may be applied.", super::ncci::mue_date()),
-            "For an old date of service, check the NCCI table of that quarter.",
+            format!("Code-pair edits were checked with CMS's table of {}: edits that ended before {dos} are skipped, but the table does not say when each edit began, so one added after {dos} may be applied.", super::ncci::mue_date()),
+            "For an old date of service, check CMS's NCCI table of that quarter.",
         );
     }
     if dos > CATALOG_COVERS_TO {

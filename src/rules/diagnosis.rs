@@ -10,6 +10,7 @@ use crate::report::Severity;
 /// `missing-diagnosis`
 pub static MISSING_DIAGNOSIS: Rule = Rule {
     id: "missing-diagnosis",
+    title: "No diagnosis",
     severity: Severity::Error,
     summary: "No diagnosis code",
     checks: "The visit has no ICD-10-CM code in `diagnoses`.",
@@ -22,6 +23,7 @@ pub static MISSING_DIAGNOSIS: Rule = Rule {
 /// `icd10-invalid`
 pub static ICD10_INVALID: Rule = Rule {
     id: "icd10-invalid",
+    title: "Not an ICD-10-CM code",
     severity: Severity::Error,
     summary: "Not an ICD-10-CM code",
     checks: "The diagnosis is malformed (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third character; case does not matter), or it has never been an ICD-10-CM code in FY2016–FY2027 and nothing is filed under it. The message suggests the billable codes nearest to it (M54.52 → M54.50, M54.51, M54.59).",
@@ -34,6 +36,7 @@ pub static ICD10_INVALID: Rule = Rule {
 /// `icd10-not-billable`
 pub static ICD10_NOT_BILLABLE: Rule = Rule {
     id: "icd10-not-billable",
+    title: "Diagnosis code not billable on this date",
     severity: Severity::Error,
     summary: "A category or header code, or a code not valid on the date of service",
     checks: "The code exists in ICD-10-CM but is not billable on the date of service: either it is a header with more specific codes under it on that date (M54.5 from 2021-10-01 → M54.50, M54.51, M54.59; M51.36 → M51.360–M51.369; M72.2 from 2026-10-01 → M72.20–M72.22), or it was billable only in another period.",
@@ -46,6 +49,7 @@ pub static ICD10_NOT_BILLABLE: Rule = Rule {
 /// `icd10-seventh-character`
 pub static ICD10_SEVENTH: Rule = Rule {
     id: "icd10-seventh-character",
+    title: "Injury code missing its 7th character",
     severity: Severity::Error,
     summary: "An injury code missing its required 7th character",
     checks: "The code is billable only with a 7th character (mostly injuries, S00–T88, and some fractures such as M48.4-/M80): every code under it on the date of service is this code, placeholder X up to six characters, and one more character. The message lists the forms, such as S86.011A / S86.011D / S86.011S.",
@@ -58,6 +62,7 @@ pub static ICD10_SEVENTH: Rule = Rule {
 /// `icd10-unspecified`
 pub static ICD10_UNSPECIFIED: Rule = Rule {
     id: "icd10-unspecified",
+    title: "Side of the body not specified",
     severity: Severity::Warning,
     summary: "Unspecified side where right, left or bilateral codes exist",
     checks: "A billable code whose title says the side is unspecified (M25.569, pain in unspecified knee) while sibling codes for the right, left or both sides are valid on the date of service.",
@@ -181,7 +186,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ICD10_SEVENTH,
                     Severity::Error,
                     None,
-                    format!("{shown} needs a 7th character: {}.", list(&children, 9)),
+                    format!("{shown} cannot be billed without its 7th character: {}.", list(&children, 9)),
                     "A = active treatment, D = healing or recovery phase, S = sequela. Therapy during recovery is usually D, but the guideline turns on whether active treatment is still going on, not on who treats.",
                 );
             }
@@ -197,7 +202,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ICD10_NOT_BILLABLE,
                     Severity::Error,
                     None,
-                    format!("{shown} is a category on {dos}, not a billable code.{when}"),
+                    format!("{shown} is a category heading on {dos}, not a code that can be billed: it needs more characters.{when}"),
                     format!("Use a billable code under it: {}.", list(&children, 12)),
                 );
             }

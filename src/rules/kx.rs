@@ -12,17 +12,31 @@ pub const KX_CSV: &str = include_str!("../../data/kx.csv");
 /// `kx-threshold`
 pub static KX: Rule = Rule {
     id: "kx-threshold",
+    title: "KX modifier and the yearly therapy threshold",
     severity: Severity::Error,
     summary: "Above the year's therapy threshold without KX, or KX below it",
-    checks: "Medicare only, when `ytd_allowed` is given (the patient's allowed amount so far this calendar year, this visit included: PT and SLP combined for a PT or SLP visit, OT alone for an OT visit). Above the amount for the year of the date of service, every therapy line needs KX: an error when it is missing. At or below it, KX on a line is a warning and is removed from the corrected set. ptbill never adds KX. Above $3,000 (the targeted medical review threshold, 2018 onward) an info says the claim may be reviewed. Amounts: 2017 $1,980 (then a cap), 2018 $2,010, 2019 $2,040, 2020 $2,080 (INFERRED from the 2021 increase of 1.4%: no source states it), 2021 $2,110, 2022 $2,150, 2023 $2,230, 2024 $2,330, 2025 $2,410, 2026 $2,480. A year past the table uses the latest amount and says so.",
+    checks: "Medicare only, when `ytd_allowed` is given (the patient's allowed amount so far this calendar year, this visit included: PT and SLP combined for a PT or SLP visit, OT alone for an OT visit). Above the amount for the year of the date of service, every therapy line needs KX: an error when it is missing. At or below it, KX on a line is a warning and is removed from the corrected set. ptbill never adds KX. Only billable therapy lines count. A year past the table (2027 today) has no published amount: the latest amount stands in, the message says so (\"2027's amount is not published yet; 2026's $2,480 was used\"), and a missing KX is a warning rather than an error until the year's amount is known. The $3,000 targeted medical review amount is a rule of its own, `medical-review-threshold`. Amounts: 2017 $1,980 (then a cap), 2018 $2,010, 2019 $2,040, 2020 $2,080 (INFERRED from the 2021 increase of 1.4%: no source states it), 2021 $2,110, 2022 $2,150, 2023 $2,230, 2024 $2,330, 2025 $2,410, 2026 $2,480.",
     why: "Claims above the threshold without KX are denied. KX attests that the care is medically necessary and the record shows it; when it is not necessary, the path is an ABN signed before the service and the GA modifier, not KX.",
     source: "BBA 2018 §50202 (SSA §1833(g)(7)), signed 2018-02-09; NGS and Noridian (MACs) for 2019–2024; consistent secondary sources for 2025 and 2026 (billing-rules.md §10.1, §10.2). Table: `data/kx.csv`.",
     example: r#"{"date_of_service": "2026-03-02", "ytd_allowed": 2600, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
     fix: "If the care is medically necessary and documented, add KX to each therapy line. If it is not, obtain an ABN before the service and use GA.",
 };
 
+/// `medical-review-threshold`
+pub static MEDICAL_REVIEW: Rule = Rule {
+    id: "medical-review-threshold",
+    title: "Above the medical review amount",
+    severity: Severity::Info,
+    summary: "Year-to-date allowed above $3,000: the claim may be chosen for targeted medical review",
+    checks: "Medicare only, when `ytd_allowed` is given (PT and SLP combined for a PT or SLP visit, OT alone for an OT visit): above $3,000 for a date of service in 2018 or later, an info. The amount is $3,000 for each calendar year from 2018 through 2027; from 2028 the law indexes it each year, and ptbill, having no later amount, keeps $3,000 and says so. Independent of KX: a correct claim with KX can still be reviewed.",
+    why: "Above this amount Medicare's contractors may review the therapy claims for medical necessity (not every claim above it is reviewed). The record, not the KX modifier, carries the case for continued care.",
+    source: "Bipartisan Budget Act of 2018 (P.L. 115-123) §50202, signed 2018-02-09: SSA §1833(g)(7)(B), targeted medical review at $3,000 replacing the $3,700 manual review; CMS Therapy Services page (revised February 2026): $3,000 \"until 2028 at which time it is indexed annually\"; NGS and Noridian (MACs); billing-rules.md §10.2.5, §10.2.6 and §10.3.1.",
+    example: r#"{"date_of_service": "2026-03-02", "ytd_allowed": 3200, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP", "KX"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "Nothing to change on the claim. Keep the record current: goals, progress and why skilled care is still needed.",
+};
+
 /// This family's rules.
-pub static RULES: &[&Rule] = &[&KX];
+pub static RULES: &[&Rule] = &[&KX, &MEDICAL_REVIEW];
 
 /// (year, amount in cents, inferred).
 pub fn thresholds() -> &'static [(u16, u64, bool)] {
@@ -68,6 +82,12 @@ fn dollars(cents: u64) -> String {
     format!("${out}.{:02}", cents % 100)
 }
 
+/// "$2,480": whole dollars, for sentences about a table's amount.
+fn whole_dollars(cents: u64) -> String {
+    let s = dollars(cents);
+    s.strip_suffix(".00").map(str::to_string).unwrap_or(s)
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     ctx.data.insert("kx", kx_date().into());
@@ -78,30 +98,44 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         return;
     };
     let year = visit.date_of_service.year();
-    let Some((amount, amount_year, inferred)) = threshold_for(year) else {
-        return;
-    };
-    if amount_year != year {
-        ctx.emit(
-            &super::data_date::DATA_DATE,
-            Severity::Info,
-            None,
-            format!("The KX threshold for {year} is not in ptbill's table (it covers {}); the {amount_year} amount of {} was used.", kx_date(), dollars(amount)),
-            "Check the year's amount in CMS's annual therapy threshold notice and update data/kx.csv.",
-        );
-    }
     let pool = match visit.discipline {
         Discipline::Ot => "OT",
         Discipline::Pt | Discipline::Slp => "PT and SLP combined",
     };
+    check_review(ctx, ytd, year, pool);
+    let Some((amount, amount_year, inferred)) = threshold_for(year) else {
+        return;
+    };
+    // A year past the table: its amount is not published, so the finding is
+    // softer and says which year's amount stood in.
+    let unknown = (amount_year != year).then(|| {
+        format!(
+            "{year}'s amount is not published yet; {amount_year}'s {} was used",
+            whole_dollars(amount)
+        )
+    });
+    if let Some(stand_in) = &unknown {
+        ctx.emit(
+            &super::data_date::DATA_DATE,
+            Severity::Info,
+            None,
+            format!("KX threshold: {stand_in} (ptbill's table covers {}).", kx_date()),
+            "Check the year's amount in CMS's annual therapy threshold notice and update data/kx.csv.",
+        );
+    }
     let note = if inferred {
-        " (inferred amount: see the rule's docs)"
+        " (an inferred amount: see the rule's docs)"
     } else {
         ""
     };
+    let threshold = match &unknown {
+        Some(stand_in) => format!("the KX threshold ({stand_in})"),
+        None => format!("the {year} KX threshold of {}{note}", dollars(amount)),
+    };
     let therapy: Vec<usize> = (0..visit.lines.len())
-        .filter(|&i| ctx.info[i].is_some_and(|c| c.kind.is_therapy() && c.valid_on(visit.date_of_service)))
+        .filter(|&i| ctx.billable[i] && ctx.info[i].is_some_and(|c| c.kind.is_therapy()))
         .collect();
+    let so_far = format!("This year's allowed amount so far, {} ({pool}),", dollars(ytd));
     if ytd > amount {
         let missing: Vec<usize> = therapy
             .iter()
@@ -112,46 +146,58 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             let codes: Vec<&str> = missing.iter().map(|&i| visit.lines[i].code.as_str()).collect();
             ctx.emit(
                 &KX,
-                Severity::Error,
+                if unknown.is_some() { Severity::Warning } else { Severity::Error },
                 None,
                 format!(
-                    "Year-to-date allowed {} ({pool}) is above the {year} KX threshold of {}{note}, but {} {} no KX.",
-                    dollars(ytd),
-                    dollars(amount),
+                    "{so_far} is above {threshold}, but {} {} no KX.",
                     codes.join(", "),
-                    if codes.len() == 1 { "has" } else { "have" }
+                    crate::units::word(codes.len() as u64, "has", "have")
                 ),
                 "Add KX to each therapy line if the care is medically necessary and the record shows it: KX attests that. If it is not necessary, the patient signs an ABN before the service and the line takes GA instead. ptbill never adds KX.",
-            );
-        }
-        if ytd > 300_000 && year >= 2018 {
-            ctx.emit(
-                &KX,
-                Severity::Info,
-                None,
-                format!("Year-to-date allowed {} ({pool}) is above $3,000, the targeted medical review threshold: the claim may be chosen for review.", dollars(ytd)),
-                "Make sure the record supports medical necessity for continued care.",
             );
         }
     } else {
         for &i in &therapy {
             if visit.lines[i].modifiers.iter().any(|m| m == "KX") {
-                ctx.emit(
+                ctx.emit_fixed(
                     &KX,
                     Severity::Warning,
                     Some(i),
                     format!(
-                        "KX on {}, but year-to-date allowed {} ({pool}) is at or below the {year} threshold of {}{note}.",
+                        "KX on {}, but this year's allowed amount so far, {} ({pool}), is not above {threshold}: KX is used only above it.",
                         visit.lines[i].code,
-                        dollars(ytd),
-                        dollars(amount)
+                        dollars(ytd)
                     ),
-                    "KX is used only above the threshold. Removed from the corrected modifiers.",
+                    "Removed from the corrected modifiers.",
                 );
                 ctx.drop_modifier(i, "KX");
             }
         }
     }
+}
+
+/// The targeted medical review amount, in cents: $3,000 from CY2018 through CY2027.
+const REVIEW_CENTS: u64 = 300_000;
+
+fn check_review(ctx: &mut Ctx<'_>, ytd: u64, year: u16, pool: &str) {
+    if ytd <= REVIEW_CENTS || year < 2018 {
+        return;
+    }
+    let later = if year > 2027 {
+        " ($3,000 is the amount through 2027; from 2028 it is indexed each year, and ptbill has no later amount)"
+    } else {
+        ""
+    };
+    ctx.emit(
+        &MEDICAL_REVIEW,
+        Severity::Info,
+        None,
+        format!(
+            "This year's allowed amount so far, {} ({pool}), is above $3,000{later}: above that amount Medicare may choose the claim for a targeted medical review.",
+            dollars(ytd)
+        ),
+        "Nothing to change on the claim; make sure the record shows why continued care is medically necessary.",
+    );
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 
 use super::{Ctx, Rule};
 use crate::report::Severity;
+use crate::units::{n_minutes, n_units, word};
 use crate::visit::Method;
 use std::borrow::Cow;
 
 /// `missing-minutes`
 pub static MISSING_MINUTES: Rule = Rule {
     id: "missing-minutes",
+    title: "Timed code without minutes",
     severity: Severity::Warning,
     summary: "A timed code without minutes",
     checks: "A code billed in 15-minute units has no `minutes`. It is counted as 0 minutes, so it earns no unit.",
@@ -20,6 +22,7 @@ pub static MISSING_MINUTES: Rule = Rule {
 /// `untimed-minutes`
 pub static UNTIMED_MINUTES: Rule = Rule {
     id: "untimed-minutes",
+    title: "Minutes on an untimed code",
     severity: Severity::Info,
     summary: "Minutes on an untimed code",
     checks: "An untimed (service-based) code has minutes. They are added to total treatment time but not to the timed minutes that decide timed units.",
@@ -32,6 +35,7 @@ pub static UNTIMED_MINUTES: Rule = Rule {
 /// `below-eight-minutes`
 pub static BELOW_EIGHT: Rule = Rule {
     id: "below-eight-minutes",
+    title: "Timed service under 8 minutes",
     severity: Severity::Info,
     summary: "A timed service under 8 minutes",
     checks: "A timed code has fewer than 8 minutes. Under the per-code method it earns no unit. Under Medicare's total-time method it can still earn a unit when the visit's total allows one more and its leftover minutes are the largest (CMS example 3); the message says which happened.",
@@ -44,6 +48,7 @@ pub static BELOW_EIGHT: Rule = Rule {
 /// `units-mismatch`
 pub static UNITS_MISMATCH: Rule = Rule {
     id: "units-mismatch",
+    title: "Units differ from what the minutes earn",
     severity: Severity::Error,
     summary: "Claimed units differ from the computed units",
     checks: "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method. More than earned is an error; fewer is a warning (units left unbilled).",
@@ -56,6 +61,7 @@ pub static UNITS_MISMATCH: Rule = Rule {
 /// `split-timed-code`
 pub static SPLIT_TIMED: Rule = Rule {
     id: "split-timed-code",
+    title: "Same timed code on two lines",
     severity: Severity::Warning,
     summary: "The same timed code on more than one line",
     checks: "A timed code appears on two or more lines. ptbill pools the minutes and reports the units on the first line.",
@@ -68,6 +74,7 @@ pub static SPLIT_TIMED: Rule = Rule {
 /// `add-on-without-primary`
 pub static ADDON: Rule = Rule {
     id: "add-on-without-primary",
+    title: "Add-on code without its main code",
     severity: Severity::Error,
     summary: "An add-on code without its primary code",
     checks: "An add-on code (97130, 97811, 97814, 97546, 97551, 97598) is on the visit but none of its primary codes is.",
@@ -94,14 +101,16 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let lines = &ctx.visit.lines;
     let mut out: Vec<Finding> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(info) = ctx.info[i] else { continue };
+        let Some(info) = ctx.info[i].filter(|_| ctx.billable[i]) else {
+            continue;
+        };
         if info.timed && line.minutes.is_none() {
             out.push((
                 &MISSING_MINUTES,
                 Severity::Warning,
                 Some(i),
                 format!(
-                    "{} is timed (15-minute units) but has no minutes; it is counted as 0 minutes and earns no unit.",
+                    "{} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
                     line.code
                 ),
                 "Enter the one-on-one minutes of the service.".into(),
@@ -113,9 +122,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Info,
                 Some(i),
                 format!(
-                    "{} is untimed: its {} minutes count toward total treatment time, not toward timed units.",
+                    "{} is billed per service, not by time: its {} count toward total treatment time but earn no timed unit.",
                     line.code,
-                    line.minutes.unwrap_or(0)
+                    n_minutes(u64::from(line.minutes.unwrap_or(0)))
                 ),
                 "Nothing to change.".into(),
             ));
@@ -126,7 +135,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Error,
                 Some(i),
                 format!(
-                    "{} is an add-on code, but its primary code ({}) is not on this visit.",
+                    "{} is an add-on code, paid only with its main code ({}), which is not on this visit.",
                     line.code,
                     info.addon_of.join(" or ")
                 ),
@@ -147,11 +156,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(later),
                 format!(
-                    "{} is also on line {}: its minutes are pooled ({} in all) and its {} units are reported on line {}.",
+                    "{} is also on line {}: its minutes are added together ({} in all) and its {} {} reported on line {}.",
                     g.code,
                     first + 1,
-                    g.minutes,
-                    g.units,
+                    n_minutes(g.minutes),
+                    n_units(g.units),
+                    word(g.units, "is", "are"),
                     first + 1
                 ),
                 "Report a timed code once per day, with its total units.".into(),
@@ -159,15 +169,15 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         if g.minutes < 8 && g.lines.iter().all(|&l| lines[l].minutes.is_some()) {
             let how = match (ctx.alloc.method, g.units) {
-                (Method::Cms, 0) => "under the total-time method it earned no unit: the visit's total had none left for its leftover minutes".to_string(),
-                (Method::Cms, _) => "under the total-time method it still earned 1 unit, because the visit's total allowed one more and its leftover minutes were among the largest (CMS example 3)".to_string(),
-                (Method::Ama, _) => "under the per-code method it earns no unit".to_string(),
+                (Method::Cms, 0) => "by Medicare total time it earns no unit, because the visit's total minutes leave no unit for it".to_string(),
+                (Method::Cms, _) => "by Medicare total time it still earns 1 unit, because the visit's total minutes allow one more unit and its minutes are among the largest left over (CMS example 3)".to_string(),
+                (Method::Ama, _) => "counted on its own (CPT per code) it earns no unit".to_string(),
             };
             out.push((
                 &BELOW_EIGHT,
                 Severity::Info,
                 Some(first),
-                format!("{} has {} minutes, under 8: {how}.", g.code, g.minutes),
+                format!("{} has {}, under 8: {how}.", g.code, n_minutes(g.minutes)),
                 "Nothing to change; bill the units shown.".into(),
             ));
         }
@@ -182,23 +192,25 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     if more { Severity::Error } else { Severity::Warning },
                     Some(first),
                     format!(
-                        "{} claims {claimed} units but its {} minutes earn {} under the {} method.",
+                        "{} is billed with {}, but its {} earn {} under the {} method.",
                         g.code,
-                        g.minutes,
-                        g.units,
+                        n_units(claimed),
+                        n_minutes(g.minutes),
+                        n_units(g.units),
                         method_name(ctx.alloc.method)
                     ),
                     if more {
                         format!(
-                            "Bill {} units: billing more than the minutes support is overbilling.",
-                            g.units
+                            "Bill {}: billing more than the minutes support is overbilling.",
+                            n_units(g.units)
                         )
                         .into()
                     } else {
                         format!(
-                            "Bill {} units: {} earned units would go unbilled.",
-                            g.units,
-                            g.units - claimed
+                            "Bill {}: otherwise {} that the minutes earn {} unbilled.",
+                            n_units(g.units),
+                            n_units(g.units - claimed),
+                            word(g.units - claimed, "goes", "go")
                         )
                         .into()
                     },

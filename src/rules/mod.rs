@@ -17,12 +17,15 @@ pub mod kx;
 pub mod lines;
 pub mod modifiers;
 pub mod ncci;
+pub mod time;
 
 /// A rule's metadata and docs.
 #[derive(Debug)]
 pub struct Rule {
     /// Stable kebab-case id.
     pub id: &'static str,
+    /// Plain-language title, shown by every door ("Missing therapy modifier").
+    pub title: &'static str,
     /// Severity in the rule's main case (payer and case may soften it).
     pub severity: Severity,
     /// One line, for tables and tooltips.
@@ -40,11 +43,19 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Where the rule stands in [`RANK`] (1 = costs the clinician most).
+    pub fn rank(&self) -> u16 {
+        rank_of(self.id)
+    }
+
     /// The rule's docs page in Markdown.
     pub fn docs(&self) -> String {
         format!(
-            "# {id}\n\n{summary}\n\nDefault severity: {sev}\n\n## What it checks\n\n{checks}\n\n## Why\n\n{why}\n\n## Source\n\n{source}\n\n## Example\n\n```json\n{example}\n```\n\n## Fix\n\n{fix}\n",
+            "# {id}\n\n**{title}**\n\n{summary}\n\nDefault severity: {sev}. Rank: {rank} of {count} (findings are listed by severity, then by rank: what costs the clinician most comes first).\n\n## What it checks\n\n{checks}\n\n## Why\n\n{why}\n\n## Source\n\n{source}\n\n## Example\n\n```json\n{example}\n```\n\n## Fix\n\n{fix}\n",
             id = self.id,
+            title = self.title,
+            rank = self.rank(),
+            count = RANK.len(),
             summary = self.summary,
             sev = self.severity.as_str(),
             checks = self.checks,
@@ -65,12 +76,66 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         ncci::RULES,
         assistant::RULES,
         kx::RULES,
+        time::RULES,
         diagnosis::RULES,
         data_date::RULES,
     ]
     .into_iter()
     .flatten()
     .copied()
+}
+
+/// Every rule id by what a finding costs the clinician, most first: a claim
+/// that is denied or wrong (a code that cannot be paid, an edit pair, too many
+/// units, a missing KX or diagnosis), then what makes a claim line wrong but is
+/// fixed in the corrected modifiers, then what needs documentation or a second
+/// look, then notes. Diagnostics are ordered by severity, then by this rank,
+/// then by line.
+pub const RANK: &[&str] = &[
+    "invalid-code",
+    "deleted-code",
+    "unknown-code",
+    "not-therapy-code",
+    "medicare-code-substitution",
+    "bundled-code",
+    "ncci-edit",
+    "mue-exceeded",
+    "add-on-without-primary",
+    "units-mismatch",
+    "kx-threshold",
+    "missing-diagnosis",
+    "icd10-invalid",
+    "icd10-not-billable",
+    "icd10-seventh-character",
+    "missing-therapy-modifier",
+    "therapy-modifier-mismatch",
+    "assistant-modifier",
+    "modifier-52-timed",
+    "payer-method",
+    "implausible-minutes",
+    "missing-minutes",
+    "split-timed-code",
+    "temporary-code",
+    "conflicting-distinct-modifiers",
+    "unneeded-distinct-modifier",
+    "modifier-25-misuse",
+    "modifier-76-timed",
+    "unknown-modifier",
+    "icd10-unspecified",
+    "medical-review-threshold",
+    "below-eight-minutes",
+    "untimed-minutes",
+    "tracking-code",
+    "functional-reporting",
+    "reference-data-date",
+];
+
+/// A rule id's rank (1-based); an id missing from [`RANK`] sorts last (a test
+/// keeps every rule in it).
+pub fn rank_of(id: &str) -> u16 {
+    RANK.iter()
+        .position(|r| *r == id)
+        .map_or(u16::MAX, |p| u16::try_from(p + 1).unwrap_or(u16::MAX))
 }
 
 /// The rule with this id.
@@ -86,8 +151,12 @@ pub struct Ctx<'a> {
     pub info: Vec<Option<&'static CodeInfo>>,
     /// Shape per line.
     pub shapes: Vec<Shape>,
+    /// Whether each line earns anything on this claim (see [`crate::rules::codes::unbillable`]).
+    pub billable: Vec<bool>,
     /// Units under the visit's method.
     pub alloc: &'a Allocation,
+    /// Units under the other method.
+    pub alt: &'a Allocation,
     /// The corrected modifier set per line, built up by the families.
     pub modifiers: Vec<Vec<String>>,
     /// Claim-line splits per line (CQ/CO on some units only).
@@ -103,7 +172,7 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Records a finding.
+    /// Records a finding that the corrected modifiers do not fix.
     pub fn emit(
         &mut self,
         rule: &Rule,
@@ -112,12 +181,39 @@ impl Ctx<'_> {
         message: String,
         help: impl Into<std::borrow::Cow<'static, str>>,
     ) {
+        self.push(rule, severity, line, message, help.into(), false);
+    }
+
+    /// Records a finding that the report's corrected `modifiers` already fix
+    /// (`fixed: true`).
+    pub fn emit_fixed(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        line: Option<usize>,
+        message: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
+        self.push(rule, severity, line, message, help.into(), true);
+    }
+
+    fn push(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        line: Option<usize>,
+        message: String,
+        help: std::borrow::Cow<'static, str>,
+        fixed: bool,
+    ) {
         self.diagnostics.push(Diagnostic {
             rule: rule.id,
+            title: rule.title,
             severity,
             line,
             message,
-            help: help.into(),
+            help,
+            fixed,
         });
     }
 
@@ -165,6 +261,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     modifiers::check(ctx);
     assistant::check(ctx);
     kx::check(ctx);
+    time::check(ctx);
     diagnosis::check(ctx);
     data_date::check(ctx);
 }

@@ -14,18 +14,20 @@ pub const MODIFIERS_CSV: &str = include_str!("../../data/modifiers.csv");
 /// `missing-therapy-modifier`
 pub static MISSING_THERAPY: Rule = Rule {
     id: "missing-therapy-modifier",
+    title: "Missing therapy modifier",
     severity: Severity::Error,
     summary: "No GP/GO/GN on a therapy code",
-    checks: "A therapy code (always-therapy, or sometimes-therapy furnished under the plan of care the visit names) has none of GP, GO, GN. ptbill adds the discipline's modifier to the corrected set (GP for PT, GO for OT, GN for SLP). An error for Medicare and Medicare Advantage, a warning for other payers.",
+    checks: "A therapy code (always-therapy, or sometimes-therapy furnished under the plan of care the visit names) has none of GP, GO, GN. ptbill adds the discipline's modifier to the corrected set (GP for PT, GO for OT, GN for SLP), so the finding is always `fixed`. When the line's `modifiers` were left out (\"propose the modifiers\"), the addition is an info; when they were given (even `[]`, \"as billed\", and always in an audit), the claim as billed lacks it: an error for Medicare and Medicare Advantage, a warning for other payers. Lines that are not billed are skipped.",
     why: "Medicare returns always-therapy claims without a therapy modifier (edits from 2018-01-01).",
     source: "CR 10176, Transmittal 3814 (2017-07-27), effective 2018-01-01; WPS (MAC) on always and sometimes therapy codes; billing-rules.md §3 and §8.1. Which codes are always or sometimes therapy is the catalog's `kind` column (CMS's CY 2025 and 2026 lists were not read: `data/codes.csv` can be corrected without code changes).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30}], "diagnoses": ["M54.50"]}"#,
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": []}], "diagnoses": ["M54.50"]}"#,
     fix: "Add GP (PT plan), GO (OT plan) or GN (SLP plan) to every therapy line.",
 };
 
 /// `therapy-modifier-mismatch`
 pub static MISMATCH: Rule = Rule {
     id: "therapy-modifier-mismatch",
+    title: "Wrong therapy modifier or code for the plan of care",
     severity: Severity::Error,
     summary: "GP/GO/GN does not fit the code or the discipline, or more than one is present",
     checks: "A therapy line carries the modifier of another discipline (GO on a PT visit), more than one of GP/GO/GN, or a discipline-specific code of the other discipline (97165 OT evaluation on a PT visit). The corrected set keeps only the visit's discipline modifier.",
@@ -38,6 +40,7 @@ pub static MISMATCH: Rule = Rule {
 /// `modifier-25-misuse`
 pub static MOD25: Rule = Rule {
     id: "modifier-25-misuse",
+    title: "Modifier 25 on a therapy code",
     severity: Severity::Warning,
     summary: "Modifier 25 (an E/M modifier) on a therapy code",
     checks: "Modifier 25 on any code other than an E/M visit. It is dropped from the corrected set.",
@@ -50,6 +53,7 @@ pub static MOD25: Rule = Rule {
 /// `modifier-52-timed`
 pub static MOD52: Rule = Rule {
     id: "modifier-52-timed",
+    title: "Modifier 52 on a timed code",
     severity: Severity::Error,
     summary: "Modifier 52 on a timed code",
     checks: "Modifier 52 (reduced service) on a code billed in 15-minute units. It is dropped from the corrected set.",
@@ -62,6 +66,7 @@ pub static MOD52: Rule = Rule {
 /// `modifier-76-timed`
 pub static MOD76: Rule = Rule {
     id: "modifier-76-timed",
+    title: "Modifier 76 on a timed code",
     severity: Severity::Warning,
     summary: "Modifier 76 on a timed code",
     checks: "Modifier 76 (repeat procedure) on a code billed in 15-minute units. It is dropped from the corrected set.",
@@ -74,6 +79,7 @@ pub static MOD76: Rule = Rule {
 /// `conflicting-distinct-modifiers`
 pub static CONFLICTING: Rule = Rule {
     id: "conflicting-distinct-modifiers",
+    title: "Conflicting distinct-service modifiers",
     severity: Severity::Warning,
     summary: "59 with an X{EPSU} modifier, or two X modifiers, on one line",
     checks: "A line carries 59 together with XE/XS/XP/XU (59 is dropped from the corrected set: the X modifier is the more specific one), or two different X modifiers (kept: choose one).",
@@ -86,6 +92,7 @@ pub static CONFLICTING: Rule = Rule {
 /// `unknown-modifier`
 pub static UNKNOWN_MODIFIER: Rule = Rule {
     id: "unknown-modifier",
+    title: "A modifier ptbill does not know",
     severity: Severity::Warning,
     summary: "A modifier ptbill does not know",
     checks: "A modifier that is not in `data/modifiers.csv`, or one used before its start date (CQ/CO before 2020 are handled by `assistant-modifier`). It is kept in the corrected set.",
@@ -143,6 +150,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     let want = therapy_modifier(visit.discipline);
     for i in 0..visit.lines.len() {
+        // A line that is not billed keeps its modifiers as typed: there is
+        // nothing to correct on a line that stays off the claim.
+        if !ctx.billable[i] {
+            continue;
+        }
         let code = visit.lines[i].code.clone();
         let typed = visit.lines[i].modifiers.clone();
         let info = ctx.info[i];
@@ -154,35 +166,43 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .map(String::as_str)
             .filter(|m| THERAPY.contains(m))
             .collect();
+        let plan = visit.discipline.name();
         if let Some(info) = needs_therapy {
             if !info.fits(visit.discipline) {
                 ctx.emit(
                     &MISMATCH,
                     Severity::Error,
                     Some(i),
-                    format!("{code} ({}) is not a {} code.", info.label, visit.discipline.name()),
-                    "Use the code of the visit's own discipline, or set the visit's discipline to the plan of care it was furnished under.",
+                    format!("{code} ({}) is not a {plan} service, and this is a {plan} visit.", info.label),
+                    "Bill the code of the visit's own discipline, or set the visit's discipline to the plan of care the service was furnished under.",
                 );
             }
-            if have.is_empty() {
-                ctx.emit(
+            if have.is_empty() && !visit.lines[i].modifiers_given {
+                ctx.emit_fixed(
+                    &MISSING_THERAPY,
+                    Severity::Info,
+                    Some(i),
+                    format!("{want} added: every therapy service under a {plan} plan of care carries {want}."),
+                    "Nothing to do: the corrected modifiers carry it.",
+                );
+            } else if have.is_empty() {
+                ctx.emit_fixed(
                     &MISSING_THERAPY,
                     medicare_error(visit.payer),
                     Some(i),
-                    format!("{code} is a therapy service with no GP, GO or GN; a {} plan of care takes {want}.", visit.discipline.name()),
-                    format!("Add {want}: Medicare returns therapy claims without it (since 2018-01-01). Added to the corrected modifiers."),
+                    format!("{code} has no therapy modifier: under a {plan} plan of care it takes {want}, and Medicare returns therapy claims without one."),
+                    format!("Add {want} to the line (the corrected modifiers have it)."),
                 );
             } else if have.len() > 1 || have[0] != want {
-                ctx.emit(
+                ctx.emit_fixed(
                     &MISMATCH,
                     Severity::Error,
                     Some(i),
                     format!(
-                        "{code} carries {}, but this is a {} visit: it takes {want}, once.",
-                        have.join(" and "),
-                        visit.discipline.name()
+                        "{code} carries {}, but this is a {plan} visit: it takes {want}, once.",
+                        have.join(" and ")
                     ),
-                    format!("Use {want} alone. Corrected."),
+                    format!("Use {want} alone (the corrected modifiers have it)."),
                 );
             }
             for m in THERAPY {
@@ -192,31 +212,31 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         let is_em = info.is_some_and(|c| c.kind == Kind::Em);
         if typed.iter().any(|m| m == "25") && !is_em {
-            ctx.emit(
+            ctx.emit_fixed(
                 &MOD25,
                 Severity::Warning,
                 Some(i),
-                format!("Modifier 25 marks a separate E/M visit; it does not belong on {code}."),
+                format!("Modifier 25 marks a separate office visit by a physician; it does not belong on {code}."),
                 "Removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "25");
         }
         if timed && typed.iter().any(|m| m == "52") {
-            ctx.emit(
+            ctx.emit_fixed(
                 &MOD52,
                 Severity::Error,
                 Some(i),
-                format!("Modifier 52 on timed code {code}: a short timed service is billed by the units its minutes earn, not with 52."),
-                "Removed from the corrected modifiers; bill the computed units.",
+                format!("Modifier 52 (reduced service) on {code}: a short timed service is billed by the units its minutes earn, never with 52."),
+                "Removed from the corrected modifiers; bill the units shown.",
             );
             ctx.drop_modifier(i, "52");
         }
         if timed && typed.iter().any(|m| m == "76") {
-            ctx.emit(
+            ctx.emit_fixed(
                 &MOD76,
                 Severity::Warning,
                 Some(i),
-                format!("Modifier 76 on timed code {code}: timed codes report all their units on one line per day."),
+                format!("Modifier 76 (repeat procedure) on {code}: a timed code reports all its units of the day on one line instead."),
                 "Removed from the corrected modifiers; report the code once with its total units.",
             );
             ctx.drop_modifier(i, "76");
@@ -227,11 +247,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .filter(|m| X_MODS.contains(m))
             .collect();
         if typed.iter().any(|m| m == "59") && !xs.is_empty() {
-            ctx.emit(
+            ctx.emit_fixed(
                 &CONFLICTING,
                 Severity::Warning,
                 Some(i),
-                format!("{code} carries 59 and {}: the X modifiers are more specific versions of 59, so using both is incorrect.", xs.join(", ")),
+                format!("{code} carries 59 and {}: {} already says the service was distinct, more precisely than 59, so the two are not used together.", xs.join(", "), xs.join(", ")),
                 "59 removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "59");
@@ -241,10 +261,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 format!(
-                    "{code} carries {}: choose the one X modifier that says why the service was distinct.",
+                    "{code} carries {}: a line takes the one modifier that says why the service was distinct.",
                     xs.join(" and ")
                 ),
-                "Keep one; ptbill cannot know which is true.",
+                "Keep the one that is true; ptbill cannot know which it is.",
             );
         }
         for m in &typed {

@@ -11,6 +11,7 @@ use super::{Ctx, Rule, medicare_error};
 use crate::codes::table_rows;
 use crate::date::Date;
 use crate::report::Severity;
+use crate::units::n_units;
 use crate::visit::{Payer, Setting};
 use std::sync::OnceLock;
 
@@ -27,30 +28,33 @@ pub const DISTINCT: &[&str] = &["59", "XE", "XS", "XP", "XU"];
 /// `ncci-edit`
 pub static NCCI_EDIT: Rule = Rule {
     id: "ncci-edit",
+    title: "Codes not paid together",
     severity: Severity::Error,
     summary: "Two codes form an NCCI procedure-to-procedure edit",
     checks: "Every pair of codes on the visit is looked up in CMS's PTP table for the visit's `setting` (practitioner, or outpatient hospital), keeping only edits in force on the date of service. Modifier indicator 0: the column-2 code is never paid with the column-1 code. Indicator 1: the column-2 code is paid only with 59, XE, XS, XP or XU. Indicator 9 (deleted retroactively) never fires. An error for Medicare and Medicare Advantage; a warning for Medicaid (states run their own NCCI tables), commercial and other payers (many, not all, apply NCCI).",
     why: "The column-2 code is denied; and a 59 or X modifier used to get past an edit without a distinct service is a classic audit finding.",
     source: "CMS Medicare NCCI PTP edits, practitioner and outpatient-hospital tables effective 2024-07-01 (quarterly; deletion dates exact, start dates not in the extract); CR 8863 (X{EPSU} modifiers from 2015-01-01); ncci-notes.md §1.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Indicator 0: bill only the column-1 code. Indicator 1: add 59 (or the X modifier that fits) to the column-2 code only when it was truly distinct: a separate 15-minute block of time, a different body region, or a separate encounter, and document that.",
+    fix: "Never paid together (modifier indicator 0): bill only the code that is paid (column 1). Paid with a modifier (indicator 1): add 59, or the X modifier that fits, to the code that would be denied (column 2), only when it was truly distinct (a separate 15-minute block of time, a different body region, or a separate encounter) and the note shows it; otherwise bill the column-1 code alone.",
 };
 
 /// `mue-exceeded`
 pub static MUE_EXCEEDED: Rule = Rule {
     id: "mue-exceeded",
+    title: "More units than Medicare pays in a day",
     severity: Severity::Error,
     summary: "Units above the code's per-day Medically Unlikely Edit",
     checks: "Adds a code's units over the visit (computed, and claimed if entered) and compares the larger with CMS's MUE for the visit's setting. Quiet when a more specific rule already explains the line (97010 bundled, 97014 → G0283, a deleted or non-therapy code). An error for Medicare and Medicare Advantage, a warning for other payers.",
     why: "Units above the MUE are denied. With adjudication indicator 2 (policy) the limit is absolute; with 3 (clinical) units above it can be paid on appeal with documentation.",
     source: "CMS Medicare MUE tables effective 2024-07-01, practitioner and outpatient hospital (`data/mue.csv`); ncci-notes.md §2.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97112", "minutes": 75, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Check the minutes. If they are right and medically necessary (MAI 3), bill the MUE and appeal the rest with the record.",
+    fix: "Check the minutes. If they are right, the care was medically necessary and the limit is a clinical one (MUE adjudication indicator 3), bill up to the limit and appeal the rest with the record. A policy limit (indicator 2) is never exceeded.",
 };
 
 /// `unneeded-distinct-modifier`
 pub static UNNEEDED_DISTINCT: Rule = Rule {
     id: "unneeded-distinct-modifier",
+    title: "Distinct-service modifier not needed",
     severity: Severity::Warning,
     summary: "59 or X{EPSU} where no edit pair calls for it",
     checks: "A line carries 59, XE, XS, XP or XU but its code forms no indicator-1 edit in force on the date of service with another code on the visit. For Medicare and Medicare Advantage the modifier is dropped from the corrected set; for other payers it is kept (a payer may run its own edits: Anthem, Aetna and others have edited 97140 with 97530).",
@@ -211,13 +215,13 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let sev = severity(visit.payer);
     let payer_note = match visit.payer {
         Payer::Medicare | Payer::MedicareAdvantage => "",
-        Payer::Medicaid => " (Medicare's table; your state's Medicaid NCCI table may differ)",
-        _ => " (Medicare's table; many, not all, commercial payers apply it)",
+        Payer::Medicaid => " (this is Medicare's edit; your state's Medicaid edits may differ)",
+        _ => " (this is Medicare's edit; many, not all, commercial payers apply it)",
     };
     // First line of each distinct well-formed code, in input order.
     let mut firsts: Vec<usize> = Vec::new();
     for i in 0..visit.lines.len() {
-        if ctx.well_formed(i) && !firsts.iter().any(|&f| visit.lines[f].code == visit.lines[i].code) {
+        if ctx.billable[i] && !firsts.iter().any(|&f| visit.lines[f].code == visit.lines[i].code) {
             firsts.push(i);
         }
     }
@@ -243,14 +247,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     .any(|l| l.modifiers.iter().any(|m| DISTINCT.contains(&m.as_str())));
                 let until = edit
                     .last_day
-                    .map(|d| format!(", in force until {d}"))
+                    .map(|d| format!(" (an edit in force until {d})"))
                     .unwrap_or_default();
                 if edit.indicator == 0 {
                     found.push((
                         sev,
                         c2,
                         format!(
-                            "{code1} and {code2} are never paid together on one day: NCCI edit with {code1} as column 1 and {code2} as column 2, modifier indicator 0{until}{payer_note}. {code2} would be denied, and no modifier can override it."
+                            "{code1} and {code2} are never paid together on one day{until}{payer_note}: Medicare's pair edits (NCCI) deny {code2} when {code1} is billed, and no modifier overrides that."
                         ),
                         format!("Bill {code1} or {code2}, not both, for this date of service."),
                     ));
@@ -259,7 +263,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         sev,
                         c2,
                         format!(
-                            "{code2} is denied with {code1} unless {code2} (column 2) carries 59, XE, XS, XP or XU: NCCI edit, modifier indicator 1{until}{payer_note}."
+                            "{code2} is not paid with {code1} on the same day unless {code2} carries a distinct-service modifier (59, XE, XS, XP or XU){until}{payer_note}."
                         ),
                         format!(
                             "Add 59 or an X modifier to {code2} only if it was truly distinct from {code1}: a separate 15-minute block of time, a different body region (XS), or a separate encounter (XE), and the note shows it. Otherwise bill {code1} alone. ptbill never adds these modifiers for you."
@@ -282,24 +286,31 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .map(String::as_str)
             .filter(|m| DISTINCT.contains(m))
             .collect();
-        if typed.is_empty() || in_edit[i] || !ctx.well_formed(i) {
+        if typed.is_empty() || in_edit[i] || !ctx.billable[i] {
             continue;
         }
         let list = typed.join(", ");
-        ctx.emit(
-            &UNNEEDED_DISTINCT,
-            Severity::Warning,
-            Some(i),
-            format!(
-                "{list} on {} is not called for: Medicare's NCCI table ({}) has no edit in force on {dos} between {} and another code on this visit.",
-                line.code, table_date, line.code
-            ),
-            if medicare_like {
-                "Removed from the corrected modifiers: a distinct-service modifier attests a fact and draws audits where no edit needs it."
-            } else {
-                "Kept, because your payer may run its own edits (many have edited 97140 with 97530); remove it if the payer has no such edit."
-            },
+        let msg = format!(
+            "{list} on {} is not needed: on {dos} no other code on this visit forms a pair edit with {} that a distinct-service modifier would unlock (Medicare's pair edits of {table_date}).",
+            line.code, line.code
         );
+        if medicare_like {
+            ctx.emit_fixed(
+                &UNNEEDED_DISTINCT,
+                Severity::Warning,
+                Some(i),
+                msg,
+                "Removed from the corrected modifiers: a distinct-service modifier states that the service was separate, and where no edit needs it, it draws audits.",
+            );
+        } else {
+            ctx.emit(
+                &UNNEEDED_DISTINCT,
+                Severity::Warning,
+                Some(i),
+                msg,
+                "Kept, because your payer may run its own edits (many have edited 97140 with 97530); remove it if the payer has no such edit.",
+            );
+        }
         if medicare_like {
             for m in typed {
                 ctx.drop_modifier(i, m);
@@ -325,7 +336,7 @@ fn check_mue(ctx: &mut Ctx<'_>) {
         let of_code: Vec<usize> = (0..visit.lines.len())
             .filter(|&k| visit.lines[k].code == line.code)
             .collect();
-        if of_code.iter().any(|&k| ctx.explained[k]) {
+        if of_code.iter().any(|&k| ctx.explained[k] || !ctx.billable[k]) {
             continue;
         }
         let Some(row) = mue_table().iter().find(|r| r.0 == line.code) else {
@@ -345,28 +356,37 @@ fn check_mue(ctx: &mut Ctx<'_>) {
             continue;
         }
         let what = match claimed {
-            Some(c) if c != computed => format!("{computed} units computed, {c} claimed"),
-            _ => format!("{computed} units"),
+            Some(c) if c != computed => format!("{} computed, {c} billed", n_units(computed)),
+            _ => n_units(computed),
         };
         let kind = match mai {
-            1 => "per claim line",
-            2 => "per day, by CMS policy: units above it are never paid",
-            _ => "per day, on clinical grounds: units above it are paid only on appeal with documentation",
+            1 => "on one claim line",
+            2 => "in a day, by CMS policy: units above it are never paid",
+            _ => "in a day on clinical grounds: units above it are paid only on appeal, with the record",
+        };
+        let msg = if limit == 0 {
+            format!(
+                "{}: {what}, but Medicare pays no unit of it in this setting (its Medically Unlikely Edit is 0; table of {}).",
+                line.code,
+                mue_date()
+            )
+        } else {
+            format!(
+                "{}: {what}, more than the {limit} Medicare pays {kind} (its Medically Unlikely Edit; table of {}).",
+                line.code,
+                mue_date()
+            )
         };
         found.push((
             i,
-            format!(
-                "{}: {what}, above Medicare's Medically Unlikely Edit of {limit} ({kind}; MAI {mai}, table of {}).",
-                line.code,
-                mue_date()
-            ),
+            msg,
             if limit == 0 {
-                format!(
-                    "An MUE of 0 means CMS does not pay {} in this setting at all.",
-                    line.code
-                )
+                format!("Medicare does not pay {} in this setting at all.", line.code)
             } else {
-                format!("Bill at most {limit} units unless the record supports more and you are ready to appeal.")
+                format!(
+                    "Bill at most {} unless the record supports more and you are ready to appeal.",
+                    n_units(u64::from(limit))
+                )
             },
         ));
     }
