@@ -147,7 +147,7 @@ test("there are at least 30 built-in exercises in three levels, each with its ow
     assert.ok(all.includes(seed), `an exercise uses ${seed}`);
   }
   const kinds = new Set(EXERCISES.flatMap((e) => engineAnswer(e.visit).problems));
-  for (const rule of ["invalid-code", "deleted-code", "icd10-not-billable", "icd10-invalid", "ncci-edit", "mue-exceeded", "modifier-25-misuse", "kx-threshold", "assistant-modifier", "medicare-code-substitution", "unneeded-distinct-modifier", "conflicting-distinct-modifiers"]) {
+  for (const rule of ["invalid-code", "deleted-code", "icd10-not-billable", "icd10-invalid", "ncci-edit", "mue-exceeded", "modifier-25-misuse", "kx-threshold", "assistant-modifier", "medicare-code-substitution", "unneeded-distinct-modifier", "conflicting-distinct-modifiers", "payer-method"]) {
     assert.ok(kinds.has(rule), `an exercise teaches ${rule}`);
   }
 });

@@ -356,6 +356,16 @@ export const EXERCISES = [
     ask: ["units"],
     explain: "Each code passes 8 minutes on its own, so each earns a unit. Under Medicare's total-time rule the same 36 minutes would make only 2 units. Check which rule each contract uses; it is a payer setting, not a clinical one.",
   },
+  {
+    id: "medicare-per-code",
+    level: 2,
+    title: "The per-code rule on a Medicare claim",
+    point: "Medicare counts total time; counting a Medicare claim with the per-code rule is a problem of its own.",
+    prompt: "This Medicare visit was counted with the CPT per-code rule. Units as counted, and what problems does the claim have?",
+    visit: medicare([pt("97110", 10), pt("97116", 10)], { method: "ama" }),
+    ask: ["units", "problems"],
+    explain: "Per code, each 10-minute service earns a unit: 2 units. Medicare's rule pools the 20 minutes into 1 unit, so the per-code count bills Medicare one unit too many. Use the per-code rule only for payers whose contracts say so.",
+  },
 
   // ---------- level 3: coding checks and code choice ----------
   {
@@ -402,11 +412,11 @@ export const EXERCISES = [
     id: "flr-gcode",
     level: 3,
     title: "A functional-reporting G-code in 2026",
-    point: "FLR G-codes (G8978 and the rest) ended with 2018 dates of service: they are deleted codes now.",
+    point: "Functional-reporting G-codes (G8978 and the rest) are deleted codes now: the reporting ended in 2019.",
     prompt: "What problems does this claim have?",
     visit: medicare([pt("97110", 20), pt("G8978", undefined, { modifiers: ["GP", "CJ"] })]),
     ask: ["problems"],
-    explain: "Functional limitation reporting was required from 2013 and dropped for dates of service from 1 January 2019. A G-code and severity modifier on a current claim is a deleted code.",
+    explain: "Functional limitation reporting was required from 2013 until CMS dropped it for dates of service from 1 January 2019; the G-codes stayed valid through 2019 for optional reporting and were then deleted. On a current claim G8978 with its severity modifier is a deleted code and is billed for nothing.",
   },
   {
     id: "mod25-eval",
