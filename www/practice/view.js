@@ -73,7 +73,8 @@ function problemPicker() {
   const choices = problemChoices();
   const byId = new Map(choices.map((r) => [r.id, r]));
   const used = new Set();
-  const groups = FAMILY.map(([name, ids]) => [name, ids.filter((id) => byId.has(id))]);
+  // Families in a fixed order; inside each, the engine's rank (what a mistake costs).
+  const groups = FAMILY.map(([name, ids]) => [name, choices.filter((r) => ids.includes(r.id)).map((r) => r.id)]);
   for (const [, ids] of groups) ids.forEach((id) => used.add(id));
   const other = choices.filter((r) => !used.has(r.id)).map((r) => r.id);
   if (other.length) groups.push(["Other", other]);
