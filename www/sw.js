@@ -22,6 +22,8 @@ const SHELL = [
   "activities.js",
   "visit-link.js",
   "practice/boot.js",
+  "practice/address.js",
+  "practice/calculator.js",
   "practice/app.js",
   "practice/exercises.js",
   "practice/answer.js",

@@ -4,7 +4,7 @@
 // runs, and the CMS ties against the outcomes CMS itself lists.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, readdirSync, mkdirSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -150,6 +150,22 @@ test("there are at least 30 built-in exercises in three levels, each with its ow
   for (const rule of ["invalid-code", "deleted-code", "icd10-not-billable", "icd10-invalid", "ncci-edit", "mue-exceeded", "modifier-25-misuse", "kx-threshold", "assistant-modifier", "medicare-code-substitution", "unneeded-distinct-modifier", "conflicting-distinct-modifiers", "payer-method"]) {
     assert.ok(kinds.has(rule), `an exercise teaches ${rule}`);
   }
+});
+
+test("the service worker precaches every practice module and the stylesheet (offline after any visit)", () => {
+  const www = new URL("../../www/", import.meta.url);
+  const sw = readFileSync(new URL("sw.js", www), "utf8");
+  const shell = new Set(JSON.parse(`[${sw.match(/SHELL = \[([^\]]*)\]/)[1].replace(/,\s*$/, "")}]`));
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(new URL(file, www), "utf8");
+    for (const [, spec] of text.matchAll(/(?:import|from)\s*\(?\s*"(\.\.?\/[\w./-]+\.js)"/g)) walk(new URL(spec, new URL(file, www)).pathname.slice(www.pathname.length));
+  };
+  walk("practice/boot.js");
+  assert.deepEqual([...seen].filter((f) => !shell.has(f)), []);
+  for (const f of readdirSync(new URL("practice/", www))) assert.ok(shell.has(`practice/${f}`), `practice/${f} is precached`);
 });
 
 test("every built-in exercise: the engine's answer scores right; one unit changed marks exactly that line, with a reason", async () => {
