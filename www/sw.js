@@ -22,6 +22,7 @@ const SHELL = [
   "activities.js",
   "visit-link.js",
   "practice/boot.js",
+  "practice/start.js",
   "practice/address.js",
   "practice/calculator.js",
   "practice/app.js",

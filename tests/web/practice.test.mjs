@@ -290,7 +290,7 @@ test("an educator's exercise: made in the calculator, opened in a fresh browser,
   assert.match(snippet, /ptbill:resize/);
   // The calculator's button can make the same link with exerciseLink().
   const made = await page.evaluate(
-    ([v]) => import("/practice/boot.js").then((m) => m.exerciseLink(v, { ask: ["units", "problems"], hide: ["lines.1.minutes"], title: "Where did the 3rd unit go?" })),
+    ([v]) => import("/practice/link.js").then((m) => m.exerciseLink(v, { ask: ["units", "problems"], hide: ["lines.1.minutes"], title: "Where did the 3rd unit go?" })),
     [visit],
   );
   assert.equal(made, link);
