@@ -211,6 +211,12 @@ test("the reasons follow the engine: CMS example 3's 97140 gets the 3rd unit for
   const m = await marks(page);
   assert.match(m[1].text, /You gave 97140 no unit; it earns 1 unit\. Under total time the visit's 40 timed minutes make 3 units\..*the 3rd unit goes to the largest leftover minutes, and 97140's 7 is the largest/);
   assert.match(m[0].text, /97140's 7, against 97110's 3/);
+  // Text where a number belongs is named as such, not scored as a number.
+  await page.click("#practice-retry");
+  await page.fill("#answer-units-0", "two");
+  await page.fill("#answer-units-1", "1");
+  await checkNow(page);
+  assert.match((await marks(page))[0].text, /Type the units as a whole number, like 2; 97110 earns 2 units/);
   // Modifiers and problems: the engine's findings, in words.
   await goTo(page, "59-and-xs");
   await page.fill("#answer-mods-0", "GP");

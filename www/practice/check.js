@@ -38,7 +38,12 @@ function unitReason(i, given, right, exercise, expected) {
   const line = r.lines[i];
   const name = namer(exercise);
   const m = visit.lines[i].minutes;
-  const lead = given === null ? `No answer; ${name(i)} earns ${unitWord(right)}.` : `You gave ${name(i)} ${unitWord(given)}; it earns ${unitWord(right)}.`;
+  const lead =
+    given === null
+      ? `No answer; ${name(i)} earns ${unitWord(right)}.`
+      : Number.isNaN(given)
+        ? `Type the units as a whole number, like 2; ${name(i)} earns ${unitWord(right)}.`
+        : `You gave ${name(i)} ${unitWord(given)}; it earns ${unitWord(right)}.`;
   const lineErrors = r.diagnostics.filter((d) => d.line === i && d.severity === "error");
   if (line.billable === false || (right === 0 && lineErrors.some((d) => /code/.test(d.rule)))) {
     const why = lineErrors[0]?.message ?? "it cannot be billed on this claim";
