@@ -91,7 +91,7 @@ function lineHtml(l, i) {
     <div class="code"><label>${n}Code ${input("code", `list="code-list" placeholder="97110 or exercise" autocapitalize="characters" aria-describedby="hint-${i}"`)}</label><span class="label-hint" id="hint-${i}"></span></div>
     <label class="num min">${n}Minutes ${input("minutes", 'inputmode="numeric"')}</label>
     <button type="button" class="remove" data-remove="${i}" aria-label="Remove line ${i + 1}">✕</button>
-    <label class="num asst">${n}Assistant min ${input("assistant_minutes", 'inputmode="numeric"')}</label>
+    <label class="num asst">${n}Assistant<span class="sr-only"> minutes</span> ${input("assistant_minutes", 'inputmode="numeric"')}</label>
     <label class="mods">${n}Modifiers ${input("modifiers", 'placeholder="auto" autocapitalize="characters"')}</label>
     <label class="num units">${n}Units ${input("units", 'inputmode="numeric" placeholder="auto"')}</label>
   </div>`;

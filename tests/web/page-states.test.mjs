@@ -152,7 +152,7 @@ test("screen readers: no live region on the result; the summary is announced onc
   await page.waitForFunction((f) => document.getElementById("announce").textContent !== f, first);
   assert.equal(await page.textContent("#announce"), await page.textContent("#summary-text"));
   const names = await page.$$eval("#lines input", (is) => is.map((i) => i.labels[0].textContent.replace(/\s+/g, " ").trim()));
-  assert.deepEqual(names.slice(0, 6), ["Line 1 Code", "Line 1 Minutes", "Line 1 Assistant min", "Line 1 Modifiers", "Line 1 Units", "Line 2 Code"]);
+  assert.deepEqual(names.slice(0, 6), ["Line 1 Code", "Line 1 Minutes", "Line 1 Assistant minutes", "Line 1 Modifiers", "Line 1 Units", "Line 2 Code"]);
   await context.close();
 });
 
