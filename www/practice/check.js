@@ -81,7 +81,7 @@ function unitReason(i, given, right, exercise, expected) {
   const blocks = F > 0 ? `Full 15-minute blocks place ${F} (${own}); ` : "No code has a full 15-minute block, so ";
   let words;
   if (right === f + 1) {
-    words = `${blocks}${which} to the largest leftover minutes, and ${name(i)}'s ${left} ${R === 1 ? "is the largest" : "are among them"}.`;
+    words = `${blocks}${which} to the largest leftover minutes, and ${name(i)}'s ${left} ${R === 1 ? "is the largest" : "is among them"}.`;
   } else if (right === f && R === 0) {
     words = `Full 15-minute blocks already place ${N === 1 ? "the visit's one unit" : `all ${N} units`} (${own}), so no leftover minutes earn a unit.`;
   } else if (right === f) {
