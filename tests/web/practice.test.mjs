@@ -416,6 +416,10 @@ test("after one visit, practice works with the network cut (service worker)", as
   await page.fill("#answer-units-1", "1");
   await checkNow(page);
   assert.ok((await marks(page)).every((m) => m.ok));
+  // The worker kept the page's files only: no exercise, answer or fragment in Cache Storage.
+  const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
+  assert.ok(cached.some((u) => u.endsWith("/practice/check.js")), "practice is cached for offline use");
+  for (const url of cached) assert.match(url.slice(ORIGIN.length), /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|(pkg(-audit)?|data|practice)\/[\w.-]+)$/);
   await context.close();
 });
 
