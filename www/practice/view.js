@@ -200,8 +200,8 @@ export function showAnswer(ex, expected) {
     <ul>${rows}</ul>${tie}
     ${ask.has("problems") ? `<h5>Problems</h5>${problems}` : ""}
     <h5>How ptbill counted</h5><ol>${r.explanation.map((s) => `<li>${esc(s)}</li>`).join("")}</ol>
-    ${ex.explain ? `<p class="why"><strong>Why:</strong> ${esc(ex.explain)}</p>` : ""}
-    ${ex.point ? `<p class="point"><strong>Teaching point:</strong> ${esc(ex.point)}</p>` : ""}`;
+    ${ex.explain && !$("practice-feedback").querySelector(".why") ? `<p class="why"><strong>Why:</strong> ${esc(ex.explain)}</p>` : ""}
+    ${ex.point && $("practice-feedback").hidden ? `<p class="point"><strong>Teaching point:</strong> ${esc(ex.point)}</p>` : ""}`;
   box.querySelector("#answer-title").focus();
 }
 
