@@ -7,11 +7,11 @@ import { check, rules } from "../pkg/ptbill.js";
 const NOT_A_PROBLEM = new Set(["reference-data-date"]);
 
 let ruleList = null;
-/** The engine's rules: id → {id, title, summary, severity, rank}; title falls back to the summary. */
+/** The engine's rules: id → {id, title, summary, severity, rank}; the title falls back to the summary (engines before rule titles). */
 export function ruleInfo() {
   if (!ruleList) {
     ruleList = new Map();
-    for (const r of rules()) ruleList.set(r.id, { ...r, title: r.title ?? r.summary, hasTitle: typeof r.title === "string" });
+    for (const r of rules()) ruleList.set(r.id, { ...r, title: r.title ?? r.summary });
   }
   return ruleList;
 }
@@ -23,7 +23,6 @@ export function problemChoices() {
   return all.map((r, i) => ({ r, i })).sort((a, b) => (a.r.rank ?? a.i) - (b.r.rank ?? b.i) || a.i - b.i).map((x) => x.r);
 }
 
-const sameSet = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
 /** Modifiers as a set: trimmed, upper-cased, each once, in the order given. */
 export const normMods = (list) => [...new Set(list.map((m) => m.trim().toUpperCase()).filter(Boolean))];
 
@@ -74,5 +73,3 @@ export function expectedAnswer(visit) {
     tie: report.explanation.find((s) => /^Tie\b/.test(s)) ?? null,
   };
 }
-
-export { sameSet };
