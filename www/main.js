@@ -13,9 +13,7 @@ import { startDiagnoses, renderChips } from "./diagnoses.js";
 import { renderReport, showStale, showEmpty, setState } from "./result.js";
 import { startFindings, loadRuleTitles } from "./findings.js";
 import { startShare, visitChanged, visitFromHash, setReadOnly, inFrame, copy, forgetUrl } from "./share.js";
-import { startResizeReports } from "./embed.js";
 import { startOffline, listenForUpdates } from "./offline.js";
-import { startHelper } from "./helper.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -33,7 +31,6 @@ function firstResult() {
   if (document.body.dataset.ready) return;
   performance.mark("ptbill-first-result");
   document.body.dataset.ready = "1";
-  setTimeout(startOffline, 0); // after the answer, so the worker never competes with it
 }
 
 function update() {
@@ -100,7 +97,8 @@ startShare({
 fillForm(visitFromHash() ?? { date_of_service: today() });
 renderChips();
 if (MODE === "view") setReadOnly();
-if (inFrame || MODE === "embed") startResizeReports();
+// Only in a frame: the host is told the page's height (fetched only then).
+if (inFrame || MODE === "embed") import("./embed.js").then((m) => m.startResizeReports());
 
 $("clear").addEventListener("click", () => {
   clearForm({ undoable: true });
@@ -153,7 +151,11 @@ $("code-list").innerHTML = [...state.codeInfo.values()]
   .map((c) => `<option value="${esc(c.code)}">${esc(c.code)} — ${esc(c.label)}</option>`)
   .join("");
 loadRuleTitles();
-startHelper();
 state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
 renderChips();
 update();
+// After the answer: the activity helper, then the service worker (which
+// installs from the HTTP cache once the page has fetched its files).
+const { startHelper } = await import("./helper.js");
+startHelper();
+if (MODE !== "audit") startOffline();

@@ -69,10 +69,10 @@ function updateEmbedSnippet() {
   $("embed-snippet").value = embedSnippet(current);
 }
 
-export async function copy(text, status) {
+export async function copy(text, status, done = "Copied.") {
   try {
     await navigator.clipboard.writeText(text);
-    $(status).textContent = "Copied.";
+    $(status).textContent = done;
   } catch {
     $(status).textContent = "Select and copy it by hand.";
   }
@@ -110,7 +110,7 @@ function printFooter() {
 }
 
 export function startShare({ onForget }) {
-  $("share").addEventListener("click", () => copy(shareLink(), "share-status"));
+  $("share").addEventListener("click", () => copy(shareLink(), "share-status", "Copied. The link contains this visit: send it only where the visit may go."));
   $("copy-embed").addEventListener("click", () => copy($("embed-snippet").value, "embed-status"));
   $("forget").addEventListener("click", () => {
     forgetUrl();
