@@ -133,7 +133,7 @@ test("no visit data in Cache Storage after opening share links (keys carry no qu
   for (const { url, body } of cached) {
     const u = new URL(url);
     assert.equal(u.search + u.hash, "", `a cache key with a query or fragment: ${url}`);
-    assert.match(u.pathname, /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv)|pkg(-audit)?\/ptbill(_bg)?\.(js|wasm)|data\/[\w.-]+)$/);
+    assert.match(u.pathname, /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv)|pkg(-audit)?\/ptbill(_bg)?\.(js|wasm)|data\/[\w.-]+|practice\/[\w-]+\.(js|css))$/);
     assert.ok(!body.includes(token) && !body.includes("S83.511A"), `visit data in ${url}`);
   }
   await context.close();
