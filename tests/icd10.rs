@@ -225,3 +225,24 @@ fn fy2027_changes() {
     let r = desc.search(set, "plantar fasciitis", d("2026-11-02"), 10);
     assert!(r.iter().any(|f| f.code == "M67.A01" && f.billable), "{r:?}");
 }
+
+/// The FY2026 QA0/QA1 codes have a letter second (found by fuzzing: they were
+/// rejected by shape, an error on a billable code).
+#[test]
+fn qa_codes_are_icd10_codes() {
+    let visit = ptbill::parse_visit(
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":30}],"diagnoses":["QA0.0101"]}"#,
+    )
+    .unwrap();
+    let rules: Vec<&str> = ptbill::check(&visit).diagnostics.iter().map(|d| d.rule).collect();
+    assert!(!rules.iter().any(|r| r.starts_with("icd10")), "{rules:?}");
+    let before = ptbill::parse_visit(
+        r#"{"date_of_service":"2025-09-30","lines":[{"code":"97110","minutes":30}],"diagnoses":["QA0.0101"]}"#,
+    )
+    .unwrap();
+    let rules: Vec<&str> = ptbill::check(&before).diagnostics.iter().map(|d| d.rule).collect();
+    assert!(
+        rules.contains(&"icd10-invalid") || rules.contains(&"icd10-not-billable"),
+        "{rules:?}"
+    );
+}

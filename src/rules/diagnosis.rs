@@ -85,7 +85,8 @@ pub static RULES: &[&Rule] = &[
 const ICD10_START: Date = Date::new(2015, 10, 1).unwrap();
 
 /// Normalises a typed diagnosis: upper case, no dot. `None` when it cannot be an
-/// ICD-10-CM code by shape.
+/// ICD-10-CM code by shape: a letter, then two letters or digits (the second is
+/// a letter in the FY2026 QA0/QA1 codes, found by fuzzing), then up to four more.
 pub fn normalise(typed: &str) -> Option<String> {
     let t = typed.trim().to_ascii_uppercase();
     let compact: String = match t.find('.') {
@@ -96,7 +97,7 @@ pub fn normalise(typed: &str) -> Option<String> {
     let b = compact.as_bytes();
     let ok = (3..=7).contains(&b.len())
         && b[0].is_ascii_uppercase()
-        && b[1].is_ascii_digit()
+        && b[1].is_ascii_alphanumeric()
         && b[2].is_ascii_alphanumeric()
         && b[3..].iter().all(u8::is_ascii_alphanumeric);
     ok.then_some(compact)
