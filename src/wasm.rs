@@ -158,23 +158,10 @@ pub fn catalog() -> Result<JsValue, JsError> {
 // the argument, never a trap) and streams: visits are written into one buffer
 // as they are checked and handed to `JSON.parse` once.
 
-/// The CSV text argument of an audit export, or an `Error` naming it. Lone
-/// surrogates are not refused here: like non-UTF-8 bytes in a file, they become
-/// replacement characters and the rows are still checked.
+/// The CSV text argument of an audit export, or an `Error` naming it (a text
+/// read from a file never holds a lone surrogate: `TextDecoder` replaces bad bytes).
 fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
-    let Some(s) = value.dyn_ref::<js_sys::JsString>() else {
-        return Err(JsError::new(&format!(
-            "{export}(csvText): csvText must be a string (the CSV file's text), got {}",
-            js_type(value)
-        )));
-    };
-    if s.length() > MAX_CSV_TEXT {
-        return Err(JsError::new(&format!(
-            "{export}(csvText): the text is too long ({} characters; at most {MAX_CSV_TEXT}); audit a file this size with AuditStream, chunk by chunk",
-            s.length()
-        )));
-    }
-    Ok(s.as_string().unwrap_or_default())
+    args::string(value, export, "csvText (the CSV file's text)", MAX_CSV_TEXT)
 }
 
 fn js_type(value: &JsValue) -> String {
