@@ -161,7 +161,7 @@ pub fn catalog() -> Result<JsValue, JsError> {
 /// The CSV text argument of an audit export, or an `Error` naming it (a text
 /// read from a file never holds a lone surrogate: `TextDecoder` replaces bad bytes).
 fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
-    args::string(value, export, "csvText (the CSV file's text)", MAX_CSV_TEXT)
+    args::string(value, export, "csvText", MAX_CSV_TEXT)
 }
 
 fn js_type(value: &JsValue) -> String {
