@@ -27,6 +27,8 @@ pub mod csv;
 pub mod date;
 pub mod documentation;
 pub mod icd10;
+#[macro_use]
+pub mod message;
 pub mod ncci_table;
 pub mod report;
 pub mod rules;
