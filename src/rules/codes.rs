@@ -7,6 +7,7 @@
 use super::{Ctx, Rule};
 use crate::codes::{CodeInfo, Kind, Shape, table_rows};
 use crate::date::Date;
+use crate::message::Arg;
 use crate::report::Severity;
 use crate::units::n_minutes;
 use crate::visit::{Payer, Visit};
@@ -238,11 +239,15 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let dos = ctx.visit.date_of_service;
     let payer = ctx.visit.payer;
     for i in 0..ctx.visit.lines.len() {
-        let code = ctx.visit.lines[i].code.clone();
-        let minutes = ctx.visit.lines[i].minutes.filter(|&m| m > 0);
-        let uncounted = minutes
-            .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
-            .unwrap_or_default();
+        let visit = ctx.visit;
+        let code = &visit.lines[i].code;
+        let minutes = visit.lines[i].minutes.filter(|&m| m > 0);
+        // Built only for a finding that says it.
+        let uncounted_text = || {
+            minutes
+                .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
+                .unwrap_or_default()
+        };
         match ctx.shapes[i] {
             Shape::Invalid => {
                 let hint = if code.contains('O') && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit()) {
@@ -257,7 +262,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &INVALID_CODE,
                     Severity::Error,
                     Some(i),
-                    format!("{code:?} is not a valid procedure code, so it is not billed{uncounted}. A code is 5 digits (97110), 4 digits and a letter (1125F), or a letter and 4 digits (G0283).{hint}"),
+                    format!("{code:?} is not a valid procedure code, so it is not billed{uncounted}. A code is 5 digits (97110), 4 digits and a letter (1125F), or a letter and 4 digits (G0283).{hint}", uncounted = uncounted_text()),
                     "Retype the code from the CPT or HCPCS book.",
                 );
                 continue;
@@ -277,7 +282,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &TEMPORARY,
                     Severity::Warning,
                     Some(i),
-                    format!("{code} is a Category III code for an emerging service: many payers do not cover it, and ptbill cannot count its units, so it is not billed here{uncounted}."),
+                    format!("{code} is a Category III code for an emerging service: many payers do not cover it, and ptbill cannot count its units, so it is not billed here{uncounted}.", uncounted = uncounted_text()),
                     "Check the payer's coverage policy before the visit; for Medicare, give the patient an ABN if you expect a denial.",
                 );
                 continue;
@@ -291,9 +296,15 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 if lab {
-                    format!("{code} is a laboratory code, not a therapy service, so it is not billed here{uncounted}.")
+                    format!(
+                        "{code} is a laboratory code, not a therapy service, so it is not billed here{uncounted}.",
+                        uncounted = uncounted_text()
+                    )
                 } else {
-                    format!("{code} is not a code ptbill knows, so it is not billed here{uncounted}.")
+                    format!(
+                        "{code} is not a code ptbill knows, so it is not billed here{uncounted}.",
+                        uncounted = uncounted_text()
+                    )
                 },
                 "Check the code in the current CPT or HCPCS book. If it is right, work out its units by hand.",
             );
@@ -347,8 +358,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
             ctx.explained[i] = true;
         }
-        check_payer(ctx, i, &code);
-        check_not_therapy(ctx, i, &code, info.kind, payer);
+        check_payer(ctx, i, code);
+        check_not_therapy(ctx, i, code, info.kind, payer);
     }
 }
 
@@ -369,8 +380,8 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
                 &BUNDLED_CODE,
                 severity,
                 Some(i),
-                format!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either."),
-                format!("Leave {code} off the claim and record it in the treatment note."),
+                msg!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either.", who, Arg::text(code)),
+                msg!("Leave {code} off the claim and record it in the treatment note.", Arg::text(code)),
             );
         } else {
             ctx.emit(

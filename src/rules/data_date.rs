@@ -33,7 +33,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("Code-pair edits and daily unit limits were checked with CMS's tables of {}, which cover dates of service to {NCCI_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected.", super::ncci::mue_date()),
+            msg!("Code-pair edits and daily unit limits were checked with CMS's tables of {mue}, which cover dates of service to {NCCI_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected.", super::ncci::mue_date(), NCCI_COVERS_TO, dos),
             "For a pair or limit that matters, check CMS's current quarterly NCCI files. Therapy edits have been stable since 2020.",
         );
     } else if dos.year() < 2020 {

@@ -1,10 +1,10 @@
 //! Line rules: minutes and units as entered, against what the time rule allows.
 
 use super::{Ctx, Rule};
+use crate::message::{Arg, Message};
 use crate::report::Severity;
-use crate::units::{n_minutes, n_units, word};
+use crate::units::word;
 use crate::visit::Method;
-use std::borrow::Cow;
 
 /// `missing-minutes`
 pub static MISSING_MINUTES: Rule = Rule {
@@ -95,7 +95,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// A finding waiting to be emitted: rule, severity, line, message, help.
-type Finding = (&'static Rule, Severity, Option<usize>, String, Cow<'static, str>);
+type Finding = (&'static Rule, Severity, Option<usize>, Message, Message);
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let lines = &ctx.visit.lines;
@@ -112,7 +112,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!(
                     "{} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
                     line.code
-                ),
+                )
+                .into(),
                 "Enter the one-on-one minutes of the service.".into(),
             ));
         }
@@ -121,10 +122,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &UNTIMED_MINUTES,
                 Severity::Info,
                 Some(i),
-                format!(
-                    "{} is billed per service, not by time: its {} count toward total treatment time but earn no timed unit.",
-                    line.code,
-                    n_minutes(u64::from(line.minutes.unwrap_or(0)))
+                msg!(
+                    "{code} is billed per service, not by time: its {minutes} count toward total treatment time but earn no timed unit.",
+                    &line.code,
+                    Arg::Minutes(u64::from(line.minutes.unwrap_or(0)))
                 ),
                 "Nothing to change.".into(),
             ));
@@ -141,7 +142,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "{} is an add-on code, paid only with its main code ({}), which is not on this visit.",
                     line.code,
                     addon_of.join(" or ")
-                ),
+                )
+                .into(),
                 format!(
                     "Bill {} for the first increment and {} for each added one.",
                     addon_of.join(" or "),
@@ -158,12 +160,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &SPLIT_TIMED,
                 Severity::Warning,
                 Some(later),
-                format!(
-                    "{} is also on line {}: its minutes are added together ({} in all) and its {} {} reported on line {}.",
-                    g.code,
+                msg!(
+                    "{code} is also on line {first}: its minutes are added together ({minutes} in all) and its {units} {is} reported on line {first}.",
+                    &g.code,
                     first + 1,
-                    n_minutes(g.minutes),
-                    n_units(g.units),
+                    Arg::Minutes(g.minutes),
+                    Arg::Units(g.units),
                     word(g.units, "is", "are"),
                     first + 1
                 ),
@@ -172,15 +174,24 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         if g.minutes < 8 && g.lines.iter().all(|&l| lines[l].minutes.is_some()) {
             let how = match (ctx.alloc.method, g.units) {
-                (Method::Cms, 0) => "by Medicare total time it earns no unit, because the visit's total minutes leave no unit for it".to_string(),
-                (Method::Cms, _) => "by Medicare total time it still earns 1 unit, because the visit's total minutes allow one more unit and its minutes are among the largest left over (CMS example 3)".to_string(),
-                (Method::Ama, _) => "counted on its own (CPT per code) it earns no unit".to_string(),
+                (Method::Cms, 0) => {
+                    "by Medicare total time it earns no unit, because the visit's total minutes leave no unit for it"
+                }
+                (Method::Cms, _) => {
+                    "by Medicare total time it still earns 1 unit, because the visit's total minutes allow one more unit and its minutes are among the largest left over (CMS example 3)"
+                }
+                (Method::Ama, _) => "counted on its own (CPT per code) it earns no unit",
             };
             out.push((
                 &BELOW_EIGHT,
                 Severity::Info,
                 Some(first),
-                format!("{} has {}, under 8: {how}.", g.code, n_minutes(g.minutes)),
+                msg!(
+                    "{code} has {minutes}, under 8: {how}.",
+                    &g.code,
+                    Arg::Minutes(g.minutes),
+                    how
+                ),
                 "Nothing to change; bill the units shown.".into(),
             ));
         }
@@ -194,28 +205,26 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &UNITS_MISMATCH,
                     if more { Severity::Error } else { Severity::Warning },
                     Some(first),
-                    format!(
-                        "{} is billed with {}, but its {} earn {} under the {} method.",
-                        g.code,
-                        n_units(claimed),
-                        n_minutes(g.minutes),
-                        n_units(g.units),
+                    msg!(
+                        "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
+                        &g.code,
+                        Arg::Units(claimed),
+                        Arg::Minutes(g.minutes),
+                        Arg::Units(g.units),
                         method_name(ctx.alloc.method)
                     ),
                     if more {
-                        format!(
-                            "Bill {}: billing more than the minutes support is overbilling.",
-                            n_units(g.units)
+                        msg!(
+                            "Bill {units}: billing more than the minutes support is overbilling.",
+                            Arg::Units(g.units)
                         )
-                        .into()
                     } else {
-                        format!(
-                            "Bill {}: otherwise {} that the minutes earn {} unbilled.",
-                            n_units(g.units),
-                            n_units(g.units - claimed),
+                        msg!(
+                            "Bill {units}: otherwise {g.units - claimed} that the minutes earn {goes} unbilled.",
+                            Arg::Units(g.units),
+                            Arg::Units(g.units - claimed),
                             word(g.units - claimed, "goes", "go")
                         )
-                        .into()
                     },
                 ));
             }
