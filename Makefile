@@ -4,7 +4,9 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CHROMEDRIVER ?= $(shell command -v chromedriver || echo /usr/bin/chromedriver)
 
-.PHONY: all setup build serve test lint test-native test-wasm test-web test-tools bench dist clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all setup build serve test lint test-native test-wasm test-web test-tools bench dist clean fuzz fuzz-smoke fuzz-tools
 
 all: build
 
@@ -35,13 +37,25 @@ test-wasm: setup
 # to end in Chromium.
 test-web: build
 	node --test tests/web/
-	PTBILL_PKG=www/pkg-audit node --test tests/web/pkg.test.mjs
+	PTBILL_PKG=www/pkg-audit node --test tests/web/pkg.test.mjs tests/web/robust.test.mjs
 
 # The data tools (tools/update-data) on small fixtures in CMS's own file layouts.
 test-tools:
 	python3 tests/tools/test_update_data.py
 
-test: lint test-native test-tools test-wasm dist test-web
+test: lint test-native test-tools test-wasm dist test-web fuzz-smoke
+
+# Fuzzing (fuzz/, cargo-fuzz on the nightly toolchain): every target for
+# FUZZ_SECONDS (default 60) each; `fuzz-smoke` is the 20-second run of each in
+# `make test`. A crash's input lands in fuzz/regressions/ (replayed by cargo test).
+fuzz-tools:
+	@cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+fuzz: fuzz-tools
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-tools
+	./scripts/fuzz.sh 20
 
 # The finished page, ready for any static host or course site: copy dist/ as it is.
 dist: build

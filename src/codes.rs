@@ -34,6 +34,8 @@ pub enum Kind {
     Procedure,
     /// Non-payable functional-reporting G-codes.
     Reporting,
+    /// HCPCS S-codes: national codes for non-Medicare payers.
+    SCode,
 }
 
 impl Kind {
@@ -48,6 +50,7 @@ impl Kind {
             "chiro" => Kind::Chiro,
             "procedure" => Kind::Procedure,
             "reporting" => Kind::Reporting,
+            "scode" => Kind::SCode,
             _ => return None,
         })
     }
@@ -56,6 +59,113 @@ impl Kind {
     /// GP/GO/GN).
     pub fn is_therapy(self) -> bool {
         matches!(self, Kind::Therapy | Kind::Sometimes | Kind::Needling)
+    }
+}
+
+/// How a code's units are counted: the catalog's `unit` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Each 15 minutes, counted by Medicare's 8-minute total-time rule (97110).
+    Timed15,
+    /// One unit per service, whatever its length (97161), or the units claimed.
+    Service,
+    /// The first `minutes` of a service, once a day, with an add-on code for
+    /// each further block (97129 + 97130, 97550 + 97551, 97545 + 97546).
+    /// `pooled`: its minutes join the 8-minute rule's total (15-minute codes).
+    First {
+        /// Length of the first block.
+        minutes: u32,
+        /// The add-on code for each further block.
+        addon: &'static str,
+        /// Counted in the 8-minute rule's pool.
+        pooled: bool,
+    },
+    /// An add-on code for each further block of `minutes` after its primary's
+    /// first block (97130, 97551, 97546).
+    Each {
+        /// Length of each block.
+        minutes: u32,
+        /// The primary code whose first block comes before.
+        of: &'static str,
+        /// Counted in the 8-minute rule's pool.
+        pooled: bool,
+    },
+    /// Once per period, never by minutes (remote therapeutic monitoring).
+    Period(Period),
+}
+
+/// The period a per-period code is billed for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// Once per episode of care (RTM set-up, 98975).
+    Episode,
+    /// Once per 30 days (RTM device supply).
+    ThirtyDays,
+    /// Once per calendar month (RTM treatment management).
+    Month,
+}
+
+impl Period {
+    /// "each 30 days", in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Period::Episode => "once per episode of care",
+            Period::ThirtyDays => "once per 30 days",
+            Period::Month => "once per calendar month",
+        }
+    }
+}
+
+impl Unit {
+    /// Parses the `unit` cell; `addon_of` fills an add-on's primary.
+    fn parse(s: &'static str, addon_of: &[&'static str]) -> Option<Unit> {
+        let t: Vec<&'static str> = s.split(' ').filter(|t| !t.is_empty()).collect();
+        let mins = |x: &str| x.parse::<u32>().ok().filter(|&m| m > 0);
+        Some(match t.as_slice() {
+            ["timed15"] => Unit::Timed15,
+            ["service"] => Unit::Service,
+            ["period", "episode"] => Unit::Period(Period::Episode),
+            ["period", "30days"] => Unit::Period(Period::ThirtyDays),
+            ["period", "month"] => Unit::Period(Period::Month),
+            ["timed15", "first", addon] => Unit::First {
+                minutes: 15,
+                addon: addon.strip_prefix('+')?,
+                pooled: true,
+            },
+            ["timed15", "each"] => Unit::Each {
+                minutes: 15,
+                of: addon_of.first()?,
+                pooled: true,
+            },
+            ["time", m, "first", addon] => Unit::First {
+                minutes: mins(m)?,
+                addon: addon.strip_prefix('+')?,
+                pooled: false,
+            },
+            ["time", m, "each"] => Unit::Each {
+                minutes: mins(m)?,
+                of: addon_of.first()?,
+                pooled: false,
+            },
+            _ => return None,
+        })
+    }
+
+    /// Whether the code's minutes are counted by the 8-minute rule.
+    pub fn timed(self) -> bool {
+        matches!(
+            self,
+            Unit::Timed15 | Unit::First { pooled: true, .. } | Unit::Each { pooled: true, .. }
+        )
+    }
+
+    /// Whether units come from the code's own time blocks (CPT time rule), not
+    /// from the 8-minute rule: 97550/97551, 97545/97546.
+    pub fn own_time(self) -> bool {
+        matches!(
+            self,
+            Unit::First { pooled: false, .. } | Unit::Each { pooled: false, .. }
+        )
     }
 }
 
@@ -68,8 +178,10 @@ pub struct CodeInfo {
     pub last: &'static str,
     /// ptbill's own short label.
     pub label: &'static str,
-    /// Counted in 15-minute units by minutes.
+    /// Counted in 15-minute units by the 8-minute rule (derived from `unit`).
     pub timed: bool,
+    /// How its units are counted.
+    pub unit: Unit,
     /// Plans of care that use it.
     pub pt: bool,
     /// See `pt`.
@@ -210,20 +322,24 @@ pub fn parse_catalog(text: &'static str) -> Result<Vec<CodeInfo>, String> {
             }
             let (first, last) = f[0].split_once("..").unwrap_or((f[0], f[0]));
             let disc = f[3];
+            let addon_of: Vec<&'static str> = f[5].split(' ').filter(|s| !s.is_empty()).collect();
+            let unit = Unit::parse(f[2], &addon_of).ok_or_else(|| {
+                format!(
+                    "{}: unit must be timed15, service, period episode|30days|month, timed15 first +ADDON, timed15 each, time N first +ADDON or time N each (an add-on needs addon_of), got {:?}",
+                    f[0], f[2]
+                )
+            })?;
             Ok(CodeInfo {
                 first,
                 last,
                 label: f[1],
-                timed: match f[2] {
-                    "yes" => true,
-                    "no" => false,
-                    other => return Err(format!("{}: timed must be yes or no, got {other}", f[0])),
-                },
+                timed: unit.timed(),
+                unit,
                 pt: disc.split(' ').any(|d| d == "pt"),
                 ot: disc.split(' ').any(|d| d == "ot"),
                 slp: disc.split(' ').any(|d| d == "slp"),
                 kind: Kind::parse(f[4]).ok_or_else(|| format!("{}: unknown kind {}", f[0], f[4]))?,
-                addon_of: f[5].split(' ').filter(|s| !s.is_empty()).collect(),
+                addon_of,
                 valid_from: opt_date(f[6]).map_err(|e| format!("{}: {e}", f[0]))?,
                 valid_to: opt_date(f[7]).map_err(|e| format!("{}: {e}", f[0]))?,
                 replaced_by: f[8],

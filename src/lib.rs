@@ -23,7 +23,6 @@
 
 pub mod audit;
 pub mod codes;
-pub mod csv;
 pub mod date;
 pub mod documentation;
 pub mod icd10;
@@ -80,6 +79,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
             billable: nb.is_none(),
             minutes: l.minutes.unwrap_or(0),
             claimed: l.units,
+            unit: i.map_or(codes::Unit::Service, |c| c.unit),
         })
         .collect();
     let other = match visit.method {
@@ -141,7 +141,9 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         .filter(|(_, i)| i.billable)
         .map(|(l, _)| u64::from(l.minutes.unwrap_or(0)))
         .sum();
-    let total = |a: &units::Allocation| a.line_units.iter().sum::<u64>();
+    // Add-on units that still need a line of their own (97129 with 30 minutes
+    // earns 97130 × 1 too) count: the visit earns them.
+    let total = |a: &units::Allocation| a.total_units();
     let (total_units, alt_total_units) = (total(&main), total(&alt));
     let mut explanation = if explained { explain(&main, &inputs) } else { Vec::new() };
     let mut alt_explanation = if explained { explain(&alt, &inputs) } else { Vec::new() };
@@ -316,6 +318,17 @@ pub fn icd10_search_json(query: &str, date: &str, limit: usize) -> Result<String
     Ok(to_json(&found))
 }
 
+/// The catalog unit kind in one word, for the page and the catalog JSON.
+fn unit_name(u: codes::Unit) -> &'static str {
+    match u {
+        codes::Unit::Timed15 => "timed15",
+        codes::Unit::Service => "service",
+        codes::Unit::First { pooled: true, .. } | codes::Unit::Each { pooled: true, .. } => "timed15-family",
+        codes::Unit::First { .. } | codes::Unit::Each { .. } => "time-blocks",
+        codes::Unit::Period(_) => "period",
+    }
+}
+
 /// The code catalog as JSON, for the page's code field: code (or range),
 /// label, timed, kind, disciplines and validity dates.
 pub fn catalog_json() -> String {
@@ -331,6 +344,7 @@ pub fn catalog_json() -> String {
                 "code": if c.first == c.last { c.first.to_string() } else { format!("{}–{}", c.first, c.last) },
                 "label": c.label,
                 "timed": c.timed,
+                "unit": unit_name(c.unit),
                 "kind": format!("{:?}", c.kind).to_lowercase(),
                 "disciplines": disciplines,
                 "addon_of": c.addon_of,

@@ -11,7 +11,20 @@
 //!
 //! Both use the same chart: `units(T) = 0 if T < 8, else (T + 7) / 15`.
 //! All arithmetic is in `u64`, so no sum of `u32` minutes can overflow.
+//!
+//! Codes that are not plain 15-minute codes are counted by their catalog unit
+//! kind ([`Unit`]):
+//! - a first-15-minutes code and its add-on (97129 + 97130) are timed codes of
+//!   one service: their minutes are pooled, the first code takes one unit (it
+//!   is reported once a day) and the add-on the rest;
+//! - codes of longer blocks (97550 first 30 minutes + 97551 each further 15;
+//!   97545 first 2 hours + 97546 each further hour) stay out of the 8-minute
+//!   total, which CMS defines for 15-minute codes, and follow the CPT time rule:
+//!   a block is earned once its midpoint is passed (16 of 30 minutes, 31 of 60);
+//! - per-period codes (remote therapeutic monitoring) are one unit a period,
+//!   never counted by minutes.
 
+use crate::codes::Unit;
 use crate::visit::Method;
 
 /// The unit chart (§20.2): 8–22 minutes = 1, 23–37 = 2, … and so on past 2 hours.
@@ -46,6 +59,53 @@ pub struct LineInput<'a> {
     pub minutes: u32,
     /// Units claimed, if any (used for untimed codes).
     pub claimed: Option<u32>,
+    /// How the code's units are counted (the catalog's unit kind).
+    pub unit: Unit,
+}
+
+/// Add-on units the minutes earn that have no line of their own on the visit
+/// (97129 with 30 minutes earns 97129 × 1 + 97130 × 1): the claim needs a line
+/// for them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extra {
+    /// The add-on code to add.
+    pub code: String,
+    /// Its units.
+    pub units: u64,
+    /// The line of its primary code.
+    pub primary_line: usize,
+    /// Whether these are timed units (8-minute pool).
+    pub timed: bool,
+}
+
+/// A code counted by its own time blocks (CPT time rule), with its add-on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnTime {
+    /// The primary code (first block).
+    pub first: String,
+    /// The add-on code (each further block).
+    pub addon: String,
+    /// Length of the first block.
+    pub initial: u64,
+    /// Length of each further block.
+    pub each: u64,
+    /// Minutes of the primary's and the add-on's lines together.
+    pub minutes: u64,
+    /// Units of the primary code.
+    pub first_units: u64,
+    /// Units of the add-on.
+    pub addon_units: u64,
+    /// No line had minutes: the units are as claimed (or 1).
+    pub as_claimed: bool,
+}
+
+/// Units of an add-on's blocks of `each` minutes in `extra` minutes: a block is
+/// earned once its midpoint is passed (CPT time rule).
+pub const fn blocks(extra: u64, each: u64) -> u64 {
+    if each == 0 {
+        return 0;
+    }
+    extra / each + if (extra % each) * 2 > each { 1 } else { 0 }
 }
 
 /// A timed code's minutes pooled over its lines.
@@ -94,6 +154,17 @@ pub struct Allocation {
     pub remaining: u64,
     /// The tie, if the last remaining unit(s) had to choose between equals.
     pub tie: Option<Tie>,
+    /// Add-on units that need a line of their own.
+    pub extra: Vec<Extra>,
+    /// Codes counted by their own time blocks.
+    pub own_time: Vec<OwnTime>,
+}
+
+impl Allocation {
+    /// Units on the lines plus the add-on units that need a line: what the visit earns.
+    pub fn total_units(&self) -> u64 {
+        self.line_units.iter().sum::<u64>() + self.extra.iter().map(|e| e.units).sum::<u64>()
+    }
 }
 
 /// Counts units for a visit's lines under `method`.
@@ -156,6 +227,40 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
             }
         }
     }
+    let mut extra = Vec::new();
+    // A first-15-minutes code and its add-on are one service: the first code
+    // takes one unit, the add-on the rest of what their minutes earn.
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.billable) {
+        let Unit::First {
+            addon, pooled: true, ..
+        } = line.unit
+        else {
+            continue;
+        };
+        let Some(fi) = groups.iter().position(|g| g.code == line.code) else {
+            continue;
+        };
+        if groups[fi].lines[0] != i {
+            continue;
+        }
+        let ai = groups.iter().position(|g| g.code == addon);
+        let earned = match method {
+            Method::Cms => groups[fi].units + ai.map_or(0, |a| groups[a].units),
+            Method::Ama => chart(groups[fi].minutes + ai.map_or(0, |a| groups[a].minutes)),
+        };
+        groups[fi].units = earned.min(1);
+        let rest = earned - groups[fi].units;
+        match ai {
+            Some(a) => groups[a].units = rest,
+            None if rest > 0 => extra.push(Extra {
+                code: addon.to_string(),
+                units: rest,
+                primary_line: i,
+                timed: true,
+            }),
+            None => {}
+        }
+    }
     let mut line_units: Vec<u64> = lines
         .iter()
         .map(|l| {
@@ -170,15 +275,112 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
         // A code on several lines is reported once: its units go on its first line.
         line_units[g.lines[0]] = g.units;
     }
+    let own_time = own_time_units(lines, &mut line_units, &mut extra);
     Allocation {
         method,
         timed_minutes,
-        timed_units: groups.iter().map(|g| g.units).sum(),
+        timed_units: groups.iter().map(|g| g.units).sum::<u64>()
+            + extra.iter().filter(|e| e.timed).map(|e| e.units).sum::<u64>(),
         line_units,
         groups,
         remaining,
         tie,
+        extra,
+        own_time,
     }
+}
+
+/// Units of the codes counted by their own time blocks (97550 + 97551, 97545 +
+/// 97546): the same under both methods, since the 8-minute rule covers only
+/// 15-minute codes. The minutes of a primary and its add-on are added; the
+/// primary earns its one unit once half its first block has passed, the add-on
+/// one unit for each further block whose midpoint is passed.
+fn own_time_units(lines: &[LineInput<'_>], line_units: &mut [u64], extra: &mut Vec<Extra>) -> Vec<OwnTime> {
+    // Families by primary code, in order of first appearance.
+    let mut keys: Vec<(&str, &str, u64, u64)> = Vec::new();
+    for l in lines.iter().filter(|l| l.billable) {
+        let key = match l.unit {
+            Unit::First {
+                minutes,
+                addon,
+                pooled: false,
+            } => {
+                // The add-on's block length is in its own catalog row.
+                let each = match crate::codes::lookup(addon).map(|c| c.unit) {
+                    Some(Unit::Each { minutes, .. }) => u64::from(minutes),
+                    _ => 0,
+                };
+                (l.code, addon, u64::from(minutes), each)
+            }
+            Unit::Each {
+                minutes,
+                of,
+                pooled: false,
+            } => (of, l.code, 0, u64::from(minutes)),
+            _ => continue,
+        };
+        match keys.iter_mut().find(|k| k.0 == key.0) {
+            Some(k) => {
+                k.2 = k.2.max(key.2);
+                k.3 = k.3.max(key.3);
+            }
+            None => keys.push(key),
+        }
+    }
+    let mut out = Vec::new();
+    for (first, addon, initial, each) in keys {
+        let members: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].billable && (lines[i].code == first || lines[i].code == addon))
+            .collect();
+        let minutes: u64 = members.iter().map(|&i| u64::from(lines[i].minutes)).sum();
+        let first_line = members.iter().copied().find(|&i| lines[i].code == first);
+        let addon_line = members.iter().copied().find(|&i| lines[i].code == addon);
+        for &i in &members {
+            line_units[i] = 0;
+        }
+        let as_claimed = minutes == 0;
+        let (first_units, addon_units) = if as_claimed {
+            let claimed = |l: Option<usize>| l.map_or(0, |i| u64::from(lines[i].claimed.unwrap_or(1)));
+            (claimed(first_line), claimed(addon_line))
+        } else if first_line.is_some() {
+            let f = u64::from(minutes * 2 > initial);
+            (
+                f,
+                if f == 1 {
+                    blocks(minutes.saturating_sub(initial), each)
+                } else {
+                    0
+                },
+            )
+        } else {
+            // The add-on alone (add-on-without-primary says so): its own blocks.
+            (0, blocks(minutes, each))
+        };
+        if let Some(i) = first_line {
+            line_units[i] = first_units;
+        }
+        match (addon_line, first_line) {
+            (Some(i), _) => line_units[i] = addon_units,
+            (None, Some(f)) if addon_units > 0 => extra.push(Extra {
+                code: addon.to_string(),
+                units: addon_units,
+                primary_line: f,
+                timed: false,
+            }),
+            _ => {}
+        }
+        out.push(OwnTime {
+            first: first.to_string(),
+            addon: addon.to_string(),
+            initial,
+            each,
+            minutes,
+            first_units,
+            addon_units,
+            as_claimed,
+        });
+    }
+    out
 }
 
 /// The teacher's steps for an allocation, citing the source.
@@ -228,7 +430,14 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
                 out.push(format!("Each code on its own: {}.", parts.join("; ")));
             }
         }
-        let result: Vec<String> = a.groups.iter().map(|g| format!("{} × {}", g.code, g.units)).collect();
+        explain_families(a, lines, &mut out);
+        let mut result: Vec<String> = a.groups.iter().map(|g| format!("{} × {}", g.code, g.units)).collect();
+        result.extend(
+            a.extra
+                .iter()
+                .filter(|e| e.timed)
+                .map(|e| format!("{} × {} (a line to add)", e.code, e.units)),
+        );
         out.push(format!(
             "Timed result: {} ({} timed {}).",
             result.join(", "),
@@ -236,12 +445,13 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             unit_word(a.timed_units)
         ));
     }
-    let untimed: Vec<&LineInput<'_>> = lines.iter().filter(|l| !l.timed && l.billable).collect();
+    explain_own_time(a, &mut out);
+    let untimed: Vec<&LineInput<'_>> = lines.iter().filter(|l| l.unit == Unit::Service && l.billable).collect();
     if !untimed.is_empty() {
         let parts: Vec<String> = lines
             .iter()
             .zip(&a.line_units)
-            .filter(|(l, _)| !l.timed && l.billable)
+            .filter(|(l, _)| l.unit == Unit::Service && l.billable)
             .map(|(l, u)| format!("{} × {u}", l.code))
             .collect();
         let mut s = format!(
@@ -257,7 +467,102 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         }
         out.push(s);
     }
+    let periods: Vec<String> = lines
+        .iter()
+        .zip(&a.line_units)
+        .filter(|(l, _)| l.billable)
+        .filter_map(|(l, u)| match l.unit {
+            Unit::Period(p) => Some(format!("{} × {u} ({})", l.code, p.words())),
+            _ => None,
+        })
+        .collect();
+    if !periods.is_empty() {
+        out.push(format!(
+            "Remote monitoring codes are billed per period, never in 15-minute units, and their minutes are not added to the timed minutes: {}.",
+            periods.join(", ")
+        ));
+    }
     out
+}
+
+/// The first-15-minutes families (97129 + 97130): how their units were split.
+fn explain_families(a: &Allocation, lines: &[LineInput<'_>], out: &mut Vec<String>) {
+    for g in &a.groups {
+        let Some(Unit::First {
+            addon, pooled: true, ..
+        }) = lines.get(g.lines[0]).map(|l| l.unit)
+        else {
+            continue;
+        };
+        let on_line = a.groups.iter().find(|x| x.code == addon).map(|x| x.units);
+        let extra = a.extra.iter().find(|e| e.code == addon && e.timed).map(|e| e.units);
+        let rest = on_line.or(extra).unwrap_or(0);
+        let total = g.units + rest;
+        let mut s = format!(
+            "{} is the first 15 minutes of the service, reported once a day, and +{addon} each further 15 minutes: their minutes count together, and the {} they earn are billed as {} × {} + {addon} × {rest}.",
+            g.code,
+            n_units(total),
+            g.code,
+            g.units
+        );
+        if let Some(e) = extra {
+            s.push_str(&format!(
+                " No {addon} line is entered: add one with {} for the time past the first 15 minutes.",
+                n_units(e)
+            ));
+        }
+        out.push(s);
+    }
+}
+
+/// Codes counted by their own time blocks (97550 + 97551, 97545 + 97546).
+fn explain_own_time(a: &Allocation, out: &mut Vec<String>) {
+    for o in &a.own_time {
+        let block = |m: u64| {
+            if m.is_multiple_of(60) {
+                plural(m / 60, "hour", "hours")
+            } else {
+                n_minutes(m)
+            }
+        };
+        let s = if o.as_claimed {
+            format!(
+                "{} (the first {}) and +{} (each further {}) are counted by time, but no minutes are entered: billed as entered, {} × {} + {} × {}.",
+                o.first,
+                block(o.initial),
+                o.addon,
+                block(o.each),
+                o.first,
+                o.first_units,
+                o.addon,
+                o.addon_units
+            )
+        } else {
+            let mut s = format!(
+                "{} covers the first {} and +{} each further {}. These blocks are not 15-minute units, so Medicare's 8-minute rule does not count them; by the CPT time rule a block is earned once its midpoint is passed ({} of the first block, {} of each further one). {} in all → {} × {} + {} × {}.",
+                o.first,
+                block(o.initial),
+                o.addon,
+                block(o.each),
+                n_minutes(o.initial / 2 + 1),
+                n_minutes(o.each / 2 + 1),
+                n_minutes(o.minutes),
+                o.first,
+                o.first_units,
+                o.addon,
+                o.addon_units
+            );
+            if let Some(e) = a.extra.iter().find(|e| e.code == o.addon && !e.timed) {
+                s.push_str(&format!(
+                    " No {} line is entered: add one with {}.",
+                    o.addon,
+                    n_units(e.units)
+                ));
+            }
+            s
+        };
+        out.push(s);
+    }
 }
 
 fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
@@ -366,6 +671,7 @@ mod tests {
                 billable: true,
                 minutes,
                 claimed: None,
+                unit: Unit::Timed15,
             })
             .collect();
         allocate(&lines, method)

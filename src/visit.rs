@@ -9,6 +9,8 @@ use crate::date::Date;
 use serde_json::{Map, Value};
 use std::fmt;
 
+pub mod json;
+
 /// The most lines one visit may hold. A real visit has a handful; the cap keeps a
 /// pasted file from being mistaken for a visit.
 pub const MAX_LINES: usize = 1000;
@@ -144,11 +146,11 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Parses a visit from JSON text, strictly (see the module docs).
+/// Parses a visit from JSON text, strictly (see the module docs): a key given
+/// twice, `lines: []`, and nesting deeper than [`json::MAX_DEPTH`] are rejected
+/// as well; a leading byte order mark is skipped.
 pub fn parse_visit(text: &str) -> Result<Visit, InputError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| InputError::new("", format!("the input is not valid JSON ({e})")))?;
-    visit_from_value(&value)
+    read_visit(&json::parse(text)?, true)
 }
 
 const VISIT_FIELDS: &[&str] = &[
@@ -186,8 +188,14 @@ pub(crate) const MAX_MODIFIERS: usize = 10;
 
 const LINE_FIELDS: &[&str] = &["code", "minutes", "assistant_minutes", "units", "modifiers"];
 
-/// Reads a visit from an already-parsed JSON value.
+/// Reads a visit from an already-parsed JSON value. Unlike [`parse_visit`] it
+/// accepts `lines: []`: the audit reads a visit's shared cells this way before
+/// its lines.
 pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
+    read_visit(value, false)
+}
+
+fn read_visit(value: &Value, need_lines: bool) -> Result<Visit, InputError> {
     let obj = value
         .as_object()
         .ok_or_else(|| InputError::new("", format!("a visit must be a JSON object, got {}", kind(value))))?;
@@ -214,6 +222,12 @@ pub fn visit_from_value(value: &Value) -> Result<Visit, InputError> {
     let lines = match obj.get("lines") {
         None | Some(Value::Null) => {
             return Err(InputError::new("lines", "is required (a list of service lines)"));
+        }
+        Some(Value::Array(items)) if items.is_empty() && need_lines => {
+            return Err(InputError::new(
+                "lines",
+                "is empty; a visit needs at least one service line",
+            ));
         }
         Some(Value::Array(items)) => {
             if items.len() > MAX_LINES {
@@ -559,7 +573,7 @@ mod tests {
         assert_eq!(e.field, "ytd_allowed");
         let e = err(r#"{"lines":[]}"#);
         assert_eq!(e.field, "date_of_service");
-        let e = err(r#"{"date_of_service":"2026-03-02","lines":[],"diagnoses":[5]}"#);
+        let e = err(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110"}],"diagnoses":[5]}"#);
         assert_eq!(e.field, "diagnoses[0]");
         let e = err("[1,2]");
         assert!(e.message.contains("JSON object"));
@@ -580,7 +594,28 @@ mod tests {
 
     #[test]
     fn money_in_cents() {
-        let v = parse_visit(r#"{"date_of_service":"2026-03-02","ytd_allowed":1834.50,"lines":[]}"#).unwrap();
+        let v = parse_visit(r#"{"date_of_service":"2026-03-02","ytd_allowed":1834.50,"lines":[{"code":"97110"}]}"#)
+            .unwrap();
         assert_eq!(v.ytd_allowed_cents, Some(183_450));
+    }
+
+    #[test]
+    fn empty_lines_and_keys_given_twice_are_rejected() {
+        let e = err(r#"{"date_of_service":"2026-03-02","lines":[]}"#);
+        assert_eq!(e.field, "lines");
+        assert!(e.message.contains("at least one"), "{e}");
+        let e = err(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110"}],"lines":[]}"#);
+        assert_eq!(e.to_string(), "lines: is given twice; give each field once");
+        let e = err(r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","code":"97112"}]}"#);
+        assert_eq!(e.field, "lines[0].code");
+        // The audit's probe of a visit's shared cells still reads without lines.
+        let probe = serde_json::json!({"date_of_service": "2026-03-02", "lines": []});
+        assert!(visit_from_value(&probe).is_ok());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let v = parse_visit("\u{feff}{\"date_of_service\":\"2026-03-02\",\"lines\":[{\"code\":\"97110\"}]}").unwrap();
+        assert_eq!(v.lines[0].code, "97110");
     }
 }

@@ -1,32 +1,90 @@
 //! The wasm door: JS values in, JS values out, through the same strict parser
-//! as the CLI. A JS object is turned into JSON text with `JSON.stringify` and
-//! parsed by [`crate::parse_visit`], so unknown fields are rejected exactly as on
-//! the command line; the report comes back through `JSON.parse`, so it is plain
+//! as the CLI. Every export takes `JsValue`s and checks them ([`args`]) before
+//! anything is copied into wasm memory, so a wrong type, size or value throws an
+//! `Error` naming the argument and never traps the module. A JS object visit is
+//! written as JSON text by [`js_json`] (which names NaN, Infinity, BigInt, lone
+//! surrogates, cycles and deep nesting by field) and parsed by
+//! [`crate::parse_visit`], so unknown fields are rejected exactly as on the
+//! command line; the report comes back through `JSON.parse`, so it is plain
 //! JSON-compatible data (objects, arrays, `null`; never `Map` or `undefined`).
+//!
+//! If a host's instance dies anyway (a `WebAssembly.RuntimeError`, e.g. memory
+//! exhausted by a giant audit), no later call on that instance can work: the
+//! host should drop it, instantiate the module again (`initSync` / `init` with
+//! the same bytes) and retry or tell the user; nothing is kept between calls but
+//! the ICD-10-CM descriptions, which it must hand over again.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+mod args;
+mod js_json;
+
+/// The longest visit given as JSON text (UTF-16 units); a real one is a few KB.
+const MAX_VISIT_TEXT: u32 = 4 << 20;
+/// The longest audit CSV text accepted (UTF-16 units): 128 Mi characters, a
+/// copy wasm memory can always hold (at most 3 bytes each in UTF-8).
+const MAX_CSV_TEXT: u32 = 128 << 20;
+/// The longest ICD-10-CM description file accepted (the real one is 2.8 MB).
+const MAX_DESCRIPTIONS: u32 = 64 << 20;
+/// The longest code, rule id or date argument.
+const MAX_WORD: u32 = 200;
+/// The longest search query.
+const MAX_QUERY: u32 = 1000;
 
 fn to_js(json: &str) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(json).map_err(|_| JsError::new("internal error: the report is not valid JSON"))
 }
 
-fn input_text(value: &JsValue) -> Result<String, JsError> {
-    if let Some(s) = value.as_string() {
-        return Ok(s);
-    }
+/// The visit as JSON text: an object is written by [`js_json`], a string read
+/// as it is (lone surrogates become `\u` escapes so the parser names their field).
+fn visit_text(value: &JsValue) -> Result<String, JsError> {
     if value.is_undefined() || value.is_null() {
-        return Err(JsError::new("a visit is required (an object or JSON text)"));
+        return Err(JsError::new(&format!(
+            "check: a visit is required (an object or JSON text), got {}",
+            args::what(value)
+        )));
     }
-    let s = js_sys::JSON::stringify(value)
-        .map_err(|_| JsError::new("the visit cannot be turned into JSON (a BigInt or a circular reference?)"))?;
-    s.as_string()
-        .ok_or_else(|| JsError::new("the visit cannot be turned into JSON"))
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        if s.length() > MAX_VISIT_TEXT {
+            return Err(JsError::new(&format!(
+                "check: the visit text is too long ({} characters; at most {MAX_VISIT_TEXT})",
+                s.length()
+            )));
+        }
+        if args::well_formed(s) {
+            return Ok(s.as_string().unwrap_or_default());
+        }
+        return Ok(escape_lone_surrogates(s));
+    }
+    if value.is_object() && !value.is_function() {
+        return js_json::to_json_text(value).map_err(|e| JsError::new(&e.to_string()));
+    }
+    Err(JsError::new(&format!(
+        "check: the visit must be an object or JSON text, got {}",
+        args::what(value)
+    )))
+}
+
+/// The string with each lone surrogate written as a `\uXXXX` escape: inside a
+/// JSON string the parser then reports it with its field; elsewhere it is
+/// invalid JSON either way.
+fn escape_lone_surrogates(s: &js_sys::JsString) -> String {
+    let units: Vec<u16> = s.iter().collect();
+    let mut out = String::with_capacity(units.len());
+    for item in char::decode_utf16(units.iter().copied()) {
+        match item {
+            Ok(c) => out.push(c),
+            Err(e) => out.push_str(&format!("\\u{:04x}", e.unpaired_surrogate())),
+        }
+    }
+    out
 }
 
 /// Checks one visit (object or JSON text) and returns the report.
 #[wasm_bindgen]
 pub fn check(visit: JsValue) -> Result<JsValue, JsError> {
-    let text = input_text(&visit)?;
+    let text = visit_text(&visit)?;
     let report = crate::check_json(&text).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&report)
 }
@@ -39,8 +97,9 @@ pub fn rules() -> Result<JsValue, JsError> {
 
 /// One rule's docs page (Markdown). Throws for an unknown id.
 #[wasm_bindgen]
-pub fn explain(id: &str) -> Result<String, JsError> {
-    crate::explain_rule(id).ok_or_else(|| JsError::new(&format!("no rule {id:?}")))
+pub fn explain(id: JsValue) -> Result<String, JsError> {
+    let id = args::string(&id, "explain", "the rule id", MAX_WORD)?;
+    crate::explain_rule(&id).ok_or_else(|| JsError::new(&format!("explain: no rule {id:?}")))
 }
 
 /// The engine version.
@@ -50,30 +109,42 @@ pub fn version() -> String {
 }
 
 /// Hands the ICD-10-CM description file (fetched by the page from the same
-/// origin) to the engine, once. Later calls are ignored.
+/// origin) to the engine, once. Later calls are ignored (false).
 #[wasm_bindgen]
-pub fn icd10_load_descriptions(text: String) -> bool {
+pub fn icd10_load_descriptions(text: JsValue) -> Result<bool, JsError> {
+    let text = args::string(&text, "icd10_load_descriptions", "text", MAX_DESCRIPTIONS)?;
     if crate::icd10::LOADED.get().is_some() {
-        return false;
+        return Ok(false);
+    }
+    if !text.trim_start_matches('\u{feff}').starts_with("# ICD-10-CM") {
+        return Err(JsError::new(
+            "icd10_load_descriptions: text is not ptbill's ICD-10-CM description file (data/icd10cm-descriptions.txt)",
+        ));
     }
     // Leaked on purpose: the titles live as long as the page.
     let text: &'static str = Box::leak(text.into_boxed_str());
-    crate::icd10::LOADED
+    Ok(crate::icd10::LOADED
         .set(crate::icd10::Descriptions::parse(text))
-        .is_ok()
+        .is_ok())
 }
 
 /// One ICD-10-CM code on a date: status, title, validity, codes under it.
 #[wasm_bindgen]
-pub fn icd10_lookup(code: &str, date: &str) -> Result<JsValue, JsError> {
-    let json = crate::icd10_lookup_json(code, date).map_err(|e| JsError::new(&e.to_string()))?;
+pub fn icd10_lookup(code: JsValue, date: JsValue) -> Result<JsValue, JsError> {
+    let code = args::string(&code, "icd10_lookup", "code", MAX_WORD)?;
+    let date = args::string(&date, "icd10_lookup", "date", MAX_WORD)?;
+    let json = crate::icd10_lookup_json(&code, &date).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&json)
 }
 
-/// ICD-10-CM codes matching a code prefix or words, billable ones first.
+/// ICD-10-CM codes matching a code prefix or words, billable ones first
+/// (`limit` defaults to 20; at most 200 are returned).
 #[wasm_bindgen]
-pub fn icd10_search(query: &str, date: &str, limit: u32) -> Result<JsValue, JsError> {
-    let json = crate::icd10_search_json(query, date, limit as usize).map_err(|e| JsError::new(&e.to_string()))?;
+pub fn icd10_search(query: JsValue, date: JsValue, limit: JsValue) -> Result<JsValue, JsError> {
+    let query = args::string(&query, "icd10_search", "query", MAX_QUERY)?;
+    let date = args::string(&date, "icd10_search", "date", MAX_WORD)?;
+    let limit = args::whole(&limit, "icd10_search", "limit", Some(20))?;
+    let json = crate::icd10_search_json(&query, &date, limit as usize).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&json)
 }
 
@@ -83,33 +154,221 @@ pub fn catalog() -> Result<JsValue, JsError> {
     to_js(&crate::catalog_json())
 }
 
-/// Audits many visits from CSV text (one row per service line): the same result
-/// as `ptbill audit --format json`.
-#[wasm_bindgen]
-pub fn audit(csv_text: &str) -> Result<JsValue, JsError> {
-    to_js(&crate::audit::audit_json(csv_text))
+// ---- The audit exports. Each checks its arguments itself (an `Error` naming
+// the argument, never a trap) and streams: visits are written into one buffer
+// as they are checked and handed to `JSON.parse` once.
+
+/// The CSV text argument of an audit export, or an `Error` naming it. Lone
+/// surrogates are not refused here: like non-UTF-8 bytes in a file, they become
+/// replacement characters and the rows are still checked.
+fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
+    let Some(s) = value.dyn_ref::<js_sys::JsString>() else {
+        return Err(JsError::new(&format!(
+            "{export}(csvText): csvText must be a string (the CSV file's text), got {}",
+            js_type(value)
+        )));
+    };
+    if s.length() > MAX_CSV_TEXT {
+        return Err(JsError::new(&format!(
+            "{export}(csvText): the text is too long ({} characters; at most {MAX_CSV_TEXT}); audit a file this size with AuditStream, chunk by chunk",
+            s.length()
+        )));
+    }
+    Ok(s.as_string().unwrap_or_default())
 }
 
-/// The page's audit: per visit its findings (rule, severity, line, row, code,
-/// message), units and input visit, plus row errors and the summary; calls
-/// `progress(rowsDone, rowsTotal)` every `every` rows, and stops if it returns `false`.
+fn js_type(value: &JsValue) -> String {
+    args::what(value)
+}
+
+/// Audits many visits from CSV text (one row per service line): the same result
+/// as `ptbill audit --format json`. A file that cannot be audited throws.
 #[wasm_bindgen]
-pub fn audit_compact(csv_text: &str, every: u32, progress: &js_sys::Function) -> Result<JsValue, JsError> {
-    let json = crate::audit::audit_compact_json(csv_text, u64::from(every), &mut |done, total| {
-        progress
-            .call2(
-                &JsValue::NULL,
-                &JsValue::from_f64(done as f64),
-                &JsValue::from_f64(total as f64),
-            )
-            .map(|v| v.as_bool() != Some(false))
-            .unwrap_or(true)
-    });
+pub fn audit(csv_text: JsValue) -> Result<JsValue, JsError> {
+    let text = csv_argument(&csv_text, "audit")?;
+    let json = crate::audit::audit_json(&text).map_err(|e| JsError::new(&e))?;
+    to_js(&json)
+}
+
+/// The page's audit of a whole text: per visit its findings (rule, severity,
+/// line, row, code, message), units and input visit, plus row errors and the
+/// summary; calls `progress(rowsDone, rowsTotal)` about every `every` rows and
+/// stops (with `cancelled: true`) if it returns `false`.
+#[wasm_bindgen]
+pub fn audit_compact(csv_text: JsValue, every: JsValue, progress: JsValue) -> Result<JsValue, JsError> {
+    let text = csv_argument(&csv_text, "audit_compact")?;
+    let every = u64::from(args::whole(&every, "audit_compact", "every", Some(0))?);
+    let progress = args::callback(&progress, "audit_compact", "progress")?;
+    let progress = progress.as_ref();
+    let bytes = text.as_bytes();
+    let mut stream = crate::audit::Stream::new(crate::audit::Options::default());
+    let fail = |e: String| JsError::new(&e);
+    for chunk in bytes.chunks(crate::audit::CHUNK) {
+        stream.count(chunk).map_err(fail)?;
+    }
+    stream.begin().map_err(fail)?;
+    let total = stream.counted().map_or(0, |c| c.0);
+    let mut sink = crate::audit::JsonSink::new(Vec::new(), true);
+    let mut cancelled = false;
+    let mut next = every;
+    for chunk in bytes.chunks(crate::audit::CHUNK) {
+        stream.check(chunk, &mut sink).map_err(fail)?;
+        let done = stream.rows_read();
+        if let Some(f) = progress
+            && every > 0
+            && done >= next
+        {
+            next = done + every;
+            let go = f
+                .call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(done as f64),
+                    &JsValue::from_f64(total as f64),
+                )
+                .map(|v| v.as_bool() != Some(false))
+                .unwrap_or(true);
+            if !go {
+                cancelled = true;
+                break;
+            }
+        }
+    }
+    let done = stream.finish(&mut sink, cancelled).map_err(fail)?;
+    if let Some(f) = progress
+        && every > 0
+        && !cancelled
+    {
+        let _ = f.call2(
+            &JsValue::NULL,
+            &JsValue::from_f64(total as f64),
+            &JsValue::from_f64(total as f64),
+        );
+    }
+    let out = sink.finish(&done).map_err(|e| JsError::new(&e.to_string()))?;
+    let json = String::from_utf8(out).map_err(|_| JsError::new("internal error: the result is not UTF-8"))?;
     to_js(&json)
 }
 
 /// The audit's summary alone (no per-visit results), for very large files.
 #[wasm_bindgen]
-pub fn audit_summary(csv_text: &str) -> Result<JsValue, JsError> {
-    to_js(&crate::audit::audit_summary_json(csv_text))
+pub fn audit_summary(csv_text: JsValue) -> Result<JsValue, JsError> {
+    let text = csv_argument(&csv_text, "audit_summary")?;
+    to_js(&crate::audit::audit_summary_json(&text).map_err(|e| JsError::new(&e))?)
+}
+
+/// The audit as a stream, for files of any size (the page's worker):
+/// `count(chunk)` every chunk of the file, `begin()`, `check(chunk)` every chunk
+/// again (taking `takeCsv()` and `takeLines()` as it goes), then
+/// `finish(cancelled)`. Chunks are `Uint8Array`s, cut anywhere.
+#[wasm_bindgen]
+pub struct AuditStream {
+    stream: crate::audit::Stream,
+    sink: crate::audit::PageSink,
+}
+
+fn chunk_argument(chunk: &JsValue, method: &str) -> Result<Vec<u8>, JsError> {
+    chunk
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| {
+            JsError::new(&format!(
+                "AuditStream.{method}(chunk): chunk must be a Uint8Array (a piece of the file), got {}",
+                js_type(chunk)
+            ))
+        })
+}
+
+#[wasm_bindgen]
+impl AuditStream {
+    /// A new audit. `options` is optional: `{payers: {"Aetna": "commercial", …}}`
+    /// maps payer names to contract values.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<AuditStream, JsError> {
+        let mut opts = crate::audit::Options::default();
+        if !options.is_undefined() && !options.is_null() {
+            if !options.is_object() {
+                return Err(JsError::new(&format!(
+                    "new AuditStream(options): options must be an object, got {}",
+                    js_type(&options)
+                )));
+            }
+            let payers = js_sys::Reflect::get(&options, &JsValue::from_str("payers"))
+                .map_err(|_| JsError::new("new AuditStream(options): options.payers cannot be read"))?;
+            if !payers.is_undefined() && !payers.is_null() {
+                let obj = payers.dyn_ref::<js_sys::Object>().ok_or_else(|| {
+                    JsError::new("new AuditStream(options): options.payers must be an object of name: value")
+                })?;
+                for entry in js_sys::Object::entries(obj).iter() {
+                    let pair = js_sys::Array::from(&entry);
+                    let name = pair.get(0).as_string().unwrap_or_default();
+                    let value = pair.get(1).as_string().ok_or_else(|| {
+                        JsError::new(&format!(
+                            "new AuditStream(options): options.payers[{name:?}] must be a string"
+                        ))
+                    })?;
+                    opts.add_payer(&format!("{name}={value}"))
+                        .map_err(|e| JsError::new(&e.replace("--payer", "options.payers")))?;
+                }
+            }
+        }
+        Ok(AuditStream {
+            stream: crate::audit::Stream::new(opts),
+            sink: crate::audit::PageSink::default(),
+        })
+    }
+
+    /// First pass: one chunk of the file.
+    pub fn count(&mut self, chunk: JsValue) -> Result<(), JsError> {
+        let bytes = chunk_argument(&chunk, "count")?;
+        self.stream.count(&bytes).map_err(|e| JsError::new(&e))
+    }
+
+    /// Ends the first pass: `{rows, visits}`. Throws for a file that cannot be audited.
+    pub fn begin(&mut self) -> Result<JsValue, JsError> {
+        self.stream.begin().map_err(|e| JsError::new(&e))?;
+        let (rows, visits) = self.stream.counted().unwrap_or((0, 0));
+        to_js(&format!("{{\"rows\":{rows},\"visits\":{visits}}}"))
+    }
+
+    /// Second pass: one chunk of the file.
+    pub fn check(&mut self, chunk: JsValue) -> Result<(), JsError> {
+        let bytes = chunk_argument(&chunk, "check")?;
+        self.stream.check(&bytes, &mut self.sink).map_err(|e| JsError::new(&e))
+    }
+
+    /// Data rows read so far in the second pass.
+    #[wasm_bindgen(js_name = rowsRead)]
+    pub fn rows_read(&self) -> f64 {
+        self.stream.rows_read() as f64
+    }
+
+    /// The findings-CSV rows written since the last call (no header).
+    #[wasm_bindgen(js_name = takeCsv)]
+    pub fn take_csv(&mut self) -> String {
+        String::from_utf8(std::mem::take(&mut self.sink.csv)).unwrap_or_default()
+    }
+
+    /// JSON lines written since the last call: `{"visit":…}`, `{"row_error":…}`, `{"row_warning":…}`.
+    #[wasm_bindgen(js_name = takeLines)]
+    pub fn take_lines(&mut self) -> String {
+        String::from_utf8(std::mem::take(&mut self.sink.lines)).unwrap_or_default()
+    }
+
+    /// Ends the audit (or stops it, `cancelled` true): `{visits, visits_checked,
+    /// rows, findings, cancelled, summary}`. Take the last CSV rows and lines after.
+    pub fn finish(&mut self, cancelled: JsValue) -> Result<JsValue, JsError> {
+        let cancelled = cancelled.as_bool().unwrap_or(false);
+        let done = self
+            .stream
+            .finish(&mut self.sink, cancelled)
+            .map_err(|e| JsError::new(&e))?;
+        to_js(&crate::to_json(&serde_json::json!({
+            "visits": done.visits,
+            "visits_checked": done.visits_checked,
+            "rows": done.rows,
+            "findings": self.sink.findings,
+            "cancelled": done.cancelled,
+            "summary": done.summary,
+        })))
+    }
 }

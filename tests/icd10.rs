@@ -106,7 +106,10 @@ fn common_pt_diagnoses_pass() {
 #[test]
 fn dates_outside_the_data() {
     let r = ptbill::check(
-        &ptbill::parse_visit(r#"{"date_of_service":"2027-11-02","lines":[],"diagnoses":["M54.50"]}"#).unwrap(),
+        &ptbill::parse_visit(
+            r#"{"date_of_service":"2027-11-02","lines":[{"code":"97110","minutes":15}],"diagnoses":["M54.50"]}"#,
+        )
+        .unwrap(),
     );
     assert!(
         r.diagnostics
@@ -114,7 +117,10 @@ fn dates_outside_the_data() {
             .any(|d| d.rule == "reference-data-date" && d.message.contains("FY2027"))
     );
     let r = ptbill::check(
-        &ptbill::parse_visit(r#"{"date_of_service":"2015-09-30","lines":[],"diagnoses":["724.2"]}"#).unwrap(),
+        &ptbill::parse_visit(
+            r#"{"date_of_service":"2015-09-30","lines":[{"code":"97110","minutes":15}],"diagnoses":["724.2"]}"#,
+        )
+        .unwrap(),
     );
     assert!(
         r.diagnostics

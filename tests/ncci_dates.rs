@@ -142,3 +142,51 @@ fn catalog_dates_from_the_ioce() {
         assert!(info.confirmed && info.timed, "{code}");
     }
 }
+
+fn data_notes(date: &str, setting: &str) -> Vec<String> {
+    rules(&group_and_exercise(date, setting))
+        .into_iter()
+        .filter(|d| d.0 == "reference-data-date" && !d.2.contains("code catalog"))
+        .map(|d| d.2)
+        .collect()
+}
+
+#[test]
+fn reference_data_date_by_setting() {
+    // Practitioner: PTP and MUE both end 2024-09-30.
+    let p = data_notes("2026-03-02", "practitioner");
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("practitioner tables of 2024-07-01") && p[0].contains("2024-09-30"),
+        "{p:?}"
+    );
+    assert!(data_notes("2024-08-01", "practitioner").is_empty());
+    // Hospital: the I/OCE table covers 2026-03-02; only the MUE table is old.
+    let h = data_notes("2026-03-02", "outpatient_hospital");
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert!(
+        h[0].starts_with("Daily unit limits") && h[0].contains("2024-09-30"),
+        "{h:?}"
+    );
+    assert!(
+        h[0].contains("outpatient-hospital table of 2026-04-01, which covers this date"),
+        "{h:?}"
+    );
+    assert!(!h[0].contains("Code-pair edits and daily"), "{h:?}");
+    // Past the hospital table's quarter, both dates are named.
+    let late = data_notes("2026-08-03", "outpatient_hospital");
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert!(
+        late[0].contains("2026-06-30") && late[0].contains("2024-09-30"),
+        "{late:?}"
+    );
+    // Before 2020: the practitioner table has no start dates; the hospital one has them from 2019-07-01.
+    let old_p = data_notes("2019-09-02", "practitioner");
+    assert!(
+        old_p.iter().any(|m| m.contains("does not say when each edit began")),
+        "{old_p:?}"
+    );
+    assert!(data_notes("2019-09-02", "outpatient_hospital").is_empty());
+    let older_h = data_notes("2019-03-01", "outpatient_hospital");
+    assert!(older_h.iter().any(|m| m.contains("2019-07-01")), "{older_h:?}");
+}

@@ -1,28 +1,33 @@
-// "Audit a file": read a CSV in this browser, check every visit in a Web Worker
-// with a progress bar and Cancel, then show the summary, filters, the findings
-// (each visit opens in the calculator) and a findings CSV to download.
+// "Audit a file": a CSV export is checked in this browser by a Web Worker
+// (www/audit-worker.js) that reads the file in chunks, with a progress bar and
+// Cancel; then the summary (with a payer-name mapping step), filters, the
+// findings a page at a time (each visit opens in the calculator) and the
+// findings CSV to download. Files of any size: the page holds one page of
+// findings, the worker keeps the rest as Blobs.
 import { encodeVisit } from "./visit-link.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) =>
   String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const PAYERS = ["medicare", "medicare_advantage", "medicaid", "commercial", "other"];
+const PAGE = 100;
 
 let worker = null;
-let result = null;
+let result = null; // the last finished (or cancelled) audit
+let csvBlob = null;
+let file = null; // the file last audited (re-run when a payer is mapped)
+let payers = {}; // payer name → contract value
+let offset = 0;
+let pendingCheck = null;
 
-function cell(s) {
-  const t = String(s ?? "");
-  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-}
-
-/** The findings CSV, in the same columns as `ptbill audit --format csv`. */
-export function findingsCsv(r) {
-  const out = ["visit_id,row,line,code,rule,severity,message"];
-  for (const v of r.results) {
-    for (const f of v.findings) out.push([v.visit_id, f.row, f.line ?? "", f.code ?? "", f.rule, f.severity, f.message].map(cell).join(","));
-  }
-  for (const e of r.row_errors) out.push([e.visit_id ?? "", e.row, "", "", "row-error", "error", e.message].map(cell).join(","));
-  return out.join("\n") + "\n";
+/** Checks one visit with the audit worker's engine instance (used by tests to
+ * show the instance still works after an audit). */
+export function checkInWorker(visit) {
+  if (!worker) startWorker();
+  return new Promise((resolve) => {
+    pendingCheck = resolve;
+    worker.postMessage({ type: "check", visit });
+  });
 }
 
 function table(title, counts, key) {
@@ -32,51 +37,74 @@ function table(title, counts, key) {
     .join("")}</tbody></table>`;
 }
 
-function renderFindings() {
-  const sev = $("audit-sev").value;
-  const rule = $("audit-rule").value;
-  const text = $("audit-text").value.trim().toLowerCase();
-  const rows = [];
-  for (const v of result.results) {
-    for (const f of v.findings) {
-      if ((sev && f.severity !== sev) || (rule && f.rule !== rule)) continue;
-      if (text && !`${v.visit_id} ${f.code ?? ""} ${f.message}`.toLowerCase().includes(text)) continue;
-      rows.push([v, f]);
-    }
-  }
-  const shown = rows.slice(0, 300);
-  $("audit-findings").innerHTML = `<p class="note">${rows.length} findings match${rows.length > shown.length ? `; the first ${shown.length} are shown (the download has all)` : ""}.</p>
-    <div class="table-wrap" tabindex="0" role="region" aria-label="Findings"><table><thead><tr><th scope="col">Visit</th><th scope="col">Row</th><th scope="col">Code</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>${shown
-      .map(
-        ([v, f]) =>
-          `<tr><td><a href="./#v=${encodeVisit(v.visit)}" target="_blank" rel="noopener">${esc(v.visit_id)}</a></td><td class="num">${f.row ?? ""}</td><td>${esc(f.code ?? "")}</td><td>${esc(f.severity)}</td><td>${esc(f.rule)}</td><td>${esc(f.message)}</td></tr>`,
-      )
-      .join("")}</tbody></table></div>`;
+function filter() {
+  return { severity: $("audit-sev").value, rule: $("audit-rule").value, text: $("audit-text").value };
 }
 
-function render(r) {
+function showPage(p) {
+  offset = p.offset;
+  const last = Math.min(p.total, p.offset + p.entries.length);
+  $("audit-findings").innerHTML = `<p class="note">${p.total} findings match${p.total > p.entries.length ? `; ${p.total ? p.offset + 1 : 0}–${last} shown` : ""}.</p>
+    <p class="pager"><button type="button" id="audit-prev"${p.offset > 0 ? "" : " disabled"}>Previous ${PAGE}</button> <button type="button" id="audit-next"${last < p.total ? "" : " disabled"}>Next ${PAGE}</button></p>
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Findings"><table><thead><tr><th scope="col">Visit</th><th scope="col">Row</th><th scope="col">Code</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>${p.entries
+      .map(
+        (f) =>
+          `<tr><td>${f.visit ? `<a href="./#v=${encodeVisit(f.visit)}" target="_blank" rel="noopener">${esc(f.visit_id)}</a>` : esc(f.visit_id)}</td><td class="num">${f.row ?? ""}</td><td>${esc(f.code ?? "")}</td><td>${esc(f.severity)}</td><td>${f.title ? `${esc(f.title)} <code>${esc(f.rule)}</code>` : esc(f.rule)}</td><td>${esc(f.message)}</td></tr>`,
+      )
+      .join("")}</tbody></table></div>`;
+  $("audit-prev").addEventListener("click", () => ask(Math.max(0, offset - PAGE)));
+  $("audit-next").addEventListener("click", () => ask(offset + PAGE));
+}
+
+function ask(at) {
+  if (!worker) return;
+  worker.postMessage({ type: "page", offset: at, size: PAGE, ...filter() });
+}
+
+function payerStep(s) {
+  const names = Object.keys(s.payers).filter((n) => !PAYERS.includes(n.replace(/[ -]/g, "_")));
+  if (!names.length) return "";
+  return `<fieldset class="audit-payers"><legend>Payer names in this file</legend>
+    <p class="note">Names that are not one of ptbill's payer types are checked as "other". Choose what each one is; the file is audited again.</p>
+    ${names
+      .map(
+        (n) =>
+          `<label>${esc(n)} (${s.payers[n]} visits) <select data-payer="${esc(n)}">${PAYERS.map((p) => `<option${(payers[n] ?? s.payers_checked_as[n]) === p ? " selected" : ""}>${p}</option>`).join("")}</select></label>`,
+      )
+      .join(" ")}</fieldset>`;
+}
+
+function render(r, first) {
   result = r;
   const s = r.summary;
   const findings = Object.values(s.by_severity).reduce((a, b) => a + b, 0);
   const rules = Object.keys(s.by_rule).sort();
+  const notices = [...s.data_notices, ...s.notices];
   $("audit-result").innerHTML = `
+    ${r.cancelled ? `<p class="form-error" role="status">Cancelled after ${r.visits_checked} of ${r.visits} visits: the results below are those checked so far.</p>` : ""}
     <h3>Summary</h3>
-    <p class="summary" id="audit-summary">${r.visits} visits, ${r.rows} rows: <span id="audit-findings-count">${findings}</span> findings, ${r.row_errors.length} row errors, ${s.visits_with_errors} visits with errors.</p>
-    <p>Timed units computed: ${s.timed_units}. Units claimed (where given): ${s.claimed_units}: <strong>${s.units_over}</strong> more than the minutes earn (risk of over-billing), <strong>${s.units_under}</strong> earned but not claimed.</p>
+    <p class="summary" id="audit-summary">${r.visits} visits, ${r.rows} rows: <span id="audit-findings-count">${findings}</span> findings, ${s.row_errors} row errors, ${s.visits_with_errors} visits with errors.</p>
+    <p>Units to bill: ${s.total_units} (timed ${s.timed_units}). Units claimed (where given): ${s.claimed_units}: <strong>${s.units_over}</strong> more than the minutes earn (risk of over-billing), <strong>${s.units_under}</strong> earned but not claimed.</p>
+    ${notices.map((n) => `<p class="note audit-notice">${esc(n.message)}</p>`).join("")}
+    ${payerStep(s)}
     <div class="audit-tables">${table("By severity", s.by_severity, "severity")}${table("By rule", s.by_rule, "rule")}${table("By code", s.by_code, "code")}</div>
     <p><button type="button" id="audit-download">Download findings (CSV)</button></p>
     <h3>Findings</h3>
     <div class="grid">
       <label>Severity <select id="audit-sev"><option value="">all</option><option>error</option><option>warning</option><option>info</option></select></label>
-      <label>Rule <select id="audit-rule"><option value="">all</option>${rules.map((x) => `<option>${esc(x)}</option>`).join("")}</select></label>
+      <label>Rule <select id="audit-rule"><option value="">all</option><option>row-error</option><option>row-warning</option>${rules.map((x) => `<option>${esc(x)}</option>`).join("")}</select></label>
       <label>Visit, code or words <input id="audit-text"></label>
     </div>
-    <div id="audit-findings"></div>
-    <h3>Rows that could not be used (${r.row_errors.length})</h3>
-    <ul class="row-errors">${r.row_errors.map((e) => `<li>Row ${e.row}${e.visit_id ? ` (${esc(e.visit_id)})` : ""}: ${esc(e.message)}</li>`).join("")}</ul>`;
-  for (const id of ["audit-sev", "audit-rule", "audit-text"]) $(id).addEventListener("input", renderFindings);
+    <div id="audit-findings"></div>`;
+  for (const id of ["audit-sev", "audit-rule", "audit-text"]) $(id).addEventListener("input", () => ask(0));
+  for (const sel of document.querySelectorAll("[data-payer]")) {
+    sel.addEventListener("change", () => {
+      payers[sel.dataset.payer] = sel.value;
+      if (file) run(file, true);
+    });
+  }
   $("audit-download").addEventListener("click", () => {
-    const url = URL.createObjectURL(new Blob([findingsCsv(r)], { type: "text/csv" }));
+    const url = URL.createObjectURL(csvBlob);
     const a = document.createElement("a");
     a.href = url;
     a.download = "ptbill-findings.csv";
@@ -85,39 +113,71 @@ function render(r) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   });
-  renderFindings();
+  showPage(first);
 }
 
-function run(text) {
+function say(sentence) {
+  $("audit-progress").hidden = true;
+  $("audit-result").innerHTML = `<p class="form-error" role="alert">${esc(sentence)}</p>`;
+}
+
+function startWorker() {
   worker?.terminate();
   worker = new Worker("audit-worker.js", { type: "module" });
-  $("audit-result").innerHTML = "";
-  $("audit-progress").hidden = false;
-  $("audit-bar").value = 0;
-  $("audit-count").textContent = "Starting…";
   worker.onmessage = ({ data }) => {
     if (data.type === "progress") {
       $("audit-bar").max = Math.max(1, data.total);
       $("audit-bar").value = data.done;
-      $("audit-count").textContent = `${data.done} of ${data.total} rows`;
+      $("audit-count").textContent =
+        data.phase === "count" ? `Reading the file: ${(data.done / 1e6).toFixed(0)} of ${(data.total / 1e6).toFixed(0)} MB` : `${data.done} of ${data.total} rows`;
     } else if (data.type === "done") {
       $("audit-progress").hidden = true;
-      worker.terminate();
-      worker = null;
-      render(data.result);
+      csvBlob = data.csv;
+      render(data.result, data.page);
       document.body.dataset.audited = "1";
-    } else {
-      $("audit-progress").hidden = true;
-      $("audit-result").innerHTML = `<p class="form-error">${esc(data.message)}</p>`;
+    } else if (data.type === "page") {
+      showPage(data.page);
+    } else if (data.type === "checked") {
+      pendingCheck?.(data.report);
+      pendingCheck = null;
+    } else if (data.type === "cancelled") {
+      $("audit-result").innerHTML = "<p>Cancelled. Choose a file to audit again.</p>";
+    } else if (data.type === "fatal") {
+      say(`This file cannot be audited: ${data.message}.`.replace(/\.\.$/, "."));
+    } else if (data.type === "trap") {
+      // The engine stopped (out of memory): a fresh worker loads it anew.
+      startWorker();
+      say("The audit stopped because this browser tab ran out of memory for it; the checker has been restarted. Close other tabs and try again, or split the file into smaller files.");
     }
   };
-  worker.postMessage(text);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    startWorker();
+    say(`The audit stopped unexpectedly (${e.message || "the worker failed"}); the checker has been restarted. Try again.`);
+  };
+}
+
+function run(f, again = false) {
+  file = f;
+  if (!again) payers = {};
+  // A new worker per audit: the previous one's Blobs are let go, and a worker
+  // that is still checking is stopped.
+  startWorker();
+  delete document.body.dataset.audited;
+  $("audit-result").innerHTML = "";
+  $("audit-progress").hidden = false;
+  $("audit-bar").value = 0;
+  $("audit-count").textContent = "Starting…";
+  worker.postMessage({ type: "audit", file: f, payers });
 }
 
 export function start() {
-  $("audit-file").addEventListener("change", async (e) => {
-    const file = e.target.files[0];
-    if (file) run(await file.text());
+  const input = $("audit-file");
+  input.addEventListener("change", () => {
+    const f = input.files[0];
+    // Reset, so choosing the same file again audits it again.
+    input.value = "";
+    if (f) run(f);
   });
   const drop = $("audit-drop");
   drop.addEventListener("dragover", (e) => {
@@ -125,19 +185,23 @@ export function start() {
     drop.classList.add("over");
   });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", async (e) => {
+  drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    const file = e.dataTransfer.files[0];
-    if (file) run(await file.text());
+    const f = e.dataTransfer.files[0];
+    if (f) run(f);
   });
   $("audit-cancel").addEventListener("click", () => {
-    worker?.terminate();
-    worker = null;
+    // The worker stops at its next chunk and sends what it checked so far.
+    worker?.postMessage({ type: "cancel" });
     $("audit-progress").hidden = true;
     $("audit-count").textContent = "";
-    $("audit-result").innerHTML = "<p>Cancelled.</p>";
+    $("audit-result").innerHTML = "<p>Cancelled. Choose a file to audit again.</p>";
+    input.focus();
   });
-  $("audit-sample").addEventListener("click", async () => run(await (await fetch("sample-audit.csv")).text()));
+  $("audit-sample").addEventListener("click", async () => {
+    const blob = await (await fetch("sample-audit.csv")).blob();
+    run(new File([blob], "sample-audit.csv", { type: "text/csv" }));
+  });
   document.body.dataset.ready = "1";
 }

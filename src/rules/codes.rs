@@ -7,7 +7,6 @@
 use super::{Ctx, Rule};
 use crate::codes::{CodeInfo, Kind, Shape, table_rows};
 use crate::date::Date;
-use crate::message::Arg;
 use crate::report::Severity;
 use crate::units::n_minutes;
 use crate::visit::{Payer, Visit};
@@ -38,7 +37,7 @@ pub static UNKNOWN_CODE: Rule = Rule {
     summary: "Well-formed, but not a code ptbill knows",
     checks: "The code has the right shape but is not in ptbill's catalog of therapy codes and of the non-therapy codes therapists commonly meet (laboratory codes, four digits and U or M, are named as such). Its units cannot be counted, so the line is not billable: 0 units under both methods, and its minutes count toward no unit.",
     why: "It may be a typo for a therapy code, or a code outside therapy that needs another clinician's claim.",
-    source: "ptbill's catalog, `data/codes.csv` (as of 2026-11-23), built from billing-rules.md §3, §4, §6, §7 and §11.",
+    source: "ptbill's catalog, `data/codes.csv` (as of 2026-11-23), built from billing-rules.md §3, §4, §6, §7 and §11, with validity dates checked against the CMS I/OCE HCPCS table, versions of 2019-07-01 to 2026-04-01 (hcpcs README).",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97109", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
     fix: "Check the code against the current CPT or HCPCS book. If it is right, check its units by hand.",
 };
@@ -49,9 +48,9 @@ pub static DELETED_CODE: Rule = Rule {
     title: "Code not valid on the date of service",
     severity: Severity::Error,
     summary: "The code is not valid on the date of service",
-    checks: "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way. The line is not billable: 0 units under both methods, minutes counted toward no unit. The severity modifiers CH–CN are still valid codes and are not flagged.",
+    checks: "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way (\"not yet valid\": 98985 on 2025-12-15, a CPT 2026 code). The line is not billable: 0 units under both methods, minutes counted toward no unit. The severity modifiers CH–CN are still valid codes and are not flagged.",
     why: "A deleted code is denied; claims must use the code set in force on the date of service.",
-    source: "AMA CPT 2017 (evaluation codes, APTA and AAPC summaries); CPT 2018 (97763, 97127); CPT 2020 (97129/97130); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (FLR ended 2019-01-01); billing-rules.md §3, §4, §6.3, §11.",
+    source: "Validity dates checked against the CMS I/OCE HCPCS table, versions of 2019-07-01 to 2026-04-01 (97037 from 2024-01-01; 97550–97552 from 2024-01-01; RTM 98975–98977, 98980, 98981 from 2022-01-01, 98978 from 2023-01-01, 98979 and 98984–98986 from 2026-01-01; 64550 in no quarter); AMA CPT 2017 (evaluation codes, APTA and AAPC summaries); CPT 2018 (97763, 97127); CPT 2020 (97129/97130); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (FLR ended 2019-01-01); billing-rules.md §3, §4, §6.3, §11.",
     example: r#"{"date_of_service": "2017-03-02", "lines": [{"code": "97001", "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
     fix: "Bill the replacement code named in the message.",
 };
@@ -88,11 +87,24 @@ pub static NOT_THERAPY: Rule = Rule {
     title: "Not billable on a therapy claim",
     severity: Severity::Warning,
     summary: "Not a service a therapist bills this payer",
-    checks: "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and, on a Medicare or Medicare Advantage visit of any discipline, acupuncture 97810–97814 and dry needling 20560/20561. Such a line is not billable: 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\". For other payers acupuncture is not flagged, and dry needling is a sometimes-therapy service that takes GP/GO.",
+    checks: "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681, the unlisted nervous-system procedure 64999), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and, on a Medicare or Medicare Advantage visit of any discipline, acupuncture 97810–97814 and dry needling 20560/20561. Such a line is not billable: 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\". For other payers acupuncture is not flagged, and dry needling is a sometimes-therapy service that takes GP/GO.",
     why: "These are billed by physicians, chiropractors or athletic trainers, not under a therapy plan. For acupuncture, Medicare covers it only for chronic low back pain under NCD 30.3.3 (from 2020-01-21), furnished by physicians or by practitioners they supervise; physical and occupational therapists are not among those who bill it in their own right (an inference in billing-rules.md §7.5a). Dry needling has had its own codes since 2020-01-01, and Medicare made them non-covered except as acupuncture under the same NCD, so a therapist cannot bill Medicare for them either. Medicare Advantage plans cover at least what Medicare covers; a plan may add acupuncture as an extra benefit, so the message says to check the plan.",
     source: "billing-rules.md §7.5a (NCD 30.3.3, 2020-01-21) and §7.6 (20560/20561 from 2020-01-01, non-covered by Medicare except as acupuncture; April 2020 MPFSDB update); CMS MUE table 2024-07-01 (97169–97172 = 0); pain-procedure ranges as listed in ptbill issue 3; E/M and CMT by code definition.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "20560", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.16"]}"#,
     fix: "Remove the line from the therapy claim; the clinician who furnished the service bills it. For acupuncture or dry needling on a Medicare visit, tell the patient beforehand that Medicare will not pay for it.",
+};
+
+/// `non-medicare-code`
+pub static NON_MEDICARE: Rule = Rule {
+    id: "non-medicare-code",
+    title: "A code Medicare does not accept",
+    severity: Severity::Error,
+    summary: "An HCPCS S-code on a Medicare claim (S-codes are for other payers)",
+    checks: "A code S0000–S9999. On a Medicare visit it is an error and the line is not billable (0 units, its minutes count toward no unit); on a Medicare Advantage visit too, as a warning (plans follow Medicare's code set). For Medicaid, commercial and other payers it is a warning: some accept S-codes and some do not, and ptbill counts it as one service.",
+    why: "S-codes are national HCPCS codes kept for private insurers and Medicaid agencies, for services without another national code; Medicare does not accept them, so the line is rejected.",
+    source: "HCPCS Level II S-codes: TRICARE Policy Manual 6010.60-M, Ch. 1, §12.1 (revision of 2019-09-27: temporary codes used by the private sector); MediRegs, \"HCPCS S codes: what are they?\" (2010-05: not reportable to Medicare).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "S9131", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
+    fix: "For Medicare, bill the CPT code that describes the service (for a therapy visit, the codes of the treatment given). For another payer, check that it takes the S-code before billing it.",
 };
 
 /// `tracking-code`
@@ -142,6 +154,7 @@ pub static RULES: &[&Rule] = &[
     &SUBSTITUTION,
     &BUNDLED_CODE,
     &NOT_THERAPY,
+    &NON_MEDICARE,
     &TRACKING,
     &TEMPORARY,
     &FUNCTIONAL_REPORTING,
@@ -230,6 +243,7 @@ fn not_billable_kind(kind: Kind, payer: Payer) -> Option<(&'static str, &'static
         Kind::Athletic => ("an athletic trainer's evaluation", "an athletic trainer's evaluation"),
         Kind::Acupuncture if medicare_like => ("Medicare does not pay a therapist for acupuncture", "acupuncture"),
         Kind::Needling if medicare_like => ("Medicare does not pay a therapist for dry needling", "dry needling"),
+        Kind::SCode if medicare_like => ("Medicare does not accept S-codes", "an S-code"),
         _ => return None,
     })
 }
@@ -239,15 +253,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let dos = ctx.visit.date_of_service;
     let payer = ctx.visit.payer;
     for i in 0..ctx.visit.lines.len() {
-        let visit = ctx.visit;
-        let code = &visit.lines[i].code;
-        let minutes = visit.lines[i].minutes.filter(|&m| m > 0);
-        // Built only for a finding that says it.
-        let uncounted_text = || {
-            minutes
-                .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
-                .unwrap_or_default()
-        };
+        let code = ctx.visit.lines[i].code.clone();
+        let minutes = ctx.visit.lines[i].minutes.filter(|&m| m > 0);
+        let uncounted = minutes
+            .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
+            .unwrap_or_default();
         match ctx.shapes[i] {
             Shape::Invalid => {
                 let hint = if code.contains('O') && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit()) {
@@ -262,7 +272,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &INVALID_CODE,
                     Severity::Error,
                     Some(i),
-                    format!("{code:?} is not a valid procedure code, so it is not billed{uncounted}. A code is 5 digits (97110), 4 digits and a letter (1125F), or a letter and 4 digits (G0283).{hint}", uncounted = uncounted_text()),
+                    format!("{code:?} is not a valid procedure code, so it is not billed{uncounted}. A code is 5 digits (97110), 4 digits and a letter (1125F), or a letter and 4 digits (G0283).{hint}"),
                     "Retype the code from the CPT or HCPCS book.",
                 );
                 continue;
@@ -282,7 +292,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &TEMPORARY,
                     Severity::Warning,
                     Some(i),
-                    format!("{code} is a Category III code for an emerging service: many payers do not cover it, and ptbill cannot count its units, so it is not billed here{uncounted}.", uncounted = uncounted_text()),
+                    format!("{code} is a Category III code for an emerging service: many payers do not cover it, and ptbill cannot count its units, so it is not billed here{uncounted}."),
                     "Check the payer's coverage policy before the visit; for Medicare, give the patient an ABN if you expect a denial.",
                 );
                 continue;
@@ -296,15 +306,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Warning,
                 Some(i),
                 if lab {
-                    format!(
-                        "{code} is a laboratory code, not a therapy service, so it is not billed here{uncounted}.",
-                        uncounted = uncounted_text()
-                    )
+                    format!("{code} is a laboratory code, not a therapy service, so it is not billed here{uncounted}.")
                 } else {
-                    format!(
-                        "{code} is not a code ptbill knows, so it is not billed here{uncounted}.",
-                        uncounted = uncounted_text()
-                    )
+                    format!("{code} is not a code ptbill knows, so it is not billed here{uncounted}.")
                 },
                 "Check the code in the current CPT or HCPCS book. If it is right, work out its units by hand.",
             );
@@ -358,9 +362,44 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
             ctx.explained[i] = true;
         }
-        check_payer(ctx, i, code);
-        check_not_therapy(ctx, i, code, info.kind, payer);
+        check_payer(ctx, i, &code);
+        if info.kind == Kind::SCode {
+            check_scode(ctx, i, &code, payer);
+            continue;
+        }
+        check_not_therapy(ctx, i, &code, info, payer);
     }
+}
+
+fn check_scode(ctx: &mut Ctx<'_>, i: usize, code: &str, payer: Payer) {
+    let (severity, msg) = match payer {
+        Payer::Medicare => (
+            Severity::Error,
+            format!(
+                "{code} is an HCPCS S-code. Medicare does not accept S-codes (they are kept for private insurers and Medicaid agencies), so this line is not billed."
+            ),
+        ),
+        Payer::MedicareAdvantage => (
+            Severity::Warning,
+            format!(
+                "{code} is an HCPCS S-code. Medicare does not accept S-codes, and Medicare Advantage plans use Medicare's code set, so this line is not billed."
+            ),
+        ),
+        _ => (
+            Severity::Warning,
+            format!(
+                "{code} is an HCPCS S-code: some commercial payers and Medicaid plans accept S-codes, others do not. ptbill counts it as one service and cannot check its units."
+            ),
+        ),
+    };
+    ctx.emit(
+        &NON_MEDICARE,
+        severity,
+        Some(i),
+        msg,
+        "For Medicare, bill the CPT code for the service given. For another payer, check its code list first.",
+    );
+    ctx.explained[i] = true;
 }
 
 fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
@@ -380,8 +419,8 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
                 &BUNDLED_CODE,
                 severity,
                 Some(i),
-                msg!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either.", who, Arg::text(code)),
-                msg!("Leave {code} off the claim and record it in the treatment note.", Arg::text(code)),
+                format!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either."),
+                format!("Leave {code} off the claim and record it in the treatment note."),
             );
         } else {
             ctx.emit(
@@ -396,7 +435,8 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
     }
 }
 
-fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer: Payer) {
+fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, info: &CodeInfo, payer: Payer) {
+    let kind = info.kind;
     let Some((_, what)) = not_billable_kind(kind, payer) else {
         return;
     };
@@ -435,7 +475,10 @@ fn check_not_therapy(ctx: &mut Ctx<'_>, i: usize, code: &str, kind: Kind, payer:
             "Bill 97161–97163 for a PT evaluation or 97165–97167 for an OT evaluation.",
         ),
         _ => (
-            format!("{code} is {what}, not a therapy service. It is not billed on this claim."),
+            format!(
+                "{code} ({}) is a physician's procedure, not a therapy service. It is not billed on this claim.",
+                info.label
+            ),
             "Leave it off the therapy claim; the physician who performed it bills it.",
         ),
     };

@@ -1,10 +1,11 @@
 //! Line rules: minutes and units as entered, against what the time rule allows.
 
 use super::{Ctx, Rule};
-use crate::message::{Arg, Message};
+use crate::codes::Unit;
 use crate::report::Severity;
-use crate::units::word;
+use crate::units::{n_minutes, n_units, word};
 use crate::visit::Method;
+use std::borrow::Cow;
 
 /// `missing-minutes`
 pub static MISSING_MINUTES: Rule = Rule {
@@ -25,9 +26,9 @@ pub static UNTIMED_MINUTES: Rule = Rule {
     title: "Minutes on an untimed code",
     severity: Severity::Info,
     summary: "Minutes on an untimed code",
-    checks: "An untimed (service-based) code has minutes. They are added to total treatment time but not to the timed minutes that decide timed units.",
+    checks: "An untimed (service-based) code has minutes. They are added to total treatment time but not to the timed minutes that decide timed units. A per-period code (remote therapeutic monitoring, 98975–98986) with minutes gets its own wording: it is billed per period, never in 15-minute units. Codes counted by their own time blocks (97550/+97551, 97545/+97546) are not untimed and never draw this note.",
     why: "A common mistake is to pool evaluation or supervised-modality minutes with timed minutes, which inflates timed units.",
-    source: "CMS Pub. 100-04, Ch. 5, §20.2 (only timed-code minutes are totalled); AOTA on timed codes; billing-rules.md §1.1.9 and case D10.",
+    source: "CMS Pub. 100-04, Ch. 5, §20.2 (only timed-code minutes are totalled, since 2000); AOTA on timed codes; billing-rules.md §1.1.9 and case D10; RTM periods from the CY 2022 and CY 2026 Medicare PFS final rules (98975–98981 from 2022-01-01, 98978 from 2023-01-01, 98979 and 98984–98986 from 2026-01-01, dates as in the CMS I/OCE).",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "minutes": 35, "modifiers": ["GP"]}, {"code": "97110", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
     fix: "Nothing to fix: the minutes are kept for total treatment time.",
 };
@@ -51,7 +52,7 @@ pub static UNITS_MISMATCH: Rule = Rule {
     title: "Units differ from what the minutes earn",
     severity: Severity::Error,
     summary: "Claimed units differ from the computed units",
-    checks: "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method. More than earned is an error; fewer is a warning (units left unbilled).",
+    checks: "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method; for a code counted by its own time blocks (97550/+97551, 97545/+97546), with the blocks its family's minutes earn by the CPT time rule. More than earned is an error; fewer is a warning (units left unbilled).",
     why: "Billing more units than the minutes support is overbilling; fewer leaves earned payment behind.",
     source: "CMS Pub. 100-04, Ch. 5, §20.2 (Medicare); CPT time rule (per-code method).",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 20, "units": 2, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
@@ -77,15 +78,29 @@ pub static ADDON: Rule = Rule {
     title: "Add-on code without its main code",
     severity: Severity::Error,
     summary: "An add-on code without its primary code",
-    checks: "An add-on code (97130, 97811, 97814, 97546, 97551, 97598) is on the visit but none of its primary codes is.",
+    checks: "An add-on code (97130, 97811, 97814, 97546, 97551, 97598, 98981, …) is on the visit but none of its primary codes is. The primary codes come from the NCCI add-on code edits as CMS's I/OCE applies them (types 1–3), dated, in `data/ncci-aoc.csv`: only the edits in force on the date of service count (for example 97551 needs 97550 from 2024-01-01, 97130 needs 97129 from 2020-01-01, 98981 needs 98980 from 2022-01-01). For a code without such an edit on the date, the catalog's `addon_of` column is the fallback.",
     why: "Add-on codes describe additional time or work and are paid only with their primary code on the same day.",
-    source: "CPT add-on code convention; FCSO and Novitas (MACs) on add-on codes and modifier 76; billing-rules.md §7.4.",
+    source: "CMS NCCI add-on code edits as applied by the CMS I/OCE, versions of 2019-07-01 to 2026-04-01 (`data/ncci-aoc.csv`; ncci README); CPT add-on code convention; FCSO and Novitas (MACs) on add-on codes and modifier 76; billing-rules.md §7.4.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97130", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#,
     fix: "Bill the primary code for the first increment, and the add-on for the rest.",
 };
 
+/// `add-on-line-needed`
+pub static ADDON_LINE: Rule = Rule {
+    id: "add-on-line-needed",
+    title: "Time past the first block needs its add-on code",
+    severity: Severity::Warning,
+    summary: "A first-block code's minutes earn add-on units, but the add-on code is not on the visit",
+    checks: "A code that covers only the first block of a service (97129 the first 15 minutes, 97550 the first 30, 97545 the first 2 hours) has more minutes than that block, and they earn units of its add-on code (+97130, +97551, +97546), which is not on the visit. ptbill gives the first code its one unit, counts the add-on units in the visit's total, and names the line to add. 97129 and +97130 are 15-minute codes: their minutes join the 8-minute rule's total. The longer blocks follow the CPT time rule (a block is earned once its midpoint is passed).",
+    why: "The first-block code is reported once a day; billing it with more units is denied (its Medicare MUE is 1), and leaving the add-on off leaves earned time unbilled.",
+    source: "CPT code structure (initial block with an each-additional add-on); CPT time rule, quoted by Premera \"Billing for Time\" (2019-11-07); CMS Pub. 100-04, Ch. 5, §20.2 (the 8-minute rule for 15-minute codes, since 2000); CMS MUE table 2024-07-01 (97129, 97545, 97550: 1 a day); NCCI add-on edits in the CMS I/OCE (97130 with 97129 from 2020-01-01, 97551 with 97550 from 2024-01-01).",
+    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97129", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#,
+    fix: "Add a line for the add-on code with the units named, and bill the first code once.",
+};
+
 /// This family's rules.
 pub static RULES: &[&Rule] = &[
+    &ADDON_LINE,
     &MISSING_MINUTES,
     &UNTIMED_MINUTES,
     &BELOW_EIGHT,
@@ -95,7 +110,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// A finding waiting to be emitted: rule, severity, line, message, help.
-type Finding = (&'static Rule, Severity, Option<usize>, Message, Message);
+type Finding = (&'static Rule, Severity, Option<usize>, String, Cow<'static, str>);
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let lines = &ctx.visit.lines;
@@ -112,22 +127,51 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!(
                     "{} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
                     line.code
-                )
-                .into(),
+                ),
                 "Enter the one-on-one minutes of the service.".into(),
             ));
         }
-        if !info.timed && line.minutes.is_some_and(|m| m > 0) {
-            out.push((
+        let mins = u64::from(line.minutes.unwrap_or(0));
+        match info.unit {
+            Unit::Service if mins > 0 => out.push((
                 &UNTIMED_MINUTES,
                 Severity::Info,
                 Some(i),
-                msg!(
-                    "{code} is billed per service, not by time: its {minutes} count toward total treatment time but earn no timed unit.",
-                    &line.code,
-                    Arg::Minutes(u64::from(line.minutes.unwrap_or(0)))
+                format!(
+                    "{} is billed per service, not by time: its {} count toward total treatment time but earn no timed unit.",
+                    line.code,
+                    n_minutes(mins)
                 ),
                 "Nothing to change.".into(),
+            )),
+            Unit::Period(p) if mins > 0 => out.push((
+                &UNTIMED_MINUTES,
+                Severity::Info,
+                Some(i),
+                format!(
+                    "{} is a remote monitoring code, billed {} and never in 15-minute units: its {} are not added to the visit's timed minutes.",
+                    line.code,
+                    p.words(),
+                    n_minutes(mins)
+                ),
+                "Nothing to change; keep the monitoring time in the record for the period.".into(),
+            )),
+            _ => {}
+        }
+        if info.unit.own_time()
+            && !lines
+                .iter()
+                .any(|l| ctx_own_family(info, &l.code) && l.minutes.is_some())
+        {
+            out.push((
+                &MISSING_MINUTES,
+                Severity::Warning,
+                Some(i),
+                format!(
+                    "{} is counted by time in blocks (not 15-minute units), but no minutes are entered: it is billed as entered, and ptbill cannot check its units.",
+                    line.code
+                ),
+                "Enter the minutes of the service.".into(),
             ));
         }
         // The NCCI add-on edits in force on the date, else the catalog's list.
@@ -142,8 +186,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "{} is an add-on code, paid only with its main code ({}), which is not on this visit.",
                     line.code,
                     addon_of.join(" or ")
-                )
-                .into(),
+                ),
                 format!(
                     "Bill {} for the first increment and {} for each added one.",
                     addon_of.join(" or "),
@@ -153,6 +196,34 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             ));
         }
     }
+    for e in &ctx.alloc.extra {
+        let p = e.primary_line;
+        let first = &lines[p].code;
+        let mins = ctx.alloc.own_time.iter().find(|o| o.first == *first).map_or_else(
+            || {
+                ctx.alloc
+                    .groups
+                    .iter()
+                    .find(|g| g.code == *first)
+                    .map_or(0, |g| g.minutes)
+            },
+            |o| o.minutes,
+        );
+        out.push((
+            &ADDON_LINE,
+            Severity::Warning,
+            Some(p),
+            format!(
+                "{first} covers only the first block of the service and is billed once: its {} earn {first} × 1 + {} × {}. Add a {} line with {}.",
+                n_minutes(mins),
+                e.code,
+                e.units,
+                e.code,
+                n_units(e.units)
+            ),
+            format!("Add {} × {} to the claim, and bill {first} × 1.", e.code, e.units).into(),
+        ));
+    }
     for g in &ctx.alloc.groups {
         let first = g.lines[0];
         for &later in &g.lines[1..] {
@@ -160,12 +231,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &SPLIT_TIMED,
                 Severity::Warning,
                 Some(later),
-                msg!(
-                    "{code} is also on line {first}: its minutes are added together ({minutes} in all) and its {units} {is} reported on line {first}.",
-                    &g.code,
+                format!(
+                    "{} is also on line {}: its minutes are added together ({} in all) and its {} {} reported on line {}.",
+                    g.code,
                     first + 1,
-                    Arg::Minutes(g.minutes),
-                    Arg::Units(g.units),
+                    n_minutes(g.minutes),
+                    n_units(g.units),
                     word(g.units, "is", "are"),
                     first + 1
                 ),
@@ -174,24 +245,15 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         if g.minutes < 8 && g.lines.iter().all(|&l| lines[l].minutes.is_some()) {
             let how = match (ctx.alloc.method, g.units) {
-                (Method::Cms, 0) => {
-                    "by Medicare total time it earns no unit, because the visit's total minutes leave no unit for it"
-                }
-                (Method::Cms, _) => {
-                    "by Medicare total time it still earns 1 unit, because the visit's total minutes allow one more unit and its minutes are among the largest left over (CMS example 3)"
-                }
-                (Method::Ama, _) => "counted on its own (CPT per code) it earns no unit",
+                (Method::Cms, 0) => "by Medicare total time it earns no unit, because the visit's total minutes leave no unit for it".to_string(),
+                (Method::Cms, _) => "by Medicare total time it still earns 1 unit, because the visit's total minutes allow one more unit and its minutes are among the largest left over (CMS example 3)".to_string(),
+                (Method::Ama, _) => "counted on its own (CPT per code) it earns no unit".to_string(),
             };
             out.push((
                 &BELOW_EIGHT,
                 Severity::Info,
                 Some(first),
-                msg!(
-                    "{code} has {minutes}, under 8: {how}.",
-                    &g.code,
-                    Arg::Minutes(g.minutes),
-                    how
-                ),
+                format!("{} has {}, under 8: {how}.", g.code, n_minutes(g.minutes)),
                 "Nothing to change; bill the units shown.".into(),
             ));
         }
@@ -205,33 +267,72 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &UNITS_MISMATCH,
                     if more { Severity::Error } else { Severity::Warning },
                     Some(first),
-                    msg!(
-                        "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
-                        &g.code,
-                        Arg::Units(claimed),
-                        Arg::Minutes(g.minutes),
-                        Arg::Units(g.units),
+                    format!(
+                        "{} is billed with {}, but its {} earn {} under the {} method.",
+                        g.code,
+                        n_units(claimed),
+                        n_minutes(g.minutes),
+                        n_units(g.units),
                         method_name(ctx.alloc.method)
                     ),
                     if more {
-                        msg!(
-                            "Bill {units}: billing more than the minutes support is overbilling.",
-                            Arg::Units(g.units)
+                        format!(
+                            "Bill {}: billing more than the minutes support is overbilling.",
+                            n_units(g.units)
                         )
+                        .into()
                     } else {
-                        msg!(
-                            "Bill {units}: otherwise {g.units - claimed} that the minutes earn {goes} unbilled.",
-                            Arg::Units(g.units),
-                            Arg::Units(g.units - claimed),
+                        format!(
+                            "Bill {}: otherwise {} that the minutes earn {} unbilled.",
+                            n_units(g.units),
+                            n_units(g.units - claimed),
                             word(g.units - claimed, "goes", "go")
                         )
+                        .into()
                     },
+                ));
+            }
+        }
+    }
+    // Codes counted by their own time blocks: claimed units against the blocks earned.
+    for o in ctx.alloc.own_time.iter().filter(|o| !o.as_claimed) {
+        for (code, earned) in [(&o.first, o.first_units), (&o.addon, o.addon_units)] {
+            let Some(i) = lines.iter().position(|l| l.code == *code) else {
+                continue;
+            };
+            let Some(claimed) = lines[i].units.map(u64::from) else {
+                continue;
+            };
+            if claimed != earned {
+                let more = claimed > earned;
+                out.push((
+                    &UNITS_MISMATCH,
+                    if more { Severity::Error } else { Severity::Warning },
+                    Some(i),
+                    format!(
+                        "{code} is billed with {}, but the {} of {} and {} earn {} by the CPT time rule.",
+                        n_units(claimed),
+                        n_minutes(o.minutes),
+                        o.first,
+                        o.addon,
+                        n_units(earned)
+                    ),
+                    format!("Bill {code} × {earned}.").into(),
                 ));
             }
         }
     }
     for (rule, sev, line, msg, help) in out {
         ctx.emit(rule, sev, line, msg, help);
+    }
+}
+
+/// Whether `code` belongs to the own-time family of `info` (its primary or add-on).
+fn ctx_own_family(info: &crate::codes::CodeInfo, code: &str) -> bool {
+    match info.unit {
+        Unit::First { addon, .. } => code == info.first || code == addon,
+        Unit::Each { of, .. } => code == info.first || code == of,
+        _ => false,
     }
 }
 

@@ -1,0 +1,432 @@
+//! Sinks: where the audit's reports go as they are made. Each writes a visit
+//! the moment it is checked (no tree of every result is ever built): JSON
+//! straight into a buffer or stream, findings as CSV rows, or counts only.
+
+use super::summary::Notice;
+use super::{Done, RowError, Sink, VisitResult};
+use std::io::Write;
+
+/// The header of the findings CSV.
+pub const FINDINGS_HEADER: &str = "visit_id,row,line,code,rule,severity,message\n";
+
+/// Appends a CSV cell, quoted only when it must be.
+pub fn push_cell(out: &mut Vec<u8>, s: &str) {
+    // `contains` of one ASCII char searches with memchr: faster than a byte loop.
+    if s.contains(',') || s.contains('"') || s.contains('\n') || s.contains('\r') {
+        out.push(b'"');
+        for (i, part) in s.split('"').enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\"\"");
+            }
+            out.extend_from_slice(part.as_bytes());
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Appends a finding's text as a CSV cell, rendered straight into `out` (no
+/// `String` per message) and quoted in place when it must be.
+pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
+    struct Bytes<'a>(&'a mut Vec<u8>);
+    impl std::fmt::Write for Bytes<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.extend_from_slice(s.as_bytes());
+            Ok(())
+        }
+    }
+    let start = out.len();
+    // Writing into a Vec cannot fail.
+    let _ = m.write_to(&mut Bytes(out));
+    let cell = &out[start..];
+    if !cell.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        return;
+    }
+    // Quote in place: widen by the two outer quotes and one per inner quote,
+    // then move the bytes back to front, doubling each quote.
+    let quotes = cell.iter().filter(|&&b| b == b'"').count();
+    let end = out.len();
+    out.resize(end + quotes + 2, 0);
+    let (mut from, mut to) = (end, out.len() - 1);
+    out[to] = b'"';
+    while from > start {
+        from -= 1;
+        to -= 1;
+        out[to] = out[from];
+        if out[from] == b'"' {
+            to -= 1;
+            out[to] = b'"';
+        }
+    }
+    out[start] = b'"';
+}
+
+/// Appends a number in decimal.
+pub fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends a JSON string.
+fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    // Writing into a Vec cannot fail; a value that cannot be serialised is null.
+    if serde_json::to_writer(&mut *out, v).is_err() {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// A notice as a findings-CSV row (empty visit id).
+pub fn notice_csv(out: &mut Vec<u8>, n: &Notice) {
+    out.extend_from_slice(b",,,,");
+    out.extend_from_slice(n.rule.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(n.severity.as_str().as_bytes());
+    out.push(b',');
+    push_cell(out, &n.message);
+    out.push(b'\n');
+}
+
+/// A row error (`row-error`, error) or warning (`row-warning`) as a CSV row.
+pub fn row_error_csv(out: &mut Vec<u8>, e: &RowError, warning: bool) {
+    push_cell(out, e.visit_id.as_deref().unwrap_or(""));
+    out.push(b',');
+    push_number(out, e.row);
+    if warning {
+        out.extend_from_slice(b",,,row-warning,warning,");
+    } else {
+        out.extend_from_slice(b",,,row-error,error,");
+    }
+    push_cell(out, &e.message);
+    out.push(b'\n');
+}
+
+/// A checked visit's findings as CSV rows.
+pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
+    // Runs once per finding (half a million for 100k visits): bytes are
+    // appended by hand rather than through `write!`.
+    for d in &r.report.diagnostics {
+        let (row, line, code) = match d.line {
+            Some(i) => (
+                r.rows.get(i).copied().unwrap_or(0),
+                i + 1,
+                r.report.lines[i].code.as_str(),
+            ),
+            None => (r.rows.first().copied().unwrap_or(0), 0, ""),
+        };
+        push_cell(out, &r.visit_id);
+        out.push(b',');
+        push_number(out, row);
+        out.push(b',');
+        if line > 0 {
+            push_number(out, line as u64);
+        }
+        out.push(b',');
+        push_cell(out, code);
+        out.push(b',');
+        out.extend_from_slice(d.rule.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(d.severity.as_str().as_bytes());
+        out.push(b',');
+        push_message_cell(out, &d.message);
+        out.push(b'\n');
+    }
+}
+
+/// A visit as the page needs it: findings, units and the input visit (to
+/// reopen it in the calculator), without explanations.
+pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
+    out.extend_from_slice(b"{\"visit_id\":");
+    push_json(out, &r.visit_id);
+    out.extend_from_slice(b",\"rows\":");
+    push_json(out, &r.rows);
+    if let Some(p) = &r.payer_name {
+        out.extend_from_slice(b",\"payer_name\":");
+        push_json(out, p);
+    }
+    out.extend_from_slice(b",\"visit\":");
+    push_json(out, &crate::visit::visit_to_value(&r.visit));
+    out.extend_from_slice(b",\"timed_units\":");
+    push_number(out, r.report.timed_units);
+    out.extend_from_slice(b",\"total_units\":");
+    push_number(out, r.report.total_units);
+    out.extend_from_slice(b",\"alternative_timed_units\":");
+    push_number(out, r.report.alternative.timed_units);
+    out.extend_from_slice(b",\"findings\":[");
+    for (k, d) in r.report.diagnostics.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"rule\":");
+        push_json(out, d.rule);
+        out.extend_from_slice(b",\"title\":");
+        push_json(out, d.title);
+        out.extend_from_slice(b",\"fixed\":");
+        push_json(out, &d.fixed);
+        out.extend_from_slice(b",\"severity\":");
+        push_json(out, &d.severity);
+        out.extend_from_slice(b",\"line\":");
+        push_json(out, &d.line.map(|i| i + 1));
+        out.extend_from_slice(b",\"row\":");
+        push_json(out, &d.line.map_or(r.rows.first().copied(), |i| r.rows.get(i).copied()));
+        out.extend_from_slice(b",\"code\":");
+        push_json(out, &d.line.map(|i| r.report.lines[i].code.as_str()));
+        out.extend_from_slice(b",\"message\":");
+        push_json(out, &d.message);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+}
+
+/// A visit as `ptbill audit --format json` writes it: id, rows, input and report.
+pub fn visit_full_json(out: &mut Vec<u8>, r: &VisitResult) {
+    out.extend_from_slice(b"{\"visit_id\":");
+    push_json(out, &r.visit_id);
+    out.extend_from_slice(b",\"rows\":");
+    push_json(out, &r.rows);
+    if let Some(p) = &r.payer_name {
+        out.extend_from_slice(b",\"payer_name\":");
+        push_json(out, p);
+    }
+    out.extend_from_slice(b",\"visit\":");
+    push_json(out, &crate::visit::visit_to_value(&r.visit));
+    out.extend_from_slice(b",\"report\":");
+    push_json(out, &r.report);
+    out.push(b'}');
+}
+
+/// The contract's JSON result, streamed: `{"results":[…` as visits are
+/// checked, then row errors, counts and the summary at the end. Row errors and
+/// warnings are kept until then (they grow with bad rows, not with the file).
+pub struct JsonSink<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    compact: bool,
+    any: bool,
+    row_errors: Vec<RowError>,
+    row_warnings: Vec<RowError>,
+    /// The first write that failed.
+    pub error: Option<std::io::Error>,
+}
+
+impl<W: Write> JsonSink<W> {
+    /// Full reports (`compact` false) or what the page needs (true).
+    pub fn new(out: W, compact: bool) -> Self {
+        let mut s = JsonSink {
+            out,
+            buf: Vec::with_capacity(1 << 16),
+            compact,
+            any: false,
+            row_errors: Vec::new(),
+            row_warnings: Vec::new(),
+            error: None,
+        };
+        s.buf.extend_from_slice(b"{\"results\":[");
+        s
+    }
+
+    fn flush_if(&mut self, size: usize) {
+        if self.buf.len() >= size && self.error.is_none() {
+            if let Err(e) = self.out.write_all(&self.buf) {
+                self.error = Some(e);
+            }
+            self.buf.clear();
+        }
+    }
+
+    /// Writes the rest of the result and hands back the writer.
+    pub fn finish(mut self, done: &Done) -> Result<W, std::io::Error> {
+        let buf = &mut self.buf;
+        buf.extend_from_slice(b"],\"row_errors\":");
+        push_json(buf, &self.row_errors);
+        buf.extend_from_slice(b",\"row_warnings\":");
+        push_json(buf, &self.row_warnings);
+        buf.extend_from_slice(b",\"visits\":");
+        push_number(buf, done.visits);
+        buf.extend_from_slice(b",\"visits_checked\":");
+        push_number(buf, done.visits_checked);
+        buf.extend_from_slice(b",\"rows\":");
+        push_number(buf, done.rows);
+        buf.extend_from_slice(b",\"cancelled\":");
+        push_json(buf, &done.cancelled);
+        buf.extend_from_slice(b",\"summary\":");
+        push_json(buf, &done.summary);
+        buf.push(b'}');
+        self.flush_if(0);
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Sink for JsonSink<W> {
+    fn full(&self) -> bool {
+        !self.compact
+    }
+    fn visit(&mut self, r: VisitResult) {
+        if self.any {
+            self.buf.push(b',');
+        }
+        self.any = true;
+        if self.compact {
+            visit_compact_json(&mut self.buf, &r);
+        } else {
+            visit_full_json(&mut self.buf, &r);
+        }
+        self.flush_if(1 << 16);
+    }
+    fn row_error(&mut self, e: RowError) {
+        self.row_errors.push(e);
+    }
+    fn row_warning(&mut self, e: RowError) {
+        self.row_warnings.push(e);
+    }
+}
+
+/// One CSV output row per finding, row error, row warning and file notice:
+/// `visit_id,row,line,code,rule,severity,message`, notices first.
+pub struct CsvSink<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    /// The first write that failed.
+    pub error: Option<std::io::Error>,
+}
+
+impl<W: Write> CsvSink<W> {
+    /// Starts the findings CSV with its header.
+    pub fn new(out: W) -> Self {
+        let mut buf = Vec::with_capacity(1 << 16);
+        buf.extend_from_slice(FINDINGS_HEADER.as_bytes());
+        CsvSink { out, buf, error: None }
+    }
+
+    fn flush_if(&mut self, size: usize) {
+        if self.buf.len() >= size && self.error.is_none() {
+            if let Err(e) = self.out.write_all(&self.buf) {
+                self.error = Some(e);
+            }
+            self.buf.clear();
+        }
+    }
+
+    /// Writes what is left; the first write error, if any.
+    pub fn finish(mut self) -> Result<W, std::io::Error> {
+        self.flush_if(0);
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Sink for CsvSink<W> {
+    fn full(&self) -> bool {
+        false
+    }
+    fn notice(&mut self, n: &Notice) {
+        notice_csv(&mut self.buf, n);
+    }
+    fn visit(&mut self, r: VisitResult) {
+        visit_csv(&mut self.buf, &r);
+        self.flush_if(1 << 16);
+    }
+    fn row_error(&mut self, e: RowError) {
+        row_error_csv(&mut self.buf, &e, false);
+        self.flush_if(1 << 16);
+    }
+    fn row_warning(&mut self, e: RowError) {
+        row_error_csv(&mut self.buf, &e, true);
+        self.flush_if(1 << 16);
+    }
+}
+
+/// Counts only (benchmarks, the summary door).
+#[derive(Default)]
+pub struct Count {
+    /// Findings seen.
+    pub findings: u64,
+}
+
+impl Sink for Count {
+    fn full(&self) -> bool {
+        false
+    }
+    fn visit(&mut self, r: VisitResult) {
+        self.findings += r.report.diagnostics.len() as u64;
+    }
+    fn row_error(&mut self, _: RowError) {}
+}
+
+/// The page's worker sink: per chunk, the findings CSV rows (kept by the
+/// worker as Blob parts) and one JSON line per visit, row error or warning
+/// (also kept as Blob parts, read back a page at a time).
+#[derive(Default)]
+pub struct PageSink {
+    /// Findings CSV rows since the last take.
+    pub csv: Vec<u8>,
+    /// JSON lines since the last take: `{"visit":…}`, `{"row_error":…}`, `{"row_warning":…}`.
+    pub lines: Vec<u8>,
+    /// Findings written.
+    pub findings: u64,
+}
+
+impl Sink for PageSink {
+    fn full(&self) -> bool {
+        false
+    }
+    fn notice(&mut self, n: &Notice) {
+        notice_csv(&mut self.csv, n);
+    }
+    fn visit(&mut self, r: VisitResult) {
+        self.findings += r.report.diagnostics.len() as u64;
+        // The lines serve the findings list: a visit without findings has no entry.
+        if r.report.diagnostics.is_empty() {
+            return;
+        }
+        visit_csv(&mut self.csv, &r);
+        self.lines.extend_from_slice(b"{\"visit\":");
+        visit_compact_json(&mut self.lines, &r);
+        self.lines.extend_from_slice(b"}\n");
+    }
+    fn row_error(&mut self, e: RowError) {
+        row_error_csv(&mut self.csv, &e, false);
+        self.lines.extend_from_slice(b"{\"row_error\":");
+        push_json(&mut self.lines, &e);
+        self.lines.extend_from_slice(b"}\n");
+    }
+    fn row_warning(&mut self, e: RowError) {
+        row_error_csv(&mut self.csv, &e, true);
+        self.lines.extend_from_slice(b"{\"row_warning\":");
+        push_json(&mut self.lines, &e);
+        self.lines.extend_from_slice(b"}\n");
+    }
+}
+
+#[cfg(test)]
+mod message_cell_tests {
+    use super::{push_cell, push_message_cell};
+
+    #[test]
+    fn same_cell_as_a_rendered_string() {
+        for text in ["plain", "a, b", "say \"x\", twice \"\"", "\"", "line\nbreak", ""] {
+            let owned = text.to_string();
+            let m = crate::msg!("{owned}", owned.clone());
+            let (mut a, mut b) = (b"x,".to_vec(), b"x,".to_vec());
+            push_cell(&mut a, text);
+            push_message_cell(&mut b, &m);
+            assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap(), "{text:?}");
+        }
+    }
+}

@@ -1,0 +1,270 @@
+// The audit through the wasm door (www/pkg-audit under Node) and in the page
+// (Chromium): every real-export fixture gives the CLI's findings CSV byte for
+// byte, in any chunk size; fatal files throw an Error; bad arguments throw an
+// Error naming them; and a 60 MB file audits to the end in the page with the
+// findings download complete. Needs `make build` (the CLI and www/pkg-audit).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, createReadStream } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "../../scripts/serve.mjs";
+
+const root = new URL("../../", import.meta.url);
+const BIN = process.env.PTBILL_BIN ?? new URL("target/release/ptbill", root).pathname;
+const { initSync, audit, audit_compact, check, AuditStream } = await import(new URL("www/pkg-audit/ptbill.js", root));
+initSync({ module: readFileSync(new URL("www/pkg-audit/ptbill_bg.wasm", root)) });
+const FIX = new URL("tests/fixtures/", root).pathname;
+const HEADER = "visit_id,row,line,code,rule,severity,message\n";
+const FATAL = {
+  "audit-empty.csv": /the file is empty/,
+  "audit-binary.xlsx": /not a text file/,
+  "audit-duplicate-column.csv": /two diagnoses columns/,
+  "audit-missing-column.csv": /no visit_id, no date_of_service column \(it has: account, service day, CPT, minutes\)/,
+};
+const visit = { date_of_service: "2026-03-02", lines: [{ code: "97110", minutes: 33 }, { code: "97140", minutes: 7 }], diagnoses: ["M54.50"] };
+const stillChecks = () => assert.deepEqual(check(visit).lines.map((l) => l.units), [2, 1]);
+
+/** The streaming API fed `bytes` in chunks of the given sizes (cycled): the findings CSV and the end result. */
+function streamed(bytes, sizes, payers) {
+  const s = new AuditStream(payers ? { payers } : undefined);
+  const each = (f) => {
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const n = Math.min(sizes[k % sizes.length], bytes.length - at);
+      f(bytes.subarray(at, at + n));
+      at += n;
+    }
+  };
+  each((c) => s.count(c));
+  s.begin();
+  let csv = HEADER;
+  let lines = "";
+  each((c) => {
+    s.check(c);
+    csv += s.takeCsv();
+    lines += s.takeLines();
+  });
+  const result = s.finish(false);
+  csv += s.takeCsv();
+  lines += s.takeLines();
+  s.free();
+  return { csv, lines, result };
+}
+
+const cli = (args, input) => spawnSync(BIN, args, { input, maxBuffer: 1 << 30 });
+
+test("every fixture: the wasm streaming API gives the CLI's findings CSV in any chunk size, and its summary", () => {
+  for (const name of readdirSync(FIX).filter((f) => f.startsWith("audit-") && !FATAL[f])) {
+    const bytes = readFileSync(join(FIX, name));
+    const want = cli(["audit", join(FIX, name)]).stdout.toString();
+    const json = JSON.parse(cli(["audit", "--format", "json", join(FIX, name)]).stdout.toString());
+    for (const sizes of [[bytes.length || 1], [1], [7, 3, 64], [4096]]) {
+      const { csv, result } = streamed(bytes, sizes);
+      assert.equal(csv, want, `${name} in chunks of ${sizes}`);
+      assert.deepEqual(result.summary, json.summary, name);
+      assert.equal(result.visits, json.visits, name);
+      assert.equal(result.visits_checked, json.visits_checked, name);
+      assert.equal(result.rows, json.rows, name);
+      assert.equal(result.cancelled, false);
+    }
+    // The whole-text export (a JS string: valid UTF-8 fixtures only) is the CLI's JSON.
+    if (name !== "audit-not-utf8.csv") assert.deepEqual(audit(bytes.toString("utf8")), json, name);
+  }
+  stillChecks();
+});
+
+test("fatal files throw an Error with one sentence; the module still checks a visit", () => {
+  for (const [name, want] of Object.entries(FATAL)) {
+    const bytes = readFileSync(join(FIX, name));
+    assert.throws(() => audit(bytes.toString("latin1")), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && want.test(e.message), name);
+    assert.throws(() => streamed(bytes, [5]), (e) => e instanceof Error && want.test(e.message), name);
+    const out = cli(["audit", join(FIX, name)]);
+    assert.equal(out.status, 2, name);
+    assert.match(out.stderr.toString(), want);
+  }
+  stillChecks();
+});
+
+test("wrong arguments throw an Error naming the argument, never a trap", () => {
+  for (const bad of [123, {}, undefined, null, { length: 3e9 }, [1, 2]]) {
+    assert.throws(() => audit(bad), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /csvText must be a string/.test(e.message));
+    assert.throws(() => audit_compact(bad, 0, () => true), /csvText must be a string/);
+  }
+  assert.throws(() => audit_compact("visit_id,date_of_service,code\n", "x", null), /every must be a whole number/);
+  assert.throws(() => audit_compact("visit_id,date_of_service,code\n", 1, 5), /progress must be a function/);
+  const s = new AuditStream();
+  for (const bad of ["text", 5, {}, undefined]) assert.throws(() => s.count(bad), /chunk must be a Uint8Array/);
+  assert.throws(() => new AuditStream(5), /options must be an object/);
+  assert.throws(() => new AuditStream({ payers: { Aetna: "blue" } }), /not a payer value/);
+  s.free();
+  stillChecks();
+});
+
+test("payer names are mapped through the streaming API as with --payer", () => {
+  const bytes = readFileSync(join(FIX, "audit-payers.csv"));
+  const { result } = streamed(bytes, [9], { Aetna: "commercial" });
+  const json = JSON.parse(cli(["audit", "--format", "json", "--payer", "Aetna=commercial", join(FIX, "audit-payers.csv")]).stdout.toString());
+  assert.deepEqual(result.summary, json.summary);
+  assert.equal(result.summary.payers_checked_as.aetna, "commercial");
+});
+
+test("1,000 visits dated after the NCCI table: exactly one reference-data-date notice", () => {
+  let text = "visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses\n";
+  for (let v = 0; v < 1000; v++) text += `V${v},2026-03-02,medicare,pt,97110,30,,,GP,M54.50\n`;
+  const r = audit(text);
+  assert.equal(r.visits_checked, 1000);
+  assert.equal(JSON.stringify(r).match(/reference-data-date/g).length, 1);
+  assert.equal(r.summary.data_notices[0].visits, 1000);
+  const { csv } = streamed(Buffer.from(text), [1000]);
+  assert.equal(csv.match(/reference-data-date/g).length, 1);
+  assert.match(csv.split("\n")[1], /^,,,,reference-data-date,info,/);
+  const compact = audit_compact(text, 0, null);
+  assert.equal(JSON.stringify(compact).match(/reference-data-date/g).length, 1);
+});
+
+// A seeded generator of valid-looking exports with the shapes real files have.
+function generate(seed, visits) {
+  let s = seed >>> 0 || 1;
+  const rnd = (n) => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+  const eol = ["\n", "\r\n", "\r"][rnd(3)];
+  const sep = [",", ";", "\t"][rnd(3)];
+  const codes = ["97110", "97140", "97530", "97161", "97150", "G0283", "97010", "9711"];
+  const payers = ["medicare", "Aetna", "", "commercial", "BCBS"];
+  const rows = [["Visit ID", "DOS", "Payer", "discipline", "CPT", "minutes", "assistant_minutes", "units", "modifiers", "Dx"].join(sep)];
+  for (let v = 0; v < visits; v++) {
+    const date = rnd(2) ? `2026-0${1 + rnd(9)}-1${rnd(9)}` : `${1 + rnd(9)}/1${rnd(9)}/2024`;
+    const payer = payers[rnd(payers.length)];
+    for (let k = 0, n = 1 + rnd(4); k < n; k++) {
+      rows.push([`V${v}`, date, payer, "pt", codes[rnd(codes.length)], rnd(6) ? 5 + rnd(40) : "", rnd(5) ? "" : rnd(5), rnd(3) ? "" : 1 + rnd(3), ["GP", "", "GP 59"][rnd(3)], ["M54.50", "M25.561 M54.50", ""][rnd(3)]].join(sep));
+    }
+  }
+  return Buffer.from((rnd(2) ? "\uFEFF" : "") + rows.join(eol) + eol);
+}
+
+test("property: random files through a pipe, a file and the wasm stream in random chunks are identical and deterministic", () => {
+  const dir = join(tmpdir(), `ptbill-audit-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  for (let seed = 1; seed <= 25; seed++) {
+    const bytes = generate(seed * 7919, 1 + ((seed * 37) % 400));
+    const path = join(dir, "visits.csv");
+    writeFileSync(path, bytes);
+    const file = cli(["audit", path]).stdout.toString();
+    const pipe = cli(["audit", "-"], bytes).stdout.toString();
+    assert.equal(pipe, file, `seed ${seed}: pipe vs file`);
+    let r = seed;
+    const sizes = Array.from({ length: 5 }, () => 1 + ((r = (r * 48271) % 2147483647) % 3000));
+    const a = streamed(bytes, sizes);
+    const b = streamed(bytes, [1 + (seed % 13)]);
+    assert.equal(a.csv, file, `seed ${seed}: wasm stream in chunks of ${sizes}`);
+    assert.equal(b.csv, a.csv, `seed ${seed}: deterministic`);
+  }
+});
+
+// ---- In Chromium: a 60 MB file in the page.
+const PORT = 19000 + (process.pid % 1000);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+let server, browser;
+before(async () => {
+  server = await serve({ dir: new URL("www", root).pathname, port: PORT });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Writes a generated export of `visits` visits (1–4 lines each, one bad row in the middle). */
+function bigFile(path, visits) {
+  const codes = ["97110", "97112", "97140", "97530", "97161", "97150", "97010", "97014", "97035"];
+  const parts = ["visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses\n"];
+  let chunk = "";
+  for (let v = 0; v < visits; v++) {
+    const n = 1 + (v % 4);
+    for (let k = 0; k < n; k++) {
+      chunk += `V${String(v).padStart(7, "0")},2026-0${1 + (v % 9)}-${String(1 + (v % 28)).padStart(2, "0")},${["medicare", "medicare", "Aetna", "commercial", "medicaid"][v % 5]},pt,${codes[(v * 7 + k * 3) % codes.length]},${5 + ((v * 13 + k) % 40)},,${v % 4 ? "" : 2},GP${v % 9 ? "" : " 59"},M54.50 M25.561 R26.89\n`;
+    }
+    if (v % 1000 === 999) {
+      parts.push(chunk);
+      chunk = "";
+    }
+    if (v === Math.floor(visits / 2)) parts.push("V-bad,2026-02-30,medicare,pt,97110,20,,,GP,M54.50\n");
+  }
+  parts.push(chunk);
+  writeFileSync(path, parts.join(""));
+}
+
+test("a 60 MB file (350,000 visits) audits to the end in the page; the download has every row; the module still checks a visit", { timeout: 900_000 }, async () => {
+  const path = join(tmpdir(), `ptbill-60mb-${process.pid}.csv`);
+  bigFile(path, 350_000);
+  const size = readFileSync(path).length;
+  assert.ok(size > 58e6, `${size} bytes`);
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(ORIGIN + "/?audit");
+  await page.waitForSelector("body[data-ready='1']");
+  await page.setInputFiles("#audit-file", path);
+  await page.waitForSelector("body[data-audited='1']", { timeout: 900_000 });
+  const summary = await page.textContent("#audit-summary");
+  const [, visits, rows, findings, rowErrors] = summary.match(/^(\d+) visits, (\d+) rows: (\d+) findings, (\d+) row errors/).map(Number);
+  assert.equal(visits, 350_001);
+  assert.equal(rowErrors, 1);
+  const notices = await page.$$eval(".audit-notice", (ps) => ps.length);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#audit-download")]);
+  let lines = 0;
+  for await (const chunk of createReadStream(await download.path())) for (const b of chunk) if (b === 10) lines++;
+  assert.equal(lines - 1, findings + rowErrors + notices, "rows = findings + row errors + file notices");
+  // The same counts as the CLI.
+  const cliOut = spawnSync(BIN, ["audit", path], { stdio: ["ignore", "ignore", "pipe"] });
+  const [, cliVisits, cliRows, cliFindings] = cliOut.stderr.toString().match(/(\d+) visits \(\d+ checked\), (\d+) rows; (\d+) findings/).map(Number);
+  assert.deepEqual([cliVisits, cliRows, cliFindings], [visits, rows, findings]);
+  // The worker's engine still checks a visit.
+  const report = await page.evaluate(async (v) => (await import("./audit.js")).checkInWorker(v), visit);
+  assert.deepEqual(report.lines.map((l) => l.units), [2, 1]);
+  // Paging: the second page starts where the first ended.
+  await page.click("#audit-next");
+  await page.waitForFunction(() => /101–200 shown/.test(document.querySelector("#audit-findings .note")?.textContent ?? ""));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the page: a fatal file is one sentence; cancel keeps the picker working for the same file", { timeout: 300_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(ORIGIN + "/?audit");
+  await page.waitForSelector("body[data-ready='1']");
+  await page.setInputFiles("#audit-file", join(FIX, "audit-missing-column.csv"));
+  await page.waitForSelector("#audit-result .form-error");
+  const text = await page.textContent("#audit-result");
+  assert.match(text, /^This file cannot be audited: the header row has no visit_id, no date_of_service column/);
+  assert.equal(await page.$("#audit-summary"), null, "no dashboard of zeros");
+  // A real-export shape in the page: payer names listed with a select; choosing re-runs.
+  await page.setInputFiles("#audit-file", join(FIX, "audit-payers.csv"));
+  await page.waitForSelector("body[data-audited='1']");
+  await page.selectOption("[data-payer='aetna']", "commercial");
+  await page.waitForSelector("body[data-audited='1']");
+  assert.equal(await page.$eval("[data-payer='aetna']", (s) => s.value), "commercial");
+  // Cancel, then the same file again.
+  const path = join(tmpdir(), `ptbill-cancel-${process.pid}.csv`);
+  bigFile(path, 150_000);
+  await page.setInputFiles("#audit-file", path);
+  await page.waitForSelector("#audit-progress:not([hidden])");
+  await page.click("#audit-cancel");
+  assert.match(await page.textContent("#audit-result"), /Cancelled/);
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector("#audit-result").textContent) && !document.body.dataset.audited, null, { timeout: 60_000 }).catch(() => {});
+  await page.setInputFiles("#audit-file", path);
+  await page.waitForSelector("body[data-audited='1']", { timeout: 300_000 });
+  assert.match(await page.textContent("#audit-summary"), /^150001 visits/);
+  await context.close();
+});
