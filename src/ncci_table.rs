@@ -61,6 +61,9 @@ impl std::hash::Hasher for PairHasher {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
     fn write_u128(&mut self, n: u128) {
         let folded = (n as u64) ^ ((n >> 64) as u64).rotate_left(23);
         self.0 = (folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);

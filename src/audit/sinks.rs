@@ -26,40 +26,21 @@ pub fn push_cell(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Appends a finding's text as a CSV cell, rendered straight into `out` (no
-/// `String` per message) and quoted in place when it must be.
+/// Appends a finding's text as a CSV cell, rendered into a reused buffer (no
+/// `String` per message) and then quoted as [`push_cell`] does.
 pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
-    struct Bytes<'a>(&'a mut Vec<u8>);
-    impl std::fmt::Write for Bytes<'_> {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.extend_from_slice(s.as_bytes());
-            Ok(())
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut text) => {
+            text.clear();
+            // Writing into a String cannot fail.
+            let _ = m.write_to(&mut *text);
+            push_cell(out, &text);
         }
-    }
-    let start = out.len();
-    // Writing into a Vec cannot fail.
-    let _ = m.write_to(&mut Bytes(out));
-    let cell = &out[start..];
-    if !cell.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        return;
-    }
-    // Quote in place: widen by the two outer quotes and one per inner quote,
-    // then move the bytes back to front, doubling each quote.
-    let quotes = cell.iter().filter(|&&b| b == b'"').count();
-    let end = out.len();
-    out.resize(end + quotes + 2, 0);
-    let (mut from, mut to) = (end, out.len() - 1);
-    out[to] = b'"';
-    while from > start {
-        from -= 1;
-        to -= 1;
-        out[to] = out[from];
-        if out[from] == b'"' {
-            to -= 1;
-            out[to] = b'"';
-        }
-    }
-    out[start] = b'"';
+        Err(_) => push_cell(out, m.as_str()),
+    });
 }
 
 /// Appends a number in decimal.

@@ -84,9 +84,17 @@ pub fn mue_table() -> &'static [MueRow] {
 
 /// The MUE row of a code.
 pub fn mue_for(code: &str) -> Option<&'static MueRow> {
-    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| mue_table().iter().enumerate().map(|(i, r)| (r.0, i)).collect());
-    index.get(code).map(|&i| &mue_table()[i])
+    // Keyed by the packed code, hashed with one multiply (no SipHash per look-up).
+    type Index = std::collections::HashMap<u64, usize, crate::ncci_table::BuildPairHasher>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        mue_table()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((pack(r.0)?, i)))
+            .collect()
+    });
+    index.get(&pack(code)?).map(|&i| &mue_table()[i])
 }
 
 /// The MUE date.
