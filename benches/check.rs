@@ -2,20 +2,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
-const VISIT: &str = r#"{"date_of_service": "2026-03-02", "payer": "medicare", "discipline": "pt", "ytd_allowed": 2600,
- "lines": [
-  {"code": "97161", "minutes": 30, "modifiers": ["GP"]},
-  {"code": "97110", "minutes": 23, "assistant_minutes": 12, "units": 2, "modifiers": ["GP"]},
-  {"code": "97112", "minutes": 18, "modifiers": ["GP"]},
-  {"code": "97140", "minutes": 12, "modifiers": ["GP", "59"]},
-  {"code": "97116", "minutes": 9, "modifiers": ["GP"]},
-  {"code": "97530", "minutes": 14, "modifiers": ["GP"]},
-  {"code": "97535", "minutes": 8, "modifiers": ["GP"]},
-  {"code": "97035", "minutes": 8, "modifiers": ["GP"]},
-  {"code": "G0283", "modifiers": ["GP"]},
-  {"code": "97150", "modifiers": ["GP"]}
- ],
- "diagnoses": ["M54.50", "M25.561"]}"#;
+const VISIT: &str = include_str!("ten-line-visit.json");
 
 fn bench(c: &mut Criterion) {
     let visit = ptbill::parse_visit(VISIT).expect("bench visit parses");

@@ -43,13 +43,34 @@ impl Entry {
 
 /// The validity table, parsed once.
 pub struct CodeSet {
+    /// Each entry's code packed into an integer (see [`key`]), for search
+    /// without a UTF-8 check or a byte-wise compare per step.
+    keys: Vec<u64>,
     entries: Vec<Entry>,
     dates: Vec<Date>,
     /// First date the data covers.
     pub first: Date,
     /// Last date the data covers.
     pub last: Date,
-    unspecified: HashMap<&'static str, Vec<&'static str>>,
+    /// Unspecified-side code (packed) → its siblings' differing tails, as written.
+    unspecified: HashMap<u64, &'static str>,
+}
+
+/// A code of up to 8 bytes as one integer, bytes big-endian and zero-padded, so
+/// that integers sort as the codes do and a prefix is a mask.
+fn key(code: &str) -> Option<u64> {
+    let b = code.as_bytes();
+    if b.len() > 8 {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..b.len()].copy_from_slice(b);
+    Some(u64::from_be_bytes(word))
+}
+
+/// The mask that keeps the first `len` bytes of a [`key`].
+fn prefix_mask(len: usize) -> u64 {
+    if len >= 8 { u64::MAX } else { !(u64::MAX >> (8 * len)) }
 }
 
 /// What the code set says of one code on one date.
@@ -109,6 +130,7 @@ impl CodeSet {
             }
         }
         let mut entries = Vec::with_capacity(76_000);
+        let mut keys = Vec::with_capacity(76_000);
         let mut prev = [0u8; 7];
         for line in validity.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let b = line.as_bytes();
@@ -125,6 +147,9 @@ impl CodeSet {
             code[len..].fill(0);
             code[shared..len].copy_from_slice(&rest[..len - shared]);
             let mark = |i: usize| marks.get(i).map(|m| letter[usize::from(*m)]);
+            let mut word = [0u8; 8];
+            word[..7].copy_from_slice(&code);
+            keys.push(u64::from_be_bytes(word));
             entries.push(Entry {
                 code,
                 len: len as u8,
@@ -137,11 +162,12 @@ impl CodeSet {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             .filter_map(|l| {
-                let mut it = l.split(' ');
-                Some((it.next()?, it.collect()))
+                let (code, tails) = l.split_once(' ')?;
+                Some((key(code)?, tails))
             })
             .collect();
         CodeSet {
+            keys,
             entries,
             dates,
             first: date("first_date").unwrap_or(Date::MIN),
@@ -173,18 +199,22 @@ impl CodeSet {
     }
 
     fn find(&self, code: &str) -> Option<&Entry> {
-        self.entries
-            .binary_search_by(|e| e.code().cmp(code))
-            .ok()
-            .map(|i| &self.entries[i])
+        // Codes are at most 7 bytes: a longer one is in no table.
+        let k = key(code).filter(|_| code.len() <= 7)?;
+        self.keys.binary_search(&k).ok().map(|i| &self.entries[i])
     }
 
     /// Entries whose code starts with `prefix` (sorted order keeps them together).
     fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
-        let start = self.entries.partition_point(|e| e.code() < prefix);
-        self.entries[start..]
+        let (start, k, mask) = match key(prefix) {
+            Some(k) => (self.keys.partition_point(|&e| e < k), k, prefix_mask(prefix.len())),
+            None => (self.keys.len(), 0, 0),
+        };
+        self.keys[start..]
             .iter()
-            .take_while(move |e| e.code().starts_with(prefix))
+            .zip(&self.entries[start..])
+            .take_while(move |(e, _)| *e & mask == k)
+            .map(|(_, e)| e)
     }
 
     /// Codes billable on `date`.
@@ -257,19 +287,21 @@ impl CodeSet {
     /// The table writes each sibling as the characters that differ at the end of
     /// the key (`M79609 1 2 4 5`; `S83509_ 1 2`, the 7th character kept).
     pub fn sided_siblings(&self, code: &str, date: Date) -> Vec<String> {
-        let (tails, stem, ext) = match self.unspecified.get(code) {
+        let seventh = |stem: &str| {
+            let mut k = key(stem)?;
+            k |= u64::from(b'_') << (8 * (7 - stem.len()));
+            self.unspecified.get(&k)
+        };
+        let (tails, stem, ext) = match key(code).and_then(|k| self.unspecified.get(&k)) {
             Some(s) => (s, code, ""),
-            None if code.len() == 7 => match code
-                .get(..6)
-                .and_then(|s| Some((s, self.unspecified.get(format!("{s}_").as_str())?)))
-            {
+            None if code.len() == 7 => match code.get(..6).and_then(|s| Some((s, seventh(s)?))) {
                 Some((stem, s)) => (s, stem, code.get(6..).unwrap_or("")),
                 None => return Vec::new(),
             },
             None => return Vec::new(),
         };
         tails
-            .iter()
+            .split(' ')
             .filter_map(|t| Some(format!("{}{t}{ext}", stem.get(..stem.len().checked_sub(t.len())?)?)))
             .filter(|s| self.billable(s, date))
             .collect()

@@ -26,6 +26,8 @@ pub mod codes;
 pub mod date;
 pub mod documentation;
 pub mod icd10;
+#[macro_use]
+pub mod message;
 pub mod ncci_table;
 pub mod report;
 pub mod rules;

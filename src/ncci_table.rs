@@ -18,6 +18,7 @@
 use crate::codes::table_rows;
 use crate::date::Date;
 use crate::visit::Setting;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Practitioner PTP table, as compiled in.
@@ -27,11 +28,50 @@ pub const PTP_OUTPATIENT: &str = include_str!("../data/ncci-ptp-outpatient-hospi
 /// Add-on code edits, as compiled in.
 pub const AOC_CSV: &str = include_str!("../data/ncci-aoc.csv");
 
-/// One PTP table: every (column 1, column 2) edit, sorted for binary search.
-/// Codes are packed into integers (see [`pack`]): every visit looks up each
-/// pair of its codes both ways, and string comparisons dominated the audit.
+/// One PTP table: every (column 1, column 2) edit, sorted, with a hash index of
+/// each pair's first edit. Codes are packed into integers (see [`pack`]): every
+/// visit looks up each pair of its codes both ways, so a visit packs its codes
+/// once and each look-up is one hash probe.
 pub struct PtpTable {
     edits: Vec<(u64, u64, Edit)>,
+    index: HashMap<u128, u32, BuildPairHasher>,
+}
+
+/// A hasher for packed code pairs: one multiply, no SipHash (the keys are
+/// table codes, not input an attacker chooses to collide).
+#[derive(Clone, Copy, Default)]
+pub struct BuildPairHasher;
+
+/// See [`BuildPairHasher`].
+pub struct PairHasher(u64);
+
+impl std::hash::BuildHasher for BuildPairHasher {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher(0)
+    }
+}
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u128(&mut self, n: u128) {
+        let folded = (n as u64) ^ ((n >> 64) as u64).rotate_left(23);
+        self.0 = (folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+fn pair(col1: u64, col2: u64) -> u128 {
+    (u128::from(col1) << 64) | u128::from(col2)
 }
 
 /// An edit between two codes.
@@ -96,13 +136,21 @@ impl PtpTable {
             }
         }
         edits.sort_unstable_by_key(|e| (e.0, e.1));
-        PtpTable { edits }
+        let mut index = HashMap::with_capacity_and_hasher(edits.len(), BuildPairHasher);
+        for (i, e) in edits.iter().enumerate() {
+            index.entry(pair(e.0, e.1)).or_insert(i as u32);
+        }
+        PtpTable { edits, index }
     }
 
     /// The strictest edit with `col1` as column 1 and `col2` as column 2 in force on `dos`.
     pub fn edit(&self, col1: &str, col2: &str, dos: Date) -> Option<Edit> {
-        let (col1, col2) = (pack(col1)?, pack(col2)?);
-        let start = self.edits.partition_point(|e| (e.0, e.1) < (col1, col2));
+        self.edit_packed(pack(col1)?, pack(col2)?, dos)
+    }
+
+    /// [`PtpTable::edit`] for codes already packed with [`pack`].
+    pub fn edit_packed(&self, col1: u64, col2: u64, dos: Date) -> Option<Edit> {
+        let start = *self.index.get(&pair(col1, col2))? as usize;
         self.edits[start..]
             .iter()
             .take_while(|e| e.0 == col1 && e.1 == col2)
@@ -124,7 +172,7 @@ impl PtpTable {
 
 /// A code of 1 to 8 bytes as one integer, bytes big-endian, so that integers
 /// compare as the codes do. Longer codes are in no table (all are 5 characters).
-fn pack(code: &str) -> Option<u64> {
+pub fn pack(code: &str) -> Option<u64> {
     let b = code.as_bytes();
     if b.is_empty() || b.len() > 8 {
         return None;

@@ -2,6 +2,7 @@
 //! fields beyond it (`total_treatment_minutes`, line `label` and `not_billed_reason`,
 //! `alternative.explanation`) are additions.
 
+pub use crate::message::Message;
 use crate::visit::Method;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -40,10 +41,11 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// 0-based index of the line concerned, or `None` for the whole visit.
     pub line: Option<usize>,
-    /// What is wrong, with this visit's numbers.
-    pub message: String,
+    /// What is wrong, with this visit's numbers (rendered when read: see
+    /// [`Message`]; it derefs to `str`).
+    pub message: Message,
     /// What to do about it.
-    pub help: std::borrow::Cow<'static, str>,
+    pub help: Message,
     /// Whether the report's corrected `modifiers` already fix it.
     pub fixed: bool,
 }

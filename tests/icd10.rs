@@ -12,7 +12,14 @@ fn diagnose(date: &str, dx: &str) -> Vec<(String, Severity, String, String)> {
         .diagnostics
         .into_iter()
         .filter(|d| d.rule.starts_with("icd10") || d.rule == "missing-diagnosis")
-        .map(|d| (d.rule.to_string(), d.severity, d.message, d.help.into_owned()))
+        .map(|d| {
+            (
+                d.rule.to_string(),
+                d.severity,
+                d.message.into_owned(),
+                d.help.into_owned(),
+            )
+        })
         .collect()
 }
 

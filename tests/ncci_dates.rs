@@ -6,7 +6,7 @@ fn rules(visit: &str) -> Vec<(String, Option<usize>, String)> {
     ptbill::check(&ptbill::parse_visit(visit).unwrap())
         .diagnostics
         .into_iter()
-        .map(|d| (d.rule.to_string(), d.line, d.message))
+        .map(|d| (d.rule.to_string(), d.line, d.message.into_owned()))
         .collect()
 }
 

@@ -26,6 +26,23 @@ pub fn push_cell(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Appends a finding's text as a CSV cell, rendered into a reused buffer (no
+/// `String` per message) and then quoted as [`push_cell`] does.
+pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut text) => {
+            text.clear();
+            // Writing into a String cannot fail.
+            let _ = m.write_to(&mut *text);
+            push_cell(out, &text);
+        }
+        Err(_) => push_cell(out, m.as_str()),
+    });
+}
+
 /// Appends a number in decimal.
 pub fn push_number(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -101,7 +118,7 @@ pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
         out.push(b',');
         out.extend_from_slice(d.severity.as_str().as_bytes());
         out.push(b',');
-        push_cell(out, &d.message);
+        push_message_cell(out, &d.message);
         out.push(b'\n');
     }
 }
@@ -375,5 +392,22 @@ impl Sink for PageSink {
         self.lines.extend_from_slice(b"{\"row_warning\":");
         push_json(&mut self.lines, &e);
         self.lines.extend_from_slice(b"}\n");
+    }
+}
+
+#[cfg(test)]
+mod message_cell_tests {
+    use super::{push_cell, push_message_cell};
+
+    #[test]
+    fn same_cell_as_a_rendered_string() {
+        for text in ["plain", "a, b", "say \"x\", twice \"\"", "\"", "line\nbreak", ""] {
+            let owned = text.to_string();
+            let m = crate::msg!("{owned}", owned.clone());
+            let (mut a, mut b) = (b"x,".to_vec(), b"x,".to_vec());
+            push_cell(&mut a, text);
+            push_message_cell(&mut b, &m);
+            assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap(), "{text:?}");
+        }
     }
 }

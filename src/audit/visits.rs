@@ -86,7 +86,7 @@ impl Counts {
                 diagnoses: vec!["M54.50".into()],
             };
             for d in crate::check_with(&probe, false).diagnostics {
-                if d.rule != DATA_RULE || helps.iter().any(|h| *h == d.help) {
+                if d.rule != DATA_RULE || helps.iter().any(|h| h.as_str() == d.help.as_str()) {
                     continue;
                 }
                 helps.push(d.help.to_string());

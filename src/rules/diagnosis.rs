@@ -5,6 +5,7 @@
 use super::{Ctx, Rule};
 use crate::date::Date;
 use crate::icd10::{Status, code_set, display};
+use crate::message::Arg;
 use crate::report::Severity;
 
 /// `missing-diagnosis`
@@ -121,7 +122,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &MISSING_DIAGNOSIS,
             Severity::Error,
             None,
-            "The visit has no diagnosis code.".into(),
+            "The visit has no diagnosis code.",
             "Add the ICD-10-CM code(s) that justify the treatment.",
         );
         return;
@@ -161,7 +162,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
             continue;
         };
-        let shown = display(&code);
+        let shown = Arg::from(display(&code));
         match set.status(&code, dos) {
             Status::Billable => {
                 let sides = set.sided_siblings(&code, dos);
@@ -170,8 +171,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         &ICD10_UNSPECIFIED,
                         Severity::Warning,
                         None,
-                        format!(
-                            "{shown} leaves the side unspecified, but codes for the side exist: {}.",
+                        msg!(
+                            "{shown} leaves the side unspecified, but codes for the side exist: {sides}.",
+                            shown,
                             list(&sides, 6)
                         ),
                         "Use the code for the side treated; the evaluation records it.",
@@ -187,7 +189,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ICD10_SEVENTH,
                     Severity::Error,
                     None,
-                    format!("{shown} cannot be billed without its 7th character: {}.", list(&children, 9)),
+                    msg!("{shown} cannot be billed without its 7th character: {children}.", shown, list(&children, 9)),
                     "A = active treatment, D = healing or recovery phase, S = sequela. Therapy during recovery is usually D, but the guideline turns on whether active treatment is still going on, not on who treats.",
                 );
             }
@@ -203,8 +205,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ICD10_NOT_BILLABLE,
                     Severity::Error,
                     None,
-                    format!("{shown} is a category heading on {dos}, not a code that can be billed: it needs more characters.{when}"),
-                    format!("Use a billable code under it: {}.", list(&children, 12)),
+                    msg!("{shown} is a category heading on {dos}, not a code that can be billed: it needs more characters.{when}", shown, dos, when),
+                    msg!("Use a billable code under it: {children}.", list(&children, 12)),
                 );
             }
             Status::OutOfDate { from, to } => {
@@ -217,7 +219,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ICD10_NOT_BILLABLE,
                     Severity::Error,
                     None,
-                    format!("{shown} {when}; it is not valid on {dos}."),
+                    msg!("{shown} {when}; it is not valid on {dos}.", shown, when, dos),
                     if near.is_empty() {
                         "Use the code in force on the date of service.".into()
                     } else {
@@ -230,7 +232,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ICD10_INVALID,
                     Severity::Error,
                     None,
-                    format!("{shown} is not an ICD-10-CM code (no such code in FY2016–FY2027)."),
+                    msg!(
+                        "{shown} is not an ICD-10-CM code (no such code in FY2016–FY2027).",
+                        shown
+                    ),
                     if near.is_empty() {
                         "Look the condition up in the ICD-10-CM index.".into()
                     } else {

@@ -5,7 +5,7 @@
 //! example visit that fires it (a test runs every example), and the fix.
 
 use crate::codes::{CodeInfo, Shape};
-use crate::report::{Diagnostic, Severity, Split};
+use crate::report::{Diagnostic, Message, Severity, Split};
 use crate::units::Allocation;
 use crate::visit::{Payer, Visit};
 
@@ -180,10 +180,10 @@ impl Ctx<'_> {
         rule: &Rule,
         severity: Severity,
         line: Option<usize>,
-        message: String,
-        help: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<Message>,
+        help: impl Into<Message>,
     ) {
-        self.push(rule, severity, line, message, help.into(), false);
+        self.push(rule, severity, line, message.into(), help.into(), false);
     }
 
     /// Records a finding that the report's corrected `modifiers` already fix
@@ -193,10 +193,10 @@ impl Ctx<'_> {
         rule: &Rule,
         severity: Severity,
         line: Option<usize>,
-        message: String,
-        help: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<Message>,
+        help: impl Into<Message>,
     ) {
-        self.push(rule, severity, line, message, help.into(), true);
+        self.push(rule, severity, line, message.into(), help.into(), true);
     }
 
     fn push(
@@ -204,8 +204,8 @@ impl Ctx<'_> {
         rule: &Rule,
         severity: Severity,
         line: Option<usize>,
-        message: String,
-        help: std::borrow::Cow<'static, str>,
+        message: Message,
+        help: Message,
         fixed: bool,
     ) {
         self.diagnostics.push(Diagnostic {

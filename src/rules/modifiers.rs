@@ -155,8 +155,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         if !ctx.billable[i] {
             continue;
         }
-        let code = visit.lines[i].code.clone();
-        let typed = visit.lines[i].modifiers.clone();
+        let code = &visit.lines[i].code;
+        let typed = &visit.lines[i].modifiers;
         let info = ctx.info[i];
         let timed = info.is_some_and(|c| c.timed);
         let needs_therapy =
@@ -182,7 +182,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &MISSING_THERAPY,
                     Severity::Info,
                     Some(i),
-                    format!("{want} added: every therapy service under a {plan} plan of care carries {want}."),
+                    msg!(
+                        "{want} added: every therapy service under a {plan} plan of care carries {want}.",
+                        want,
+                        plan,
+                        want
+                    ),
                     "Nothing to do: the corrected modifiers carry it.",
                 );
             } else if have.is_empty() {
@@ -190,8 +195,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &MISSING_THERAPY,
                     medicare_error(visit.payer),
                     Some(i),
-                    format!("{code} has no therapy modifier: under a {plan} plan of care it takes {want}, and Medicare returns therapy claims without one."),
-                    format!("Add {want} to the line (the corrected modifiers have it)."),
+                    msg!("{code} has no therapy modifier: under a {plan} plan of care it takes {want}, and Medicare returns therapy claims without one.", code, plan, want),
+                    msg!("Add {want} to the line (the corrected modifiers have it).", want),
                 );
             } else if have.len() > 1 || have[0] != want {
                 ctx.emit_fixed(
@@ -267,7 +272,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 "Keep the one that is true; ptbill cannot know which it is.",
             );
         }
-        for m in &typed {
+        for m in typed {
             let known = modifier_table().iter().find(|r| r.0 == m);
             let too_early = known.is_some_and(|r| {
                 r.1 != "assistant" && crate::date::Date::parse(r.3).is_ok_and(|from| visit.date_of_service < from)

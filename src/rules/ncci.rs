@@ -8,6 +8,7 @@
 
 use super::{Ctx, Rule, medicare_error};
 use crate::codes::table_rows;
+use crate::message::Arg;
 use crate::report::Severity;
 use crate::units::n_units;
 use crate::visit::{Payer, Setting};
@@ -62,7 +63,7 @@ pub static UNNEEDED_DISTINCT: Rule = Rule {
 pub static RULES: &[&Rule] = &[&NCCI_EDIT, &MUE_EXCEEDED, &UNNEEDED_DISTINCT];
 
 pub use crate::ncci_table::{Edit, PTP_OUTPATIENT, PTP_PRACTITIONER, PtpTable, ptp};
-use crate::ncci_table::{ptp_date, ptp_name};
+use crate::ncci_table::{pack, ptp_date, ptp_name};
 
 /// One MUE row: (practitioner value, MAI), (outpatient-hospital value, MAI).
 pub type MueRow = (&'static str, (u32, u8), (u32, u8));
@@ -83,9 +84,17 @@ pub fn mue_table() -> &'static [MueRow] {
 
 /// The MUE row of a code.
 pub fn mue_for(code: &str) -> Option<&'static MueRow> {
-    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| mue_table().iter().enumerate().map(|(i, r)| (r.0, i)).collect());
-    index.get(code).map(|&i| &mue_table()[i])
+    // Keyed by the packed code, hashed with one multiply (no SipHash per look-up).
+    type Index = std::collections::HashMap<u64, usize, crate::ncci_table::BuildPairHasher>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        mue_table()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((pack(r.0)?, i)))
+            .collect()
+    });
+    index.get(&pack(code)?).map(|&i| &mue_table()[i])
 }
 
 /// The MUE date.
@@ -117,11 +126,21 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     }
     let mut in_edit = vec![false; visit.lines.len()];
     let mut found = Vec::new();
+    // Each code packed once; the table is parsed only for a visit with two codes.
+    let packed: Vec<Option<u64>> = firsts.iter().map(|&i| pack(&visit.lines[i].code)).collect();
+    let table = if firsts.len() > 1 {
+        Some(ptp(visit.setting))
+    } else {
+        None
+    };
     for (a, &i) in firsts.iter().enumerate() {
-        for &j in &firsts[a + 1..] {
-            for (c1, c2) in [(i, j), (j, i)] {
+        for (b, &j) in firsts.iter().enumerate().skip(a + 1) {
+            for ((c1, p1), (c2, p2)) in [((i, packed[a]), (j, packed[b])), ((j, packed[b]), (i, packed[a]))] {
                 let (code1, code2) = (&visit.lines[c1].code, &visit.lines[c2].code);
-                let Some(edit) = ptp(visit.setting).edit(code1, code2, dos) else {
+                let (Some(table), Some(p1), Some(p2)) = (table, p1, p2) else {
+                    continue;
+                };
+                let Some(edit) = table.edit_packed(p1, p2, dos) else {
                     continue;
                 };
                 // Every line of either code is part of an edit.
@@ -135,28 +154,31 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     .iter()
                     .filter(|l| l.code == *code2)
                     .any(|l| l.modifiers.iter().any(|m| DISTINCT.contains(&m.as_str())));
-                let until = edit
-                    .last_day
-                    .map(|d| format!(" (an edit in force until {d})"))
-                    .unwrap_or_default();
+                let until = match edit.last_day {
+                    Some(d) => Arg::from(format!(" (an edit in force until {d})")),
+                    None => Arg::Static(""),
+                };
                 if edit.indicator == 0 {
                     found.push((
                         sev,
                         c2,
-                        format!(
-                            "{code1} and {code2} are never paid together on one day{until}{payer_note}: Medicare's pair edits (NCCI) deny {code2} when {code1} is billed, and no modifier overrides that."
+                        msg!(
+                            "{code1} and {code2} are never paid together on one day{until}{payer_note}: Medicare's pair edits (NCCI) deny {code2} when {code1} is billed, and no modifier overrides that.",
+                            code1, code2, until.clone(), payer_note, code2, code1
                         ),
-                        format!("Bill {code1} or {code2}, not both, for this date of service."),
+                        msg!("Bill {code1} or {code2}, not both, for this date of service.", code1, code2),
                     ));
                 } else if !has_distinct {
                     found.push((
                         sev,
                         c2,
-                        format!(
-                            "{code2} is not paid with {code1} on the same day unless {code2} carries a distinct-service modifier (59, XE, XS, XP or XU){until}{payer_note}."
+                        msg!(
+                            "{code2} is not paid with {code1} on the same day unless {code2} carries a distinct-service modifier (59, XE, XS, XP or XU){until}{payer_note}.",
+                            code2, code1, code2, until, payer_note
                         ),
-                        format!(
-                            "Add 59 or an X modifier to {code2} only if it was truly distinct from {code1}: a separate 15-minute block of time, a different body region (XS), or a separate encounter (XE), and the note shows it. Otherwise bill {code1} alone. ptbill never adds these modifiers for you."
+                        msg!(
+                            "Add 59 or an X modifier to {code2} only if it was truly distinct from {code1}: a separate 15-minute block of time, a different body region (XS), or a separate encounter (XE), and the note shows it. Otherwise bill {code1} alone. ptbill never adds these modifiers for you.",
+                            code2, code1, code1
                         ),
                     ));
                 }
@@ -179,10 +201,18 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         if typed.is_empty() || in_edit[i] || !ctx.billable[i] {
             continue;
         }
-        let list = typed.join(", ");
-        let msg = format!(
-            "{list} on {} is not needed: on {dos} no other code on this visit forms a pair edit with {} that a distinct-service modifier would unlock (Medicare's pair edits of {table_date}).",
-            line.code, line.code
+        let list = match typed.as_slice() {
+            [one] => Arg::text(one),
+            _ => Arg::from(typed.join(", ")),
+        };
+        let code = &line.code;
+        let msg = msg!(
+            "{list} on {code} is not needed: on {dos} no other code on this visit forms a pair edit with {code} that a distinct-service modifier would unlock (Medicare's pair edits of {table_date}).",
+            list,
+            code,
+            dos,
+            code,
+            table_date
         );
         if medicare_like {
             ctx.emit_fixed(
@@ -229,7 +259,7 @@ fn check_mue(ctx: &mut Ctx<'_>) {
         if of_code.iter().any(|&k| ctx.explained[k] || !ctx.billable[k]) {
             continue;
         }
-        let Some(row) = mue_table().iter().find(|r| r.0 == line.code) else {
+        let Some(row) = mue_for(&line.code) else {
             continue;
         };
         let (limit, mai) = match visit.setting {
@@ -246,36 +276,41 @@ fn check_mue(ctx: &mut Ctx<'_>) {
             continue;
         }
         let what = match claimed {
-            Some(c) if c != computed => format!("{} computed, {c} billed", n_units(computed)),
-            _ => n_units(computed),
+            Some(c) if c != computed => Arg::from(format!("{} computed, {c} billed", n_units(computed))),
+            _ => Arg::Units(computed),
         };
         let kind = match mai {
             1 => "on one claim line",
             2 => "in a day, by CMS policy: units above it are never paid",
             _ => "in a day on clinical grounds: units above it are paid only on appeal, with the record",
         };
+        let (code, table) = (&line.code, mue_date());
         let msg = if limit == 0 {
-            format!(
-                "{}: {what}, but Medicare pays no unit of it in this setting (its Medically Unlikely Edit is 0; table of {}).",
-                line.code,
-                mue_date()
+            msg!(
+                "{code}: {what}, but Medicare pays no unit of it in this setting (its Medically Unlikely Edit is 0; table of {table}).",
+                code,
+                what,
+                table
             )
         } else {
-            format!(
-                "{}: {what}, more than the {limit} Medicare pays {kind} (its Medically Unlikely Edit; table of {}).",
-                line.code,
-                mue_date()
+            msg!(
+                "{code}: {what}, more than the {limit} Medicare pays {kind} (its Medically Unlikely Edit; table of {table}).",
+                code,
+                what,
+                limit,
+                kind,
+                table
             )
         };
         found.push((
             i,
             msg,
             if limit == 0 {
-                format!("Medicare does not pay {} in this setting at all.", line.code)
+                msg!("Medicare does not pay {code} in this setting at all.", code)
             } else {
-                format!(
-                    "Bill at most {} unless the record supports more and you are ready to appeal.",
-                    n_units(u64::from(limit))
+                msg!(
+                    "Bill at most {limit} unless the record supports more and you are ready to appeal.",
+                    Arg::Units(u64::from(limit))
                 )
             },
         ));

@@ -1,0 +1,30 @@
+// `check` through the page's wasm (www/pkg) under Node: prints
+// "FIRST_MS PER_CALL_US": the first multi-code check after the module is
+// instantiated (its tables are built on first use), then the 10-line visit of
+// benches/check.rs per call (best of 5 rounds). Read by scripts/bench.sh.
+import { readFileSync } from "node:fs";
+import { initSync, check } from "../www/pkg/ptbill.js";
+
+initSync({ module: readFileSync(new URL("../www/pkg/ptbill_bg.wasm", import.meta.url)) });
+const first = {
+  date_of_service: "2026-03-02",
+  lines: [
+    { code: "97110", minutes: 30, modifiers: ["GP"] },
+    { code: "97140", minutes: 15, modifiers: ["GP"] },
+  ],
+  diagnoses: ["M25.569"],
+};
+let t = performance.now();
+check(first);
+const firstMs = performance.now() - t;
+
+const ten = JSON.parse(readFileSync(new URL("ten-line-visit.json", import.meta.url), "utf8"));
+const n = 2000;
+for (let i = 0; i < 200; i++) check(ten);
+let best = Infinity;
+for (let round = 0; round < 5; round++) {
+  t = performance.now();
+  for (let i = 0; i < n; i++) check(ten);
+  best = Math.min(best, (performance.now() - t) / n);
+}
+console.log(`${firstMs.toFixed(2)} ${(best * 1000).toFixed(1)}`);

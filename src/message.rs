@@ -1,0 +1,406 @@
+//! A finding's text as a template and its arguments, rendered only when a door
+//! shows it. The batch audit checks a hundred thousand visits and mostly counts
+//! their findings, so a finding builds no text until it is read, and the audit's
+//! CSV writes it straight into its output buffer.
+//!
+//! [`msg!`](crate::msg) makes one: `msg!("{code} is not paid with {other}.", code, other)`.
+//! Every `{name}` takes the next argument, and the names are checked against
+//! the arguments when the crate compiles (so two swapped arguments do not build).
+//! `{name:?}` quotes the argument as Rust's `{:?}` would; `{{` and `}}` are braces.
+
+use crate::date::Date;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The most arguments one template takes.
+pub const MAX_ARGS: usize = 6;
+
+/// Texts up to this many bytes are copied inline (codes, modifiers, ICD-10-CM
+/// codes with their dot), so an argument needs no allocation.
+const SHORT: usize = 15;
+
+/// One argument of a template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// A text that lives for the program.
+    Static(&'static str),
+    /// A short text, copied inline.
+    Short(Short),
+    /// A longer text.
+    Text(Box<str>),
+    /// A whole number.
+    Num(u64),
+    /// A date (`YYYY-MM-DD`).
+    Date(Date),
+    /// A count of units in words ("1 unit", "3 units").
+    Units(u64),
+    /// A count of minutes in words ("1 minute", "12 minutes").
+    Minutes(u64),
+}
+
+/// A text of at most [`SHORT`] bytes, held inline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Short {
+    len: u8,
+    bytes: [u8; SHORT],
+}
+
+impl Short {
+    fn as_str(&self) -> &str {
+        // Copied whole from a `str`, so always UTF-8.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Short {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Arg {
+    /// A borrowed text, copied (inline when short).
+    pub fn text(s: &str) -> Arg {
+        if s.len() <= SHORT {
+            let mut bytes = [0u8; SHORT];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Arg::Short(Short {
+                len: s.len() as u8,
+                bytes,
+            })
+        } else {
+            Arg::Text(s.into())
+        }
+    }
+
+    fn write(&self, out: &mut dyn fmt::Write, quoted: bool) -> fmt::Result {
+        let s = match self {
+            Arg::Static(s) => s,
+            Arg::Short(s) => s.as_str(),
+            Arg::Text(s) => s,
+            Arg::Num(n) => return write!(out, "{n}"),
+            Arg::Date(d) => return write!(out, "{d}"),
+            Arg::Units(n) => return write!(out, "{n} unit{}", if *n == 1 { "" } else { "s" }),
+            Arg::Minutes(n) => return write!(out, "{n} minute{}", if *n == 1 { "" } else { "s" }),
+        };
+        if quoted { write!(out, "{s:?}") } else { out.write_str(s) }
+    }
+}
+
+impl From<&'static str> for Arg {
+    fn from(s: &'static str) -> Arg {
+        Arg::Static(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::text(s)
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        if s.len() <= SHORT {
+            Arg::text(&s)
+        } else {
+            Arg::Text(s.into_boxed_str())
+        }
+    }
+}
+impl From<Date> for Arg {
+    fn from(d: Date) -> Arg {
+        Arg::Date(d)
+    }
+}
+impl From<&Date> for Arg {
+    fn from(d: &Date) -> Arg {
+        Arg::Date(*d)
+    }
+}
+macro_rules! from_number {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Arg {
+                Arg::Num(n as u64)
+            }
+        }
+    )*};
+}
+from_number!(u8, u16, u32, u64, usize);
+
+/// A finding's message or help.
+pub struct Message {
+    body: Body,
+    /// The text, once a caller has asked for it as a `&str`.
+    rendered: OnceLock<String>,
+}
+
+#[derive(Clone)]
+enum Body {
+    Static(&'static str),
+    Owned(String),
+    Template {
+        template: &'static str,
+        args: [Arg; MAX_ARGS],
+    },
+}
+
+const NO_ARG: Arg = Arg::Static("");
+
+impl Message {
+    /// A template and its arguments (use [`msg!`](crate::msg), which checks them).
+    pub fn template<const N: usize>(template: &'static str, args: [Arg; N]) -> Message {
+        const { assert!(N <= MAX_ARGS, "too many template arguments") };
+        let mut all = [NO_ARG; MAX_ARGS];
+        for (slot, a) in all.iter_mut().zip(args) {
+            *slot = a;
+        }
+        Message {
+            body: Body::Template { template, args: all },
+            rendered: OnceLock::new(),
+        }
+    }
+
+    /// Writes the text into `out` (the audit's sinks write into their buffers).
+    pub fn write_to(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match (&self.body, self.rendered.get()) {
+            (_, Some(s)) => out.write_str(s),
+            (Body::Static(s), _) => out.write_str(s),
+            (Body::Owned(s), _) => out.write_str(s),
+            (Body::Template { template, args }, _) => render(template, args, out),
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.body {
+            Body::Static(s) => s,
+            Body::Owned(s) => s,
+            Body::Template { .. } => self.rendered.get_or_init(|| self.to_string()),
+        }
+    }
+
+    /// The text, owned.
+    pub fn into_owned(self) -> String {
+        match self.body {
+            Body::Owned(s) => s,
+            _ => self.as_str().to_string(),
+        }
+    }
+}
+
+/// Writes `template` with its `{…}` placeholders replaced by `args` in order.
+fn render(template: &str, args: &[Arg], out: &mut dyn fmt::Write) -> fmt::Result {
+    let mut rest = template;
+    let mut next = args.iter();
+    while let Some(at) = rest.bytes().position(|b| b == b'{' || b == b'}') {
+        out.write_str(&rest[..at])?;
+        let tail = &rest[at..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.write_str(&tail[..1])?;
+            rest = &tail[2..];
+            continue;
+        }
+        let end = tail.find('}').unwrap_or(tail.len() - 1);
+        let quoted = tail[..end].ends_with(":?");
+        if let Some(a) = next.next() {
+            a.write(out, quoted)?;
+        }
+        rest = &tail[end + 1..];
+    }
+    out.write_str(rest)
+}
+
+/// Checks, when the crate compiles, that `template` has one placeholder per
+/// argument and that each placeholder's name appears in its argument's text
+/// (`{code}` for `code`, `&code` or `Arg::text(code)`).
+pub const fn check_template(template: &str, args: &[&str]) {
+    let t = template.as_bytes();
+    let mut i = 0;
+    let mut k = 0;
+    while i < t.len() {
+        if t[i] == b'{' && i + 1 < t.len() && t[i + 1] == b'{' {
+            i += 2;
+            continue;
+        }
+        if t[i] == b'{' {
+            let start = i + 1;
+            let mut end = start;
+            while end < t.len() && t[end] != b'}' && t[end] != b':' {
+                end += 1;
+            }
+            assert!(k < args.len(), "a template has more placeholders than arguments");
+            assert!(
+                contains(args[k].as_bytes(), t, start, end),
+                "a placeholder does not name its argument"
+            );
+            k += 1;
+            while end < t.len() && t[end] != b'}' {
+                end += 1;
+            }
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+    }
+    assert!(k == args.len(), "a template has more arguments than placeholders");
+}
+
+/// Whether `hay` contains `t[start..end]`.
+const fn contains(hay: &[u8], t: &[u8], start: usize, end: usize) -> bool {
+    let n = end - start;
+    if n == 0 {
+        return true;
+    }
+    let mut i = 0;
+    while i + n <= hay.len() {
+        let mut j = 0;
+        while j < n && hay[i + j] == t[start + j] {
+            j += 1;
+        }
+        if j == n {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// A [`Message`] from a template and its arguments, checked when the crate
+/// compiles: `msg!("{code} and {other} are never paid together.", code, other)`.
+#[macro_export]
+macro_rules! msg {
+    ($template:literal $(, $arg:expr)* $(,)?) => {{
+        const _: () = $crate::message::check_template($template, &[$(stringify!($arg)),*]);
+        $crate::message::Message::template($template, [$($crate::message::Arg::from($arg)),*])
+    }};
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Clone for Message {
+    fn clone(&self) -> Message {
+        Message {
+            body: self.body.clone(),
+            rendered: self.rendered.clone(),
+        }
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Message {}
+
+impl PartialEq<str> for Message {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::ops::Deref for Message {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Message {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Message {
+        Message {
+            body: Body::Owned(s),
+            rendered: OnceLock::new(),
+        }
+    }
+}
+impl From<&'static str> for Message {
+    fn from(s: &'static str) -> Message {
+        Message {
+            body: Body::Static(s),
+            rendered: OnceLock::new(),
+        }
+    }
+}
+impl From<std::borrow::Cow<'static, str>> for Message {
+    fn from(s: std::borrow::Cow<'static, str>) -> Message {
+        match s {
+            std::borrow::Cow::Borrowed(s) => s.into(),
+            std::borrow::Cow::Owned(s) => s.into(),
+        }
+    }
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (&self.body, self.rendered.get()) {
+            (_, Some(r)) => s.serialize_str(r),
+            (Body::Static(t), _) => s.serialize_str(t),
+            (Body::Owned(t), _) => s.serialize_str(t),
+            // serde_json writes it escaped straight into its output.
+            _ => s.collect_str(self),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_in_order() {
+        let code = String::from("97110");
+        let other = "a much longer text than fifteen bytes".to_string();
+        let n = 3u32;
+        let m = crate::msg!(
+            "{code} with {other}: {n}, {{x}} {code:?}",
+            &code,
+            other,
+            n,
+            code.clone()
+        );
+        assert_eq!(
+            m.as_str(),
+            "97110 with a much longer text than fifteen bytes: 3, {x} \"97110\""
+        );
+        let mut s = String::new();
+        m.write_to(&mut s).unwrap();
+        assert_eq!(s, m.to_string());
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            serde_json::to_string(m.as_str()).unwrap()
+        );
+        let (units, minutes) = (Arg::Units(1), Arg::Minutes(12));
+        let u = crate::msg!("{units} and {minutes}", units, minutes);
+        assert_eq!(&*u, "1 unit and 12 minutes");
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(std::panic::catch_unwind(|| check_template("{a} {b}", &["b", "a"])).is_err());
+        assert!(std::panic::catch_unwind(|| check_template("{a}", &["a", "b"])).is_err());
+        assert!(std::panic::catch_unwind(|| check_template("{a} {b}", &["a"])).is_err());
+        check_template("{a} {{b}} {c:?}", &["&a", "x.c"]);
+    }
+}
