@@ -1,7 +1,7 @@
 //! The wasm door in headless Chromium (wasm-bindgen-test-runner + chromedriver):
 //! the same CMS examples as the library and CLI tests, and errors thrown as JS
 //! `Error`s that name the field.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "audit"))]
 mod common;
 
 use wasm_bindgen::JsValue;
