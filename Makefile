@@ -69,7 +69,10 @@ dist: build
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt dist/data/
-	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sk dist | cut -f1) KB; the service worker caches:"
+	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
+	# for hosts that send precompressed files (README, Hosting).
+	node scripts/compress.mjs dist
+	@echo "dist/: $$(find dist -type f ! -name '*.br' ! -name '*.gz' | wc -l) files (and their .br/.gz), $$(du -sk dist | cut -f1) KB; the service worker caches:"
 	@node -e 'const s=require("fs").readFileSync("dist/sw.js","utf8");const l=s.match(/SHELL = \[([^\]]*)\]/)[1].match(/"[^"]*"/g).map(x=>JSON.parse(x)).filter(f=>f!=="./");for(const f of l){require("fs").accessSync("dist/"+f)};console.log("  "+l.join(" "))'
 
 bench: build

@@ -15,12 +15,11 @@
 // fetches too, unlike browser throttling): `delay` ms before each response and
 // `bandwidth` bytes per second; `onResponse({path, status, bytes, encoding, at})` sees each once sent.
 import { createServer } from "node:http";
-import { mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
-import { promisify } from "node:util";
-import { brotliCompress, constants, gzip } from "node:zlib";
+import { COMPRESSIBLE, ENCODINGS, compressible } from "./compress.mjs";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -36,16 +35,8 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
   ".md": "text/markdown; charset=utf-8",
 };
-/** What is worth compressing: text and wasm (not images that are compressed already). */
-const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm", ".svg", ".csv", ".txt", ".md"]);
-/** Smaller files go as they are: the headers would outweigh the saving. */
-const MIN_SIZE = 1024;
-/** The encodings, best first: [name, sibling suffix, ETag suffix, compress]. */
-const ENCODINGS = [
-  ["br", ".br", "-br", (body) => promisify(brotliCompress)(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })],
-  ["gzip", ".gz", "-gz", (body) => promisify(gzip)(body, { level: 9 })],
-];
-const CACHE = join(tmpdir(), "ptbill-serve-cache");
+// Versioned: a change of ENCODINGS (scripts/compress.mjs) must change the name.
+const CACHE = join(tmpdir(), "ptbill-serve-cache-1");
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const siblingFresh = async (path, than) => {
@@ -89,9 +80,11 @@ async function load(file) {
     const sha = createHash("sha256").update(body).digest("base64url");
     const encoded = {};
     if (COMPRESSIBLE.has(extname(file))) {
-      for (const [name, suffix, , compress] of ENCODINGS) {
-        if (await siblingFresh(file + suffix, info.mtimeMs)) encoded[name] = await readFile(file + suffix);
-        else if (body.length > MIN_SIZE) {
+      const siblings = await Promise.all(ENCODINGS.map((e) => siblingFresh(file + e.suffix, info.mtimeMs)));
+      for (const [i, { name, suffix, compress }] of ENCODINGS.entries()) {
+        if (siblings[i]) encoded[name] = await readFile(file + suffix);
+        else if (!siblings.some(Boolean)) {
+          // No siblings (www/, not dist/): compressed once here, kept when smaller.
           const out = await compressed(body, sha, suffix, compress);
           if (out.length < body.length) encoded[name] = out;
         }
@@ -104,16 +97,6 @@ async function load(file) {
   return entry;
 }
 
-/** Every compressible file under `dir` (not hidden folders, node_modules or target). */
-async function* walk(dir) {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.name.startsWith(".") || e.name === "node_modules" || e.name === "target") continue;
-    const path = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(path);
-    else if (e.isFile() && COMPRESSIBLE.has(extname(e.name))) yield path;
-  }
-}
-
 /** The encoding to send: the best one the request accepts (q=0 refuses) and the file has. */
 function choose(entry, accept = "") {
   const q = {};
@@ -122,7 +105,7 @@ function choose(entry, accept = "") {
     const qv = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
     q[name] = qv ? Number(qv.slice(2)) : 1;
   }
-  for (const [name, , tag] of ENCODINGS) {
+  for (const { name, tag } of ENCODINGS) {
     const wanted = q[name] ?? q["*"];
     if (entry.encoded[name] && wanted > 0) return { name, tag, body: entry.encoded[name] };
   }
@@ -150,7 +133,7 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
   const base = resolve(dir);
   if (precompress) {
     const all = [];
-    for await (const file of walk(base)) all.push(load(file));
+    for await (const file of compressible(base)) all.push(load(file));
     await Promise.all(all); // zlib's thread pool compresses them in parallel
   }
   const server = createServer(async (req, res) => {
