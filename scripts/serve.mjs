@@ -8,7 +8,8 @@
 // without them is compressed once (brotli at quality 11, gzip -9, as `make
 // dist` does), before the server answers when `precompress` is on (the
 // default: every text and wasm file under the folder), else on its first
-// request, and kept in memory. The results are also kept in a cache in the
+// request (and again on the first request after the file changes), and kept in
+// memory. The results are also kept in a cache in the
 // system's temporary folder, keyed by the file's SHA-256, so a restart is quick.
 // Usage: node scripts/serve.mjs [--port 8080] [--dir www]
 // Tests may slow it down on the server side (which slows the service worker's
