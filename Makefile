@@ -25,6 +25,8 @@ lint: setup
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+	# The page's calculator module is built without the audit (scripts/build-wasm.sh).
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --no-default-features -- -D warnings
 
 test-native: setup
 	cargo test
@@ -34,7 +36,8 @@ test-wasm: setup
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --test wasm
 
 # The built www/pkg (and the audit's www/pkg-audit) under Node, and the page end
-# to end in Chromium.
+# to end in Chromium. www/pkg is the calculator without the audit: the tests
+# check it has no audit exports, and that www/pkg-audit has them all.
 test-web: build
 	node --test tests/web/
 	PTBILL_PKG=www/pkg-audit node --test tests/web/pkg.test.mjs tests/web/robust.test.mjs
@@ -66,7 +69,10 @@ dist: build
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt dist/data/
-	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sk dist | cut -f1) KB; the service worker caches:"
+	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
+	# for hosts that send precompressed files (README, Hosting).
+	node scripts/compress.mjs dist
+	@echo "dist/: $$(find dist -type f ! -name '*.br' ! -name '*.gz' | wc -l) files (and their .br/.gz), $$(du -sk dist | cut -f1) KB; the service worker caches:"
 	@node -e 'const s=require("fs").readFileSync("dist/sw.js","utf8");const l=s.match(/SHELL = \[([^\]]*)\]/)[1].match(/"[^"]*"/g).map(x=>JSON.parse(x)).filter(f=>f!=="./");for(const f of l){require("fs").accessSync("dist/"+f)};console.log("  "+l.join(" "))'
 
 bench: build

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Builds the wasm module twice, with wasm-bindgen --target web (no bundler):
-#   www/pkg/        size-optimised (profile wasm, wasm-opt -Oz): the calculator page;
-#   www/pkg-audit/  speed-optimised (profile wasm-fast, wasm-opt -O3): the audit's
-#                   Web Worker, fetched only when a file is audited.
+#   www/pkg/        size-optimised (profile wasm, wasm-opt -Oz), without the cargo
+#                   feature `audit` (no audit exports or code): the calculator page;
+#   www/pkg-audit/  speed-optimised (profile wasm-fast, wasm-opt -O3), every export:
+#                   the audit's Web Worker, fetched only when a file is audited.
 # Each wasm-opt output is kept only if the module still loads and passes the Node
-# tests (tests/web/pkg.test.mjs). Prints raw and gzip sizes.
+# tests (tests/web/pkg.test.mjs). Prints raw, gzip and brotli sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-size() { printf '%s bytes raw, %s bytes gzip -9' "$(wc -c < "$1")" "$(gzip -9 < "$1" | wc -c)"; }
+size() {
+  printf '%s bytes raw, %s bytes gzip -9, %s bytes brotli -q 11' "$(wc -c < "$1")" "$(gzip -9 < "$1" | wc -c)" \
+    "$(node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$1")"
+}
 opt=node_modules/.bin/wasm-opt
 
-# build PROFILE OUT_DIR WASM_OPT_LEVEL
+# build PROFILE OUT_DIR WASM_OPT_LEVEL [CARGO_FLAGS...]
 build() {
   local profile=$1 out=$2 level=$3
-  cargo build --quiet --profile "$profile" --target wasm32-unknown-unknown --lib
+  shift 3
+  cargo build --quiet --profile "$profile" --target wasm32-unknown-unknown --lib "$@"
   wasm-bindgen --target web --out-dir "$out" "target/wasm32-unknown-unknown/$profile/ptbill.wasm"
   local wasm=$out/ptbill_bg.wasm
   echo "$out: wasm before wasm-opt: $(size "$wasm")"
@@ -41,6 +46,6 @@ build() {
 mkdir -p www/data
 cp data/icd10cm-descriptions.txt www/data/icd10cm-descriptions.txt
 
-build wasm www/pkg -Oz
+build wasm www/pkg -Oz --no-default-features
 build wasm-fast www/pkg-audit -O3
 echo "icd10cm descriptions: $(size www/data/icd10cm-descriptions.txt)"

@@ -1,16 +1,26 @@
-// A small static server for www/ (or another folder) on 127.0.0.1, with the
-// MIME types the page needs (application/wasm for streaming compilation), gzip
-// as a static host would send it, and validators (ETag, Last-Modified) so a
-// browser or the service worker revalidates with a 304 instead of a download.
+// A small static server for www/ (or another folder, such as dist/) on
+// 127.0.0.1, with the MIME types the page needs (application/wasm for streaming
+// compilation), brotli or gzip as a well-set static host sends them, and
+// validators (ETag, Last-Modified) so a browser or the service worker
+// revalidates with a 304 instead of a download.
+// Compression is never done per request: a file's precompressed siblings
+// (`x.br`, `x.gz`, which `make dist` writes) are sent as they are; a file
+// without them is compressed once (brotli at quality 11, gzip -9, as `make
+// dist` does), before the server answers when `precompress` is on (the
+// default: every text and wasm file under the folder), else on its first
+// request (and again on the first request after the file changes), and kept in
+// memory. The results are also kept in a cache in the
+// system's temporary folder, keyed by the file's SHA-256, so a restart is quick.
 // Usage: node scripts/serve.mjs [--port 8080] [--dir www]
 // Tests may slow it down on the server side (which slows the service worker's
 // fetches too, unlike browser throttling): `delay` ms before each response and
-// `bandwidth` bytes per second; `onResponse({path, status, bytes, at})` sees each once sent.
+// `bandwidth` bytes per second; `onResponse({path, status, bytes, encoding, at})` sees each once sent.
 import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
+import { COMPRESSIBLE, ENCODINGS, compressible } from "./compress.mjs";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -26,25 +36,81 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
   ".md": "text/markdown; charset=utf-8",
 };
+// Versioned: a change of ENCODINGS (scripts/compress.mjs) must change the name.
+const CACHE = join(tmpdir(), "ptbill-serve-cache-1");
 
-const files = new Map(); // file → {mtimeMs, body, gzip, etag}
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const siblingFresh = async (path, than) => {
+  try {
+    const info = await stat(path);
+    return info.isFile() && info.mtimeMs >= than ? info : null;
+  } catch {
+    return null;
+  }
+};
 
+/** One encoding of `body` (sha = its hash): from the temporary cache, or made and stored there. */
+async function compressed(body, sha, suffix, compress) {
+  const cached = join(CACHE, sha + suffix);
+  try {
+    return await readFile(cached);
+  } catch {
+    const out = await compress(body);
+    try {
+      await mkdir(CACHE, { recursive: true });
+      const part = `${cached}.${process.pid}.part`;
+      await writeFile(part, out);
+      await rename(part, cached); // whole or not at all, even with servers in parallel
+    } catch {
+      // no cache: the next start compresses again
+    }
+    return out;
+  }
+}
+
+const files = new Map(); // file → {key: "mtime size", entry: Promise of {body, encoded: {br, gzip}, etag, modified}}
+
+/** A file with its encodings: siblings read from disk when fresh, else compressed once and kept. */
 async function load(file) {
   const info = await stat(file);
+  const key = `${info.mtimeMs} ${info.size}`;
   const hit = files.get(file);
-  if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return hit;
-  const body = await readFile(file);
-  const entry = {
-    mtimeMs: info.mtimeMs,
-    size: info.size,
-    body,
-    gzip: body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
-    etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`,
-    modified: new Date(Math.floor(info.mtimeMs / 1000) * 1000).toUTCString(),
-  };
-  files.set(file, entry);
+  if (hit && hit.key === key) return hit.entry;
+  const entry = (async () => {
+    const body = await readFile(file);
+    const sha = createHash("sha256").update(body).digest("base64url");
+    const encoded = {};
+    if (COMPRESSIBLE.has(extname(file))) {
+      const siblings = await Promise.all(ENCODINGS.map((e) => siblingFresh(file + e.suffix, info.mtimeMs)));
+      for (const [i, { name, suffix, compress }] of ENCODINGS.entries()) {
+        if (siblings[i]) encoded[name] = await readFile(file + suffix);
+        else if (!siblings.some(Boolean)) {
+          // No siblings (www/, not dist/): compressed once here, kept when smaller.
+          const out = await compressed(body, sha, suffix, compress);
+          if (out.length < body.length) encoded[name] = out;
+        }
+      }
+    }
+    return { body, encoded, etag: `"${sha.slice(0, 22)}"`, modified: new Date(Math.floor(info.mtimeMs / 1000) * 1000).toUTCString() };
+  })();
+  files.set(file, { key, entry });
+  entry.catch(() => files.delete(file));
   return entry;
+}
+
+/** The encoding to send: the best one the request accepts (q=0 refuses) and the file has. */
+function choose(entry, accept = "") {
+  const q = {};
+  for (const part of accept.toLowerCase().split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const qv = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    q[name] = qv ? Number(qv.slice(2)) : 1;
+  }
+  for (const { name, tag } of ENCODINGS) {
+    const wanted = q[name] ?? q["*"];
+    if (entry.encoded[name] && wanted > 0) return { name, tag, body: entry.encoded[name] };
+  }
+  return { name: null, tag: "", body: entry.body };
 }
 
 /**
@@ -64,8 +130,13 @@ async function send(res, body, bandwidth) {
   res.end();
 }
 
-export function serve({ dir = "www", port = 8080, host = "127.0.0.1", throttle = { delay: 0, bandwidth: 0 }, onResponse = () => {} } = {}) {
+export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", precompress = true, throttle = { delay: 0, bandwidth: 0 }, onResponse = () => {} } = {}) {
   const base = resolve(dir);
+  if (precompress) {
+    const all = [];
+    for await (const file of compressible(base)) all.push(load(file));
+    await Promise.all(all); // zlib's thread pool compresses them in parallel
+  }
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     if (throttle.delay) await sleep(throttle.delay);
@@ -74,8 +145,9 @@ export function serve({ dir = "www", port = 8080, host = "127.0.0.1", throttle =
       if (!file.startsWith(base)) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const entry = await load(file);
-      const gzip = entry.gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
-      const etag = gzip ? entry.etag.replace(/"$/, '-gz"') : entry.etag;
+      const encoding = choose(entry, req.headers["accept-encoding"]);
+      // One ETag per encoding: a cache must never answer a br request with gzip bytes.
+      const etag = entry.etag.replace(/"$/, `${encoding.tag}"`);
       const headers = {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-cache", // always revalidate: a deploy shows at once, a repeat visit costs a 304
@@ -90,15 +162,15 @@ export function serve({ dir = "www", port = 8080, host = "127.0.0.1", throttle =
       if (fresh) {
         res.writeHead(304, headers);
         res.end();
-        onResponse({ path, status: 304, bytes: 0, at: Date.now() });
+        onResponse({ path, status: 304, bytes: 0, encoding: encoding.name, at: Date.now() });
         return;
       }
-      const body = gzip ? entry.gzip : entry.body;
-      if (gzip) headers["content-encoding"] = "gzip";
+      const { body } = encoding;
+      if (encoding.name) headers["content-encoding"] = encoding.name;
       headers["content-length"] = body.length;
       res.writeHead(200, headers);
       await send(res, req.method === "HEAD" ? undefined : body, throttle.bandwidth);
-      onResponse({ path, status: 200, bytes: req.method === "HEAD" ? 0 : body.length, at: Date.now() });
+      onResponse({ path, status: 200, bytes: req.method === "HEAD" ? 0 : body.length, encoding: encoding.name, at: Date.now() });
     } catch {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("not found\n");

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "audit")]
 pub mod audit;
 pub mod codes;
 pub mod date;

@@ -22,6 +22,7 @@ mod js_json;
 
 /// The longest visit given as JSON text (UTF-16 units); a real one is a few KB.
 const MAX_VISIT_TEXT: u32 = 4 << 20;
+#[cfg(feature = "audit")]
 /// The longest audit CSV text accepted (UTF-16 units): 128 Mi characters, a
 /// copy wasm memory can always hold (at most 3 bytes each in UTF-8).
 const MAX_CSV_TEXT: u32 = 128 << 20;
@@ -158,16 +159,19 @@ pub fn catalog() -> Result<JsValue, JsError> {
 // the argument, never a trap) and streams: visits are written into one buffer
 // as they are checked and handed to `JSON.parse` once.
 
+#[cfg(feature = "audit")]
 /// The CSV text argument of an audit export, or an `Error` naming it (a text
 /// read from a file never holds a lone surrogate: `TextDecoder` replaces bad bytes).
 fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
     args::string(value, export, "csvText", MAX_CSV_TEXT)
 }
 
+#[cfg(feature = "audit")]
 fn js_type(value: &JsValue) -> String {
     args::what(value)
 }
 
+#[cfg(feature = "audit")]
 /// Audits many visits from CSV text (one row per service line): the same result
 /// as `ptbill audit --format json`. A file that cannot be audited throws.
 #[wasm_bindgen]
@@ -177,6 +181,7 @@ pub fn audit(csv_text: JsValue) -> Result<JsValue, JsError> {
     to_js(&json)
 }
 
+#[cfg(feature = "audit")]
 /// The page's audit of a whole text: per visit its findings (rule, severity,
 /// line, row, code, message), units and input visit, plus row errors and the
 /// summary; calls `progress(rowsDone, rowsTotal)` about every `every` rows and
@@ -236,6 +241,7 @@ pub fn audit_compact(csv_text: JsValue, every: JsValue, progress: JsValue) -> Re
     to_js(&json)
 }
 
+#[cfg(feature = "audit")]
 /// The audit's summary alone (no per-visit results), for very large files.
 #[wasm_bindgen]
 pub fn audit_summary(csv_text: JsValue) -> Result<JsValue, JsError> {
@@ -243,6 +249,7 @@ pub fn audit_summary(csv_text: JsValue) -> Result<JsValue, JsError> {
     to_js(&crate::audit::audit_summary_json(&text).map_err(|e| JsError::new(&e))?)
 }
 
+#[cfg(feature = "audit")]
 /// The audit as a stream, for files of any size (the page's worker):
 /// `count(chunk)` every chunk of the file, `begin()`, `check(chunk)` every chunk
 /// again (taking `takeCsv()` and `takeLines()` as it goes), then
@@ -253,6 +260,7 @@ pub struct AuditStream {
     sink: crate::audit::PageSink,
 }
 
+#[cfg(feature = "audit")]
 fn chunk_argument(chunk: &JsValue, method: &str) -> Result<Vec<u8>, JsError> {
     chunk
         .dyn_ref::<js_sys::Uint8Array>()
@@ -265,6 +273,7 @@ fn chunk_argument(chunk: &JsValue, method: &str) -> Result<Vec<u8>, JsError> {
         })
 }
 
+#[cfg(feature = "audit")]
 #[wasm_bindgen]
 impl AuditStream {
     /// A new audit. `options` is optional: `{payers: {"Aetna": "commercial", …}}`

@@ -2,6 +2,8 @@
 //! file, kept when a target crashed) and the fixtures they are seeded from
 //! through the same property checks as the fuzz targets (fuzz/props.rs), so a
 //! fixed crash stays fixed without nightly or cargo-fuzz.
+#![cfg(feature = "audit")]
+
 #[path = "../fuzz/props.rs"]
 mod props;
 

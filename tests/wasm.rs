@@ -1,7 +1,7 @@
 //! The wasm door in headless Chromium (wasm-bindgen-test-runner + chromedriver):
 //! the same CMS examples as the library and CLI tests, and errors thrown as JS
 //! `Error`s that name the field.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "audit"))]
 mod common;
 
 use wasm_bindgen::JsValue;
@@ -246,9 +246,16 @@ fn every_export_throws_an_error_for_hostile_arguments() {
             assert!(r.is_err(), "{export}({what}) should throw");
             let msg = thrown(r);
             assert!(!msg.is_empty(), "{export}({what})");
-            if export != "check" || !bad.is_object() {
+            // Any string is a file's text to the audit (a lone surrogate becomes a
+            // replacement character, as a bad byte in a file does): its error names
+            // the file's problem, not the argument.
+            let file_text = export.starts_with("audit") && bad.is_string();
+            if (export != "check" || !bad.is_object()) && !file_text {
+                // The audit exports name the argument in a call's shape: "audit(csvText): …".
                 assert!(
-                    msg.starts_with(&format!("{export}:")) || export == "check",
+                    msg.starts_with(&format!("{export}:"))
+                        || msg.starts_with(&format!("{export}("))
+                        || export == "check",
                     "{export}({what}): {msg}"
                 );
             }

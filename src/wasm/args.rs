@@ -92,7 +92,9 @@ pub fn whole(v: &JsValue, export: &str, name: &str, default: Option<u32>) -> Res
     }
 }
 
-/// An optional callback: a function, or undefined/null for none.
+/// An optional callback: a function, or undefined/null for none (only the
+/// audit takes one: its progress).
+#[cfg(feature = "audit")]
 pub fn callback(v: &JsValue, export: &str, name: &str) -> Result<Option<js_sys::Function>, JsError> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);

@@ -132,9 +132,9 @@ test("after one visit the page works with the network cut (service worker)", asy
 });
 
 test("auditing a 10,000-visit file in the page: progress, a correct summary, one download row per finding", async () => {
-  // The same engine under Node gives the expected summary.
-  const { initSync, audit_compact } = await import("../../www/pkg/ptbill.js");
-  initSync({ module: readFileSync(new URL("../../www/pkg/ptbill_bg.wasm", import.meta.url)) });
+  // The same engine under Node gives the expected summary (the audit's build: www/pkg has no audit).
+  const { initSync, audit_compact } = await import("../../www/pkg-audit/ptbill.js");
+  initSync({ module: readFileSync(new URL("../../www/pkg-audit/ptbill_bg.wasm", import.meta.url)) });
   const codes = ["97110", "97112", "97140", "97530", "97161", "97150", "97010", "97014"];
   const rows = ["visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses"];
   for (let v = 0; v < 10_000; v++) {

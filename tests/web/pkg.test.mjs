@@ -1,16 +1,20 @@
 // The real www/pkg output (wasm-bindgen --target web) under Node with initSync:
 // the same CMS examples as the Rust tests, and errors named by field.
 // PTBILL_PKG names another build to test (scripts/build-wasm.sh: www/pkg-audit).
+// The calculator's www/pkg is built without the audit (cargo feature `audit`
+// off); every other build must have it (PTBILL_AUDIT=1 or 0 says so for a build
+// elsewhere).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 const root = new URL("../../", import.meta.url);
 const pkg = (process.env.PTBILL_PKG ?? "www/pkg").replace(/\/$/, "");
-const { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } = await import(
-  new URL(`${pkg}/ptbill.js`, root)
-);
-initSync({ module: readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root)) });
+const hasAudit = process.env.PTBILL_AUDIT ? process.env.PTBILL_AUDIT === "1" : pkg !== "www/pkg";
+const m = await import(new URL(`${pkg}/ptbill.js`, root));
+const { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } = m;
+const wasm = readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root));
+initSync({ module: wasm });
 const cases = JSON.parse(readFileSync(new URL("tests/fixtures/units.json", root), "utf8"));
 const units = (lines) => lines.map((l) => l.units);
 const oneOf = (want, got) => (Array.isArray(want[0]) ? want : [want]).some((w) => JSON.stringify(w) === JSON.stringify(got));
@@ -74,4 +78,25 @@ test("ICD-10-CM look-up works without descriptions, search once they are loaded"
   assert.ok(found.some((f) => f.code === "M54.50" && f.billable));
   assert.ok(ms < 100, `search took ${ms} ms`);
   assert.throws(() => icd10_lookup("M54.5", "2026-02-30"), /date/);
+});
+
+test(`${pkg} ${hasAudit ? "has" : "leaves out"} the audit`, () => {
+  const names = ["audit", "audit_compact", "audit_summary", "AuditStream"];
+  const inWasm = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name).filter((n) => /audit/i.test(n));
+  // A message only the audit's CSV reader writes: its code is in the binary or not.
+  const auditText = wasm.includes("choose a CSV export with a header row");
+  if (hasAudit) {
+    for (const name of names) assert.equal(typeof m[name], "function", `${name} is missing`);
+    assert.ok(inWasm.length >= names.length, `wasm exports: ${inWasm}`);
+    assert.ok(auditText);
+    const csv = "visit_id,date_of_service,payer,discipline,code,minutes,assistant_minutes,units,modifiers,diagnoses\nV1,2026-03-02,medicare,pt,97110,33,,,GP,M54.50\nV1,2026-03-02,medicare,pt,97140,7,,,GP,M54.50\n";
+    const r = m.audit(csv);
+    assert.equal(r.visits, 1);
+    assert.deepEqual(units(r.results[0].report.lines), [2, 1]);
+    assert.throws(() => m.audit(""), /empty/);
+  } else {
+    for (const name of names) assert.equal(m[name], undefined, `${name} is exported`);
+    assert.deepEqual(inWasm, []);
+    assert.ok(!auditText, "the audit's code is in the module");
+  }
 });

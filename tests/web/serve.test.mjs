@@ -1,0 +1,127 @@
+// scripts/serve.mjs and scripts/compress.mjs: brotli when the request accepts
+// it, else gzip, else the file as it is; the precompressed siblings `make dist`
+// writes are sent byte for byte (never compressed per request); one ETag per
+// encoding with a 304 for a match; Vary: Accept-Encoding; and the bytes, once
+// decoded, are the file's.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync, constants } from "node:zlib";
+import { serve } from "../../scripts/serve.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "ptbill-serve-"));
+// Text that compresses, and a real wasm module (www/pkg, from `make build`).
+const text = Array.from({ length: 2000 }, (_, i) => `export const line${i} = "${(i * 7919) % 1000}";`).join("\n");
+writeFileSync(join(dir, "plain.js"), text);
+writeFileSync(join(dir, "tiny.css"), "a{}");
+mkdirSync(join(dir, "pkg"));
+const wasm = readFileSync(join(root, "www/pkg/ptbill_bg.wasm"));
+writeFileSync(join(dir, "pkg/ptbill_bg.wasm"), wasm);
+// A precompressed file whose siblings differ from what the server would make
+// (brotli quality 1, gzip level 1): if they are what arrives, nothing was compressed per request.
+writeFileSync(join(dir, "sibling.js"), text);
+const siblingBr = brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } });
+const siblingGz = gzipSync(text, { level: 1 });
+writeFileSync(join(dir, "sibling.js.br"), siblingBr);
+writeFileSync(join(dir, "sibling.js.gz"), siblingGz);
+
+let server, port;
+before(async () => {
+  port = 21000 + (process.pid % 5000);
+  server = await serve({ dir, port });
+});
+after(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The raw response (no decoding): status, headers and body bytes. */
+function get(path, headers = {}) {
+  return new Promise((ok, fail) => {
+    const req = request({ host: "127.0.0.1", port, path, headers }, (res) => {
+      const parts = [];
+      res.on("data", (c) => parts.push(c));
+      res.on("end", () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+    });
+    req.on("error", fail);
+    req.end();
+  });
+}
+const decode = (r) => (r.headers["content-encoding"] === "br" ? brotliDecompressSync(r.body) : r.headers["content-encoding"] === "gzip" ? gunzipSync(r.body) : r.body);
+
+test("brotli when accepted, else gzip, else identity; decoded bytes are the file's", async () => {
+  for (const [path, file, type] of [
+    ["/plain.js", Buffer.from(text), /^text\/javascript/],
+    ["/pkg/ptbill_bg.wasm", wasm, /^application\/wasm$/],
+  ]) {
+    const br = await get(path, { "accept-encoding": "gzip, deflate, br, zstd" });
+    const gz = await get(path, { "accept-encoding": "gzip, deflate" });
+    const id = await get(path);
+    const refused = await get(path, { "accept-encoding": "br;q=0, gzip;q=0" });
+    assert.equal(br.headers["content-encoding"], "br", path);
+    assert.equal(gz.headers["content-encoding"], "gzip", path);
+    assert.equal(id.headers["content-encoding"], undefined, path);
+    assert.equal(refused.headers["content-encoding"], undefined, path);
+    for (const r of [br, gz, id, refused]) {
+      assert.equal(r.status, 200);
+      assert.match(r.headers["content-type"], type);
+      assert.match(r.headers.vary, /accept-encoding/i);
+      assert.equal(Number(r.headers["content-length"]), r.body.length);
+      assert.ok(decode(r).equals(file), `${path} (${r.headers["content-encoding"] ?? "identity"}): decoded bytes differ from the file`);
+    }
+    assert.ok(br.body.length < gz.body.length && gz.body.length < id.body.length, `${path}: br ${br.body.length}, gzip ${gz.body.length}, file ${id.body.length}`);
+    // Brotli at its highest quality, as `make dist` writes it.
+    assert.equal(br.body.length, brotliCompressSync(file, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: file.length } }).length);
+    const tags = [br, gz, id].map((r) => r.headers.etag);
+    assert.equal(new Set(tags).size, 3, `one ETag per encoding: ${tags}`);
+  }
+});
+
+test("a matching If-None-Match gets a 304 per encoding; another encoding's ETag does not match", async () => {
+  const br = await get("/plain.js", { "accept-encoding": "br" });
+  const gz = await get("/plain.js", { "accept-encoding": "gzip" });
+  const again = await get("/plain.js", { "accept-encoding": "br", "if-none-match": br.headers.etag });
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  assert.equal(again.headers.etag, br.headers.etag);
+  assert.match(again.headers.vary, /accept-encoding/i);
+  assert.equal((await get("/plain.js", { "accept-encoding": "gzip", "if-none-match": `"x", ${gz.headers.etag}` })).status, 304);
+  const other = await get("/plain.js", { "accept-encoding": "gzip", "if-none-match": br.headers.etag });
+  assert.equal(other.status, 200);
+  assert.equal(other.headers["content-encoding"], "gzip");
+});
+
+test("precompressed siblings are sent as they are, and a tiny file as it is", async () => {
+  const br = await get("/sibling.js", { "accept-encoding": "br, gzip" });
+  const gz = await get("/sibling.js", { "accept-encoding": "gzip" });
+  assert.ok(br.body.equals(siblingBr), "the .br sibling, byte for byte");
+  assert.ok(gz.body.equals(siblingGz), "the .gz sibling, byte for byte");
+  assert.equal(decode(br).toString(), text);
+  const tiny = await get("/tiny.css", { "accept-encoding": "br, gzip" });
+  assert.equal(tiny.headers["content-encoding"], undefined);
+  assert.equal(tiny.body.toString(), "a{}");
+});
+
+test("scripts/compress.mjs writes .br and .gz beside each text and wasm file, decoding to the file", () => {
+  const out = mkdtempSync(join(tmpdir(), "ptbill-compress-"));
+  try {
+    mkdirSync(join(out, "pkg"));
+    writeFileSync(join(out, "index.html"), `<!doctype html>${text}`);
+    writeFileSync(join(out, "pkg/ptbill_bg.wasm"), wasm);
+    writeFileSync(join(out, "icon.png"), Buffer.alloc(2000, 7));
+    execFileSync(process.execPath, [join(root, "scripts/compress.mjs"), out]);
+    for (const f of ["index.html", "pkg/ptbill_bg.wasm"]) {
+      const body = readFileSync(join(out, f));
+      assert.ok(brotliDecompressSync(readFileSync(join(out, f + ".br"))).equals(body), `${f}.br`);
+      assert.ok(gunzipSync(readFileSync(join(out, f + ".gz"))).equals(body), `${f}.gz`);
+    }
+    assert.ok(!existsSync(join(out, "icon.png.br")), "images are not compressed again");
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
