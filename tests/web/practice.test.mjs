@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, mkdirSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
+import { launch } from "./harness.mjs";
 import { initSync, check } from "../../www/pkg/ptbill.js";
 import { EXERCISES } from "../../www/practice/exercises.js";
 import { ACTIVITIES } from "../../www/activities.js";
@@ -47,10 +47,7 @@ document.getElementById("ptbill-practice").src = decodeURIComponent(location.has
 </script></body></html>`,
   );
   hostServer = await serve({ dir: hostDir, port: HOST_PORT });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
