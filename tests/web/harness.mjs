@@ -21,6 +21,19 @@ export const example3 = {
   diagnoses: ["M54.50"],
 };
 
+/** A visit of four lines (two timed with an assistant's minutes, one untimed): the phone layout's case. */
+export const fourLines = {
+  date_of_service: "2026-03-02",
+  payer: "medicare",
+  lines: [
+    { code: "97110", minutes: 18 },
+    { code: "97140", minutes: 13, assistant_minutes: 13 },
+    { code: "97116", minutes: 10 },
+    { code: "97161" },
+  ],
+  diagnoses: ["M54.50"],
+};
+
 /** Debian's chromium, headless, with nothing that would reach another origin. */
 export const launch = () =>
   chromium.launch({
