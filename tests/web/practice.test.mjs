@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, mkdirSync, writeFileSync, mkdtempSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "../../scripts/serve.mjs";
-import { launch } from "./harness.mjs";
+import { launch, example3 } from "./harness.mjs";
 import { initSync, check } from "../../www/pkg/ptbill.js";
 import { EXERCISES } from "../../www/practice/exercises.js";
 import { ACTIVITIES } from "../../www/activities.js";
@@ -258,15 +258,7 @@ test("a CMS tie accepts every allowed answer and says so; giving all units to on
 });
 
 test("an educator's exercise: made in the calculator, opened in a fresh browser, fields hidden", async () => {
-  const visit = {
-    date_of_service: "2026-03-02",
-    payer: "medicare",
-    lines: [
-      { code: "97110", minutes: 33, modifiers: ["GP"] },
-      { code: "97140", minutes: 7, modifiers: ["GP"] },
-    ],
-    diagnoses: ["M54.50"],
-  };
+  const visit = example3;
   const share = `${ORIGIN}/#v=${Buffer.from(JSON.stringify(visit)).toString("base64url")}`;
   // In the calculator: "Make an exercise from this visit" opens the editor with the visit.
   const calc = await browser.newContext();
