@@ -123,9 +123,9 @@ pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
     }
 }
 
-/// A visit as the page needs it: findings, units and the input visit (to
-/// reopen it in the calculator), without explanations.
-pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
+/// The fields both JSON forms of a visit open with: id, rows, payer and the
+/// input visit (the object is left open for what follows).
+fn push_visit_head(out: &mut Vec<u8>, r: &VisitResult) {
     out.extend_from_slice(b"{\"visit_id\":");
     push_json(out, &r.visit_id);
     out.extend_from_slice(b",\"rows\":");
@@ -136,6 +136,12 @@ pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
     }
     out.extend_from_slice(b",\"visit\":");
     push_json(out, &crate::visit::visit_to_value(&r.visit));
+}
+
+/// A visit as the page needs it: findings, units and the input visit (to
+/// reopen it in the calculator), without explanations.
+pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
+    push_visit_head(out, r);
     out.extend_from_slice(b",\"timed_units\":");
     push_number(out, r.report.timed_units);
     out.extend_from_slice(b",\"total_units\":");
@@ -170,16 +176,7 @@ pub fn visit_compact_json(out: &mut Vec<u8>, r: &VisitResult) {
 
 /// A visit as `ptbill audit --format json` writes it: id, rows, input and report.
 pub fn visit_full_json(out: &mut Vec<u8>, r: &VisitResult) {
-    out.extend_from_slice(b"{\"visit_id\":");
-    push_json(out, &r.visit_id);
-    out.extend_from_slice(b",\"rows\":");
-    push_json(out, &r.rows);
-    if let Some(p) = &r.payer_name {
-        out.extend_from_slice(b",\"payer_name\":");
-        push_json(out, p);
-    }
-    out.extend_from_slice(b",\"visit\":");
-    push_json(out, &crate::visit::visit_to_value(&r.visit));
+    push_visit_head(out, r);
     out.extend_from_slice(b",\"report\":");
     push_json(out, &r.report);
     out.push(b'}');

@@ -117,7 +117,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         Payer::Medicaid => " (this is Medicare's edit; your state's Medicaid edits may differ)",
         _ => " (this is Medicare's edit; many, not all, commercial payers apply it)",
     };
-    // First line of each distinct well-formed code, in input order.
+    // First line of each distinct billable code, in input order (a line that
+    // earns nothing on the claim is in no pair edit).
     let mut firsts: Vec<usize> = Vec::new();
     for i in 0..visit.lines.len() {
         if ctx.billable[i] && !firsts.iter().any(|&f| visit.lines[f].code == visit.lines[i].code) {

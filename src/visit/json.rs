@@ -17,9 +17,16 @@ pub const MAX_DEPTH: usize = 32;
 /// such as [`super::MAX_LINES`], are checked afterwards with exact counts).
 pub const MAX_LIST: usize = 100_000;
 
+/// The message for a value nested deeper than [`MAX_DEPTH`], the same from
+/// JSON text and from the wasm object walk.
+pub(crate) fn too_deep() -> String {
+    format!("is nested too deeply: at most {MAX_DEPTH} levels of lists and objects are read (a visit needs 4)")
+}
+
 /// Where a value sits in the document, built lazily: rendered only on error.
+/// Shared with the wasm object walk, so both name a field the same way.
 #[derive(Clone, Copy)]
-enum Path<'a> {
+pub(crate) enum Path<'a> {
     Root,
     Key(&'a Path<'a>, &'a str),
     Index(&'a Path<'a>, usize),
@@ -154,13 +161,7 @@ impl<'de> Visitor<'de> for Node<'_> {
 impl Node<'_> {
     fn deeper<E: de::Error>(&self) -> Result<(), E> {
         if self.depth >= MAX_DEPTH {
-            return Err(fail(
-                self.failure,
-                &self.path,
-                format!(
-                    "is nested too deeply: at most {MAX_DEPTH} levels of lists and objects are read (a visit needs 4)"
-                ),
-            ));
+            return Err(fail(self.failure, &self.path, too_deep()));
         }
         Ok(())
     }

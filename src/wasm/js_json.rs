@@ -7,8 +7,7 @@
 //! stops at the first problem with its field path.
 
 use crate::visit::InputError;
-use crate::visit::json::{MAX_DEPTH, MAX_LIST};
-use std::fmt;
+use crate::visit::json::{MAX_DEPTH, MAX_LIST, Path, too_deep};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -23,23 +22,6 @@ extern "C" {
     fn object_keys(o: &JsValue) -> Result<js_sys::Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-}
-
-enum Path<'a> {
-    Root,
-    Key(&'a Path<'a>, &'a str),
-    Index(&'a Path<'a>, u32),
-}
-
-impl fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root => Ok(()),
-            Path::Key(Path::Root, k) => write!(f, "{k}"),
-            Path::Key(p, k) => write!(f, "{p}.{k}"),
-            Path::Index(p, i) => write!(f, "{p}[{i}]"),
-        }
-    }
 }
 
 fn problem(path: &Path<'_>, message: impl Into<String>) -> InputError {
@@ -121,12 +103,7 @@ impl Walk {
                 }
             }
             if self.stack.len() >= MAX_DEPTH {
-                return Err(problem(
-                    path,
-                    format!(
-                        "is nested too deeply: at most {MAX_DEPTH} levels of lists and objects are read (a visit needs 4)"
-                    ),
-                ));
+                return Err(problem(path, too_deep()));
             }
             if self.stack.iter().any(|seen| seen == v) {
                 return Err(problem(path, "contains itself (a circular reference)"));
@@ -175,7 +152,7 @@ impl Walk {
             if i > 0 {
                 self.out.push(',');
             }
-            let at = Path::Index(path, i);
+            let at = Path::Index(path, i as usize);
             let item = js_sys::Reflect::get_u32(v, i).map_err(|e| unreadable(&at, &e))?;
             // As in JSON.stringify, a hole or an unwritable member of a list is null.
             if !self.value(&item, &at, true)? {

@@ -9,8 +9,8 @@ import { readFileSync, readdirSync, writeFileSync, mkdirSync, createReadStream }
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
+import { launch } from "./harness.mjs";
 
 const root = new URL("../../", import.meta.url);
 const BIN = process.env.PTBILL_BIN ?? new URL("target/release/ptbill", root).pathname;
@@ -173,10 +173,7 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 let server, browser;
 before(async () => {
   server = await serve({ dir: new URL("www", root).pathname, port: PORT });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();

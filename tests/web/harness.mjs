@@ -21,6 +21,26 @@ export const example3 = {
   diagnoses: ["M54.50"],
 };
 
+/** A visit of four lines (two timed with an assistant's minutes, one untimed): the phone layout's case. */
+export const fourLines = {
+  date_of_service: "2026-03-02",
+  payer: "medicare",
+  lines: [
+    { code: "97110", minutes: 18 },
+    { code: "97140", minutes: 13, assistant_minutes: 13 },
+    { code: "97116", minutes: 10 },
+    { code: "97161" },
+  ],
+  diagnoses: ["M54.50"],
+};
+
+/** Debian's chromium, headless, with nothing that would reach another origin. */
+export const launch = () =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+
 /** One server and one browser per test file; `port` offsets keep files apart. */
 export async function harness(offset, { dir = WWW } = {}) {
   mkdirSync(OUT, { recursive: true });
@@ -29,10 +49,7 @@ export async function harness(offset, { dir = WWW } = {}) {
   const throttle = { delay: 0, bandwidth: 0 };
   const responses = [];
   const server = await serve({ dir, port, throttle, onResponse: (r) => responses.push(r) });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const problems = [];
   const requests = [];
   const h = {

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { harness, hash, example3, cards, line, axe, OUT, WWW } from "./harness.mjs";
+import { harness, hash, example3, fourLines, cards, line, axe, OUT, WWW } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -13,18 +13,6 @@ before(async () => {
 after(async () => {
   await h.close();
 });
-
-const fourLines = {
-  date_of_service: "2026-03-02",
-  payer: "medicare",
-  lines: [
-    { code: "97110", minutes: 18 },
-    { code: "97140", minutes: 13, assistant_minutes: 13 },
-    { code: "97116", minutes: 10 },
-    { code: "97161" },
-  ],
-  diagnoses: ["M54.50"],
-};
 
 test("never stale: after 23a the result is out of date, copy is disabled, the error stands beside its field and atop the result", async () => {
   const { context, page } = await h.open("/" + hash(example3));

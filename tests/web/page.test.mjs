@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { harness, hash, example3, cards, line, axe, OUT } from "./harness.mjs";
+import { harness, hash, example3, fourLines, cards, line, axe, OUT } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -202,17 +202,6 @@ test("the audit can be cancelled and the page stays responsive", async () => {
 
 // The README's screenshots come from here (test-results/desktop.png, mobile.png;
 // copied to docs/screenshots/ by hand after looking at them).
-const fourLines = {
-  date_of_service: "2026-03-02",
-  payer: "medicare",
-  lines: [
-    { code: "97110", minutes: 18 },
-    { code: "97140", minutes: 13, assistant_minutes: 13 },
-    { code: "97116", minutes: 10 },
-    { code: "97161" },
-  ],
-  diagnoses: ["M54.50"],
-};
 for (const [name, viewport] of [
   ["desktop", { width: 1280, height: 900 }],
   ["mobile", { width: 375, height: 812 }],

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, mkdirSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
+import { launch, example3 } from "./harness.mjs";
 import { initSync, check } from "../../www/pkg/ptbill.js";
 import { EXERCISES } from "../../www/practice/exercises.js";
 import { ACTIVITIES } from "../../www/activities.js";
@@ -47,10 +47,7 @@ document.getElementById("ptbill-practice").src = decodeURIComponent(location.has
 </script></body></html>`,
   );
   hostServer = await serve({ dir: hostDir, port: HOST_PORT });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
@@ -261,15 +258,7 @@ test("a CMS tie accepts every allowed answer and says so; giving all units to on
 });
 
 test("an educator's exercise: made in the calculator, opened in a fresh browser, fields hidden", async () => {
-  const visit = {
-    date_of_service: "2026-03-02",
-    payer: "medicare",
-    lines: [
-      { code: "97110", minutes: 33, modifiers: ["GP"] },
-      { code: "97140", minutes: 7, modifiers: ["GP"] },
-    ],
-    diagnoses: ["M54.50"],
-  };
+  const visit = example3;
   const share = `${ORIGIN}/#v=${Buffer.from(JSON.stringify(visit)).toString("base64url")}`;
   // In the calculator: "Make an exercise from this visit" opens the editor with the visit.
   const calc = await browser.newContext();
