@@ -35,12 +35,12 @@ test-native: setup
 test-wasm: setup
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --test wasm
 
-# The built www/pkg (and the audit's www/pkg-audit) under Node, and the page end
-# to end in Chromium. www/pkg is the calculator without the audit: the tests
-# check it has no audit exports, and that www/pkg-audit has them all.
+# The built www/pkg (every export, the contract's module) under Node, the page end
+# to end in Chromium, and the calculator's www/pkg-calc, built without the audit:
+# the tests check it has no audit exports, and that www/pkg has them all.
 test-web: build
 	node --test tests/web/
-	PTBILL_PKG=www/pkg-audit node --test tests/web/pkg.test.mjs tests/web/robust.test.mjs
+	PTBILL_PKG=www/pkg-calc node --test tests/web/pkg.test.mjs tests/web/robust.test.mjs
 
 # The data tools (tools/update-data) on small fixtures in CMS's own file layouts.
 test-tools:
@@ -63,10 +63,11 @@ fuzz-smoke: fuzz-tools
 # The finished page, ready for any static host or course site: copy dist/ as it is.
 dist: build
 	rm -rf dist
-	mkdir -p dist/pkg dist/pkg-audit dist/data
+	mkdir -p dist/pkg dist/pkg-calc dist/pkg-audit dist/data
 	cp www/index.html www/style.css www/*.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
 	if [ -d www/practice ]; then cp -r www/practice dist/; fi
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
+	cp www/pkg-calc/ptbill.js www/pkg-calc/ptbill_bg.wasm dist/pkg-calc/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt dist/data/
 	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
@@ -80,4 +81,4 @@ bench: build
 
 clean:
 	cargo clean
-	rm -rf www/pkg www/pkg-audit node_modules dist
+	rm -rf www/pkg www/pkg-calc www/pkg-audit node_modules dist

@@ -3,9 +3,9 @@
 // instantiated (its tables are built on first use), then the 10-line visit of
 // benches/check.rs per call (best of 5 rounds). Read by scripts/bench.sh.
 import { readFileSync } from "node:fs";
-import { initSync, check } from "../www/pkg/ptbill.js";
+import { initSync, check } from "../www/pkg-calc/ptbill.js";
 
-initSync({ module: readFileSync(new URL("../www/pkg/ptbill_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("../www/pkg-calc/ptbill_bg.wasm", import.meta.url)) });
 const first = {
   date_of_service: "2026-03-02",
   lines: [

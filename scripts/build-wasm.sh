@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the wasm module twice, with wasm-bindgen --target web (no bundler):
-#   www/pkg/        size-optimised (profile wasm, wasm-opt -Oz), without the cargo
+#   www/pkg-calc/   size-optimised (profile wasm, wasm-opt -Oz), without the cargo
 #                   feature `audit` (no audit exports or code): the calculator page;
 #   www/pkg-audit/  speed-optimised (profile wasm-fast, wasm-opt -O3), every export:
 #                   the audit's Web Worker, fetched only when a file is audited.
+#   www/pkg/        a copy of www/pkg-audit: the contract's module, with every
+#                   export (`check`, `audit`, …), for course pages and Node hosts.
 # Each wasm-opt output is kept only if the module still loads and passes the Node
 # tests (tests/web/pkg.test.mjs). Prints raw, gzip and brotli sizes.
 set -euo pipefail
@@ -46,6 +48,9 @@ build() {
 mkdir -p www/data
 cp data/icd10cm-descriptions.txt www/data/icd10cm-descriptions.txt
 
-build wasm www/pkg -Oz --no-default-features
+build wasm www/pkg-calc -Oz --no-default-features
 build wasm-fast www/pkg-audit -O3
+rm -rf www/pkg
+cp -r www/pkg-audit www/pkg
+echo "www/pkg: a copy of www/pkg-audit (every export)"
 echo "icd10cm descriptions: $(size www/data/icd10cm-descriptions.txt)"

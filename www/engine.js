@@ -3,7 +3,7 @@
 // instance of the same compiled module, so the page keeps working. The ICD-10-CM
 // titles handed to the old instance are handed to the new one.
 
-const WASM = new URL("./pkg/ptbill_bg.wasm", import.meta.url);
+const WASM = new URL("./pkg-calc/ptbill_bg.wasm", import.meta.url);
 let compiled = null; // the WebAssembly.Module, compiled once
 let api = null; // the glue module of the live instance
 let generation = 0;
@@ -19,7 +19,7 @@ export function onRestart(fn) {
 async function instantiate() {
   // A new URL is a new module record: a new instance with its own memory. The
   // service worker keys its cache without the query, so nothing is downloaded.
-  api = await import(generation === 0 ? "./pkg/ptbill.js" : `./pkg/ptbill.js?instance=${generation}`);
+  api = await import(generation === 0 ? "./pkg-calc/ptbill.js" : `./pkg-calc/ptbill.js?instance=${generation}`);
   await api.default({ module_or_path: compiled });
   if (descriptions !== null) api.icd10_load_descriptions(descriptions);
 }

@@ -36,8 +36,8 @@ const SHELL = [
   "practice/practice.css",
   "icon.svg",
   "manifest.webmanifest",
-  "pkg/ptbill.js",
-  "pkg/ptbill_bg.wasm",
+  "pkg-calc/ptbill.js",
+  "pkg-calc/ptbill_bg.wasm",
 ];
 // Kept when first used, not at install: the audit view (audit.js, its worker and
 // the speed-optimised pkg-audit/ build) and the ICD-10-CM titles (data/).

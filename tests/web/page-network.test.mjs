@@ -103,7 +103,7 @@ test("the first visit downloads each file once (the worker installs from the HTT
   const full = h.responses.slice(from).filter((r) => r.status === 200).map((r) => r.path);
   const twice = full.filter((p, i) => full.indexOf(p) !== i);
   assert.deepEqual(twice, [], `downloaded twice: ${twice}`);
-  assert.equal(full.filter((p) => p === "/pkg/ptbill_bg.wasm").length, 1);
+  assert.equal(full.filter((p) => p === "/pkg-calc/ptbill_bg.wasm").length, 1);
   await context.close();
 });
 
@@ -133,7 +133,7 @@ test("no visit data in Cache Storage after opening share links (keys carry no qu
   for (const { url, body } of cached) {
     const u = new URL(url);
     assert.equal(u.search + u.hash, "", `a cache key with a query or fragment: ${url}`);
-    assert.match(u.pathname, /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv)|pkg(-audit)?\/ptbill(_bg)?\.(js|wasm)|data\/[\w.-]+|practice\/[\w-]+\.(js|css))$/);
+    assert.match(u.pathname, /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv)|pkg(-audit|-calc)?\/ptbill(_bg)?\.(js|wasm)|data\/[\w.-]+|practice\/[\w-]+\.(js|css))$/);
     assert.ok(!body.includes(token) && !body.includes("S83.511A"), `visit data in ${url}`);
   }
   await context.close();

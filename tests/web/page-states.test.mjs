@@ -59,7 +59,7 @@ test("loading: the first service line is in the HTML and the result says Loading
   const held = new Promise((ok) => (release = ok));
   const { context, page } = await h.open("/", {}, {
     wait: false,
-    before: (p) => p.route("**/pkg/ptbill_bg.wasm", async (route) => {
+    before: (p) => p.route("**/pkg-calc/ptbill_bg.wasm", async (route) => {
       await held;
       await route.continue();
     }),
@@ -274,7 +274,7 @@ test("print: no placeholders, no selects, the print date and the share link in t
 test("a wasm trap: the engine is started again, the user is told in one sentence, and the page keeps checking", async () => {
   // A build whose `check` traps once on the code 99999 (standing in for memory
   // exhaustion): after a trap that instance refuses every call, as a dead one does.
-  const glue = readFileSync(`${WWW}/pkg/ptbill.js`, "utf8");
+  const glue = readFileSync(`${WWW}/pkg-calc/ptbill.js`, "utf8");
   const patched =
     glue.replace("export function check(", "function check_(") +
     `\nlet dead = false;
@@ -284,7 +284,7 @@ export function check(visit) {
   return check_(visit);
 }\n`;
   const { context, page } = await h.open("/" + hash(example3), {}, {
-    before: (p) => p.route(/\/pkg\/ptbill\.js(\?.*)?$/, (route) => route.fulfill({ body: patched, contentType: "text/javascript" })),
+    before: (p) => p.route(/\/pkg-calc\/ptbill\.js(\?.*)?$/, (route) => route.fulfill({ body: patched, contentType: "text/javascript" })),
   });
   await page.fill(line(1, "code"), "99999");
   await page.waitForFunction(() => /restarted/.test(document.getElementById("notice").textContent));
@@ -298,9 +298,9 @@ export function check(visit) {
 });
 
 test("findings: one card per rule in the engine's order, headed by its title with the id as a tag; fixes as notes; the data-date caveat beside the dates", async () => {
-  const { initSync, check, rules } = await import("../../www/pkg/ptbill.js");
+  const { initSync, check, rules } = await import("../../www/pkg-calc/ptbill.js");
   const { readFileSync: read } = await import("node:fs");
-  initSync({ module: read(`${WWW}/pkg/ptbill_bg.wasm`) });
+  initSync({ module: read(`${WWW}/pkg-calc/ptbill_bg.wasm`) });
   // Modifiers left blank (ptbill proposes GP and CQ), an unneeded 59, an unspecified side.
   const visit = { ...fourLines, lines: [{ code: "97110", minutes: 18, modifiers: ["GP", "59"] }, ...fourLines.lines.slice(1)], diagnoses: ["M54.50", "M25.569"] };
   const report = check(visit);

@@ -66,7 +66,7 @@ test("typing CMS example 3 into the form gives 97110 × 2, 97140 × 1, and the p
     cached: (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat(),
   }));
   assert.deepEqual([stored.cookie, stored.local, stored.session, stored.databases], ["", 0, 0, 0]);
-  for (const path of stored.cached) assert.match(path, /^\/(|index\.html|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|pkg(-audit)?\/[\w.-]+|data\/[\w.-]+|practice\/[\w.-]+\.(js|css))$/);
+  for (const path of stored.cached) assert.match(path, /^\/(|index\.html|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|pkg(-audit|-calc)?\/[\w.-]+|data\/[\w.-]+|practice\/[\w.-]+\.(js|css))$/);
   // The share link reproduces the visit in a fresh tab.
   await page.click("#share");
   const link = page.url();

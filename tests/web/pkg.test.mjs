@@ -1,16 +1,16 @@
 // The real www/pkg output (wasm-bindgen --target web) under Node with initSync:
 // the same CMS examples as the Rust tests, and errors named by field.
-// PTBILL_PKG names another build to test (scripts/build-wasm.sh: www/pkg-audit).
-// The calculator's www/pkg is built without the audit (cargo feature `audit`
-// off); every other build must have it (PTBILL_AUDIT=1 or 0 says so for a build
-// elsewhere).
+// PTBILL_PKG names another build to test (scripts/build-wasm.sh: www/pkg-calc,
+// www/pkg-audit). The calculator's www/pkg-calc is built without the audit
+// (cargo feature `audit` off); every other build, the contract's www/pkg
+// included, must have it (PTBILL_AUDIT=1 or 0 says so for a build elsewhere).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 const root = new URL("../../", import.meta.url);
 const pkg = (process.env.PTBILL_PKG ?? "www/pkg").replace(/\/$/, "");
-const hasAudit = process.env.PTBILL_AUDIT ? process.env.PTBILL_AUDIT === "1" : pkg !== "www/pkg";
+const hasAudit = process.env.PTBILL_AUDIT ? process.env.PTBILL_AUDIT === "1" : pkg !== "www/pkg-calc";
 const m = await import(new URL(`${pkg}/ptbill.js`, root));
 const { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } = m;
 const wasm = readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root));

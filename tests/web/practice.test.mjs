@@ -389,7 +389,7 @@ test("the session summary: score, teaching points missed, and a result to copy; 
     cached: (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search + new URL(r.url).hash)))).flat(),
   }));
   assert.deepEqual([stored.cookie, stored.local, stored.session, stored.databases], ["", 0, 0, 0]);
-  for (const path of stored.cached) assert.match(path, /^\/(|index\.html|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|(pkg(-audit)?|data|practice)\/[\w.-]+)$/);
+  for (const path of stored.cached) assert.match(path, /^\/(|index\.html|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|(pkg(-audit|-calc)?|data|practice)\/[\w.-]+)$/);
   await context.close();
 });
 
@@ -408,7 +408,7 @@ test("after one visit, practice works with the network cut (service worker)", as
   // The worker kept the page's files only: no exercise, answer or fragment in Cache Storage.
   const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
   assert.ok(cached.some((u) => u.endsWith("/practice/check.js")), "practice is cached for offline use");
-  for (const url of cached) assert.match(url.slice(ORIGIN.length), /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|(pkg(-audit)?|data|practice)\/[\w.-]+)$/);
+  for (const url of cached) assert.match(url.slice(ORIGIN.length), /^\/(|[\w-]+\.(js|css|svg|webmanifest|csv|wasm|txt)|(pkg(-audit|-calc)?|data|practice)\/[\w.-]+)$/);
   await context.close();
 });
 

@@ -1,7 +1,7 @@
 // The wasm robustness suite (robust-suite.mjs) against the real built module,
 // through wasm-bindgen's glue: under Node with initSync, and in Debian's
 // Chromium (playwright-core, 127.0.0.1 only). PTBILL_PKG names the build
-// (www/pkg by default; the Makefile runs it against www/pkg-audit too).
+// (www/pkg by default; the Makefile runs it against www/pkg-calc too).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -9,8 +9,8 @@ import { robustness } from "./robust-suite.mjs";
 
 const root = new URL("../../", import.meta.url);
 const pkg = (process.env.PTBILL_PKG ?? "www/pkg").replace(/\/$/, "");
-// The calculator's www/pkg leaves the audit out; every other build has it (as in pkg.test.mjs).
-const hasAudit = process.env.PTBILL_AUDIT ? process.env.PTBILL_AUDIT === "1" : pkg !== "www/pkg";
+// The calculator's www/pkg-calc leaves the audit out; every other build has it (as in pkg.test.mjs).
+const hasAudit = process.env.PTBILL_AUDIT ? process.env.PTBILL_AUDIT === "1" : pkg !== "www/pkg-calc";
 
 test(`every export of ${pkg} throws an Error for hostile arguments and keeps working (Node)`, async () => {
   const m = await import(new URL(`${pkg}/ptbill.js`, root));

@@ -1,7 +1,7 @@
 // What the engine says is right for an exercise: units per line (with every
 // answer a CMS tie allows), the modifiers to bill, and the problems. Nothing
 // here is stored: it is computed from the visit each time it is needed.
-import { check, rules } from "../pkg/ptbill.js";
+import { check, rules } from "../pkg-calc/ptbill.js";
 
 /** Rules that are never a "problem" to pick: notes about the reference data. */
 const NOT_A_PROBLEM = new Set(["reference-data-date"]);

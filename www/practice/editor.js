@@ -1,7 +1,7 @@
 // The educator's side: take a visit (the calculator's share link or JSON),
 // choose what the learner is asked and which fields are hidden, and get the
 // exercise link and an embed snippet. All in this tab; the link is the only output.
-import { check } from "../pkg/ptbill.js";
+import { check } from "../pkg-calc/ptbill.js";
 import { ASKABLE, LINE_FIELDS, encodeExercise, exerciseLink, embedSnippet, visitFromText } from "./link.js";
 import { EXERCISES } from "./exercises.js";
 import { esc } from "./view.js";

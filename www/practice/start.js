@@ -35,7 +35,7 @@ export async function start(opened) {
     <section id="practice-summary" aria-labelledby="summary-title" hidden></section>`;
   (document.querySelector("header") ?? document.body.firstElementChild).after(root);
 
-  const [{ default: init, catalog, version }, { startResizeReports }] = await Promise.all([import("../pkg/ptbill.js"), import("../embed.js")]);
+  const [{ default: init, catalog, version }, { startResizeReports }] = await Promise.all([import("../pkg-calc/ptbill.js"), import("../embed.js")]);
   startResizeReports();
   await calculatorStarted();
   await init(); // at once when the calculator has started the same module; else loads it
