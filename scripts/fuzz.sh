@@ -22,7 +22,9 @@ for t in $targets; do
   dict=()
   [ -f "fuzz/dict/$t.dict" ] && dict=("-dict=fuzz/dict/$t.dict")
   [ "$t" = check ] && dict=(-dict=fuzz/dict/visit.dict)
-  before=$(ls "fuzz/artifacts/$t" 2>/dev/null | wc -l)
+  # A clean clone has no artifacts folder yet (with pipefail, ls on it would stop the script).
+  mkdir -p "fuzz/artifacts/$t"
+  before=$(ls "fuzz/artifacts/$t" | wc -l)
   if "${nice[@]}" cargo +nightly fuzz run -O -a "$t" "fuzz/corpus/$t" -- \
        -max_total_time="$secs" -timeout=10 -print_final_stats=1 "${dict[@]}" >"$log" 2>&1; then
     result=ok
