@@ -46,7 +46,8 @@ test-web: build
 test-tools:
 	python3 tests/tools/test_update_data.py
 
-test: lint test-native test-tools test-wasm dist test-web fuzz-smoke
+# The page tests last, so their summary closes the run.
+test: lint test-native test-tools test-wasm fuzz-smoke dist test-web
 
 # Fuzzing (fuzz/, cargo-fuzz on the nightly toolchain): every target for
 # FUZZ_SECONDS (default 60) each; `fuzz-smoke` is the 20-second run of each in
