@@ -167,11 +167,6 @@ fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
 }
 
 #[cfg(feature = "audit")]
-fn js_type(value: &JsValue) -> String {
-    args::what(value)
-}
-
-#[cfg(feature = "audit")]
 /// Audits many visits from CSV text (one row per service line): the same result
 /// as `ptbill audit --format json`. A file that cannot be audited throws.
 #[wasm_bindgen]
@@ -268,7 +263,7 @@ fn chunk_argument(chunk: &JsValue, method: &str) -> Result<Vec<u8>, JsError> {
         .ok_or_else(|| {
             JsError::new(&format!(
                 "AuditStream.{method}(chunk): chunk must be a Uint8Array (a piece of the file), got {}",
-                js_type(chunk)
+                args::what(chunk)
             ))
         })
 }
@@ -285,7 +280,7 @@ impl AuditStream {
             if !options.is_object() {
                 return Err(JsError::new(&format!(
                     "new AuditStream(options): options must be an object, got {}",
-                    js_type(&options)
+                    args::what(&options)
                 )));
             }
             let payers = js_sys::Reflect::get(&options, &JsValue::from_str("payers"))
