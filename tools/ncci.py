@@ -61,7 +61,7 @@ pd.write_aoc(os.path.join(out, "ncci-aoc.csv"), aoc, [
     "# valid_for: 2026-04-01",
     "# source: the NCCI add-on code edits as the CMS I/OCE applies them (types 1-3), I/OCE 20.2 (2019-07-01) to 27.1 (2026-04-01),",
     "#   via ../shared/data/ncci/aoc_outpatient_hospital_2026-04-01_therapy.csv (PyPI pyoce 0.1.0, tables map_addon_type1-3)",
-    "# scope: rows in force on any day from 2024-07-01 whose add-on or primary code is a therapy-relevant or catalog code",
+    "# scope: rows in force on any day from 2024-07-01 whose add-on or primary code is a therapy-relevant code, or whose add-on is a catalog code",
     "# first_day empty = on or before 2019-07-01; last_day empty = in force 2026-04-01. Type 2 has no listed primary.",
 ])
 mue = [pd.Mue(r["hcpcs_cpt_code"], r["practitioner_mue"], r["practitioner_mai"], r["outpatient_hospital_mue"],

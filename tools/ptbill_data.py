@@ -15,6 +15,10 @@ Mue = collections.namedtuple("Mue", "code prac prac_mai hosp hosp_mai rationale"
 def ymd(d):
     return d.replace("-", "") if d else ""
 
+def iso(d):
+    """YYYYMMDD (or empty) -> YYYY-MM-DD (or None)."""
+    return f"{d[:4]}-{d[4:6]}-{d[6:]}" if d else None
+
 def ptp_lines(rows):
     """COLUMN1 COLUMN2/INDICATOR[/FIRST[/LAST]] ..., sorted; indicator-9 rows (never applied) dropped."""
     kept = sorted({r for r in rows if r.indicator != "9"}, key=lambda r: (r.col1, r.col2, r.first or "", r.last or "9999", r.indicator))
@@ -274,3 +278,62 @@ def write_unspecified(path, unspec, how, valid_for, source):
         out.write("#   M79604 M79605; S83509_ 1 2 = S83501_ S83502_, with the same 7th character)\n")
         for x, s in unspec:
             out.write(x + " " + " ".join(_sibling_tail(x, y) for y in s) + "\n")
+
+# The scope of the I/OCE extracts (../shared/data/ncci/README.md, "Filter"): core therapy codes and
+# the catalog's codes of the therapy kinds; for PTP also pairs of two catalog or E/M codes.
+THERAPY_KINDS = {"therapy", "sometimes", "acupuncture", "athletic", "chiro"}
+CORE_RANGES = [("97000", "97999"), ("92506", "92526"), ("92597", "92597"), ("92605", "92633"), ("95992", "95992"),
+               ("29200", "29280"), ("29520", "29584"), ("20560", "20561"), ("64550", "64550"), ("G0281", "G0283"),
+               ("G0329", "G0329"), ("G0515", "G0515"), ("98975", "98986")]
+# The I/OCE extracts hold rows in force on any day from this one; older hospital rows come from the
+# 2024-07-01 table (northstar) and are kept as they are.
+IOCE_WINDOW_FROM = "2024-07-01"
+
+def _expand(code):
+    """A catalog code or range (98940..98942, 0100T..0110T)."""
+    if ".." not in code:
+        return [code]
+    lo, hi = code.split("..")
+    i = 0
+    while i < len(lo) and lo[i].isdigit():
+        i += 1
+    j = len(lo)
+    while j > 0 and not lo[j - 1].isdigit():
+        j -= 1
+    num, suffix = lo[:j], lo[j:]
+    k = len(num) - len(num.lstrip("0123456789")) if False else 0
+    start = re.match(r"^(\D*)(\d+)$", num)
+    end = re.match(r"^(\D*)(\d+)", hi[:j])
+    if not start or not end or start.group(1) != end.group(1) or hi[j:] != suffix:
+        raise SystemExit(f"codes.csv: {code!r} is not a range of codes of one shape")
+    w = len(start.group(2))
+    return [f"{start.group(1)}{n:0{w}d}{suffix}" for n in range(int(start.group(2)), int(end.group(2)) + 1)]
+
+def catalog(data_dir):
+    """data/codes.csv: code -> kind (ranges expanded)."""
+    out = {}
+    rows = [l for l in open(os.path.join(data_dir, "codes.csv")) if not l.startswith("#")]
+    head = rows[0].rstrip("\n").split(",")
+    for l in rows[1:]:
+        f = l.rstrip("\n").split(",")
+        if len(f) > head.index("kind"):
+            for c in _expand(f[0]):
+                out[c] = f[head.index("kind")]
+    return out
+
+def _in_ranges(c):
+    return any(len(c) == len(lo) and lo <= c <= hi and c[0].isdigit() == lo[0].isdigit() for lo, hi in CORE_RANGES)
+
+def core_code(c, cat):
+    return _in_ranges(c) or cat.get(c) in THERAPY_KINDS
+
+def ptp_in_scope(r, cat):
+    def rel(c):
+        return c in cat or (c.isdigit() and "99201" <= c <= "99299")
+    return core_code(r.col1, cat) or core_code(r.col2, cat) or (rel(r.col1) and rel(r.col2))
+
+def aoc_in_scope(r, cat):
+    return core_code(r.addon, cat) or core_code(r.primary, cat) or r.addon in cat
+
+def in_window(r):
+    return r.last is None or r.last >= IOCE_WINDOW_FROM
