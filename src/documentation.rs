@@ -4,20 +4,48 @@
 //! code, or one this provider cannot bill this payer) are not under "Billed:"
 //! and their minutes are in neither total: they are named under "Not billed:"
 //! with the reason.
+//!
+//! Treatment time holds three kinds of minutes, said apart when they occur:
+//! 15-minute codes (the 8-minute rule's total), codes counted in their own
+//! time blocks (97550 + 97551, 97545 + 97546: timed, but not in 15-minute
+//! units) and untimed codes. Remote therapeutic monitoring (98975–98986) is
+//! billed per period (30 days or a calendar month), not as time with the
+//! patient on the day: its minutes are named apart and are in neither total.
 
+use crate::codes::{Unit, lookup};
 use crate::report::ReportLine;
 use crate::visit::Visit;
+
+fn unit_of(code: &str) -> Unit {
+    lookup(code).map_or(Unit::Service, |c| c.unit)
+}
 
 /// Writes the statement from the visit and its report lines.
 pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_minutes: u64) -> String {
     let mut out = format!("Date of service: {}. ", visit.date_of_service);
     out.push_str(&format!("Total timed code treatment minutes: {timed_minutes}. "));
-    let untimed = total_minutes - timed_minutes;
+    let mut own_minutes = 0;
+    let mut own_codes: Vec<&str> = Vec::new();
+    let mut monitoring: Vec<String> = Vec::new();
+    for (l, _) in visit.lines.iter().zip(lines).filter(|(_, r)| r.billable) {
+        let m = u64::from(l.minutes.unwrap_or(0));
+        match unit_of(&l.code) {
+            u if u.own_time() => {
+                own_minutes += m;
+                if !own_codes.contains(&l.code.as_str()) {
+                    own_codes.push(&l.code);
+                }
+            }
+            Unit::Period(p) if m > 0 => monitoring.push(format!("{} ({m} min, {})", l.code, p.words())),
+            _ => {}
+        }
+    }
+    let untimed = total_minutes.saturating_sub(timed_minutes + own_minutes);
     let unrecorded: Vec<&str> = visit
         .lines
         .iter()
         .zip(lines)
-        .filter(|(l, r)| r.billable && !r.timed && l.minutes.is_none())
+        .filter(|(l, r)| r.billable && !r.timed && l.minutes.is_none() && !matches!(unit_of(&l.code), Unit::Period(_)))
         .map(|(l, _)| l.code.as_str())
         .collect();
     if unrecorded.is_empty() {
@@ -28,10 +56,28 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
             unrecorded.join(", ")
         ));
     }
-    if untimed > 0 {
+    if own_minutes > 0 {
+        let mut parts = vec![
+            format!("{timed_minutes} in 15-minute codes"),
+            format!(
+                "{own_minutes} in {}, timed in their own blocks",
+                own_codes.join(" and ")
+            ),
+        ];
+        if untimed > 0 {
+            parts.push(format!("{untimed} untimed"));
+        }
+        out.push_str(&format!(" ({})", parts.join(" + ")));
+    } else if untimed > 0 {
         out.push_str(&format!(" ({timed_minutes} timed + {untimed} untimed)"));
     }
     out.push_str(". ");
+    if !monitoring.is_empty() {
+        out.push_str(&format!(
+            "Remote therapeutic monitoring, billed per period and not part of the treatment time: {}. ",
+            monitoring.join("; ")
+        ));
+    }
     let mut billed = Vec::new();
     let mut unbilled = Vec::new();
     let mut not_billed = Vec::new();

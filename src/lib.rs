@@ -134,12 +134,13 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         })
         .collect();
     // Only billable lines count toward treatment time: a line that is not on
-    // the claim is named in the statement instead.
+    // the claim is named in the statement instead. Remote monitoring (RTM) is
+    // billed per period, not as treatment time: its minutes are not in it.
     let total_treatment_minutes: u64 = visit
         .lines
         .iter()
         .zip(&inputs)
-        .filter(|(_, i)| i.billable)
+        .filter(|(_, i)| i.billable && !matches!(i.unit, codes::Unit::Period(_)))
         .map(|(l, _)| u64::from(l.minutes.unwrap_or(0)))
         .sum();
     // Add-on units that still need a line of their own (97129 with 30 minutes

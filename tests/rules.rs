@@ -919,3 +919,104 @@ fn kx_is_quiet_on_a_correct_claim_and_soft_for_an_unpublished_year() {
     );
     assert_eq!(fired(&r, "kx-threshold")[0].severity, Severity::Error);
 }
+
+/// RTM treatment management needs its month's minutes: 98980 at least 20 and
+/// +98981 20 a unit (from 2022-01-01), 98979 at least 10 (from 2026-01-01).
+#[test]
+fn rtm_management_minutes_below_the_minimum() {
+    let visit = |dos: &str, lines: &str| {
+        run(&format!(
+            r#"{{"date_of_service":"{dos}","lines":[{lines}],"diagnoses":["M54.50"]}}"#
+        ))
+    };
+    let r = visit("2026-03-31", r#"{"code":"98980","minutes":15,"modifiers":["GP"]}"#);
+    let d = fired(&r, "rtm-minutes-below-minimum");
+    assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!((d[0].severity, d[0].line), (Severity::Warning, Some(0)));
+    assert!(d[0].message.contains("98980 needs at least 20 minutes of treatment management in the calendar month, but this line has 15 minutes."), "{}", d[0].message);
+    assert!(d[0].message.contains("They fit 98979"), "{}", d[0].message);
+    // In 2025 there was no 10-minute code.
+    let r = visit("2025-06-30", r#"{"code":"98980","minutes":15,"modifiers":["GP"]}"#);
+    let d = fired(&r, "rtm-minutes-below-minimum");
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].message.contains("Before 2026-01-01 (when 98979 began)"),
+        "{}",
+        d[0].message
+    );
+    // 98979 under 10 minutes in 2026; not checked before it existed (then it is not billable at all).
+    let r = visit("2026-02-02", r#"{"code":"98979","minutes":8,"modifiers":["GP"]}"#);
+    assert!(
+        fired(&r, "rtm-minutes-below-minimum")[0]
+            .message
+            .contains("98979 needs at least 10 minutes")
+    );
+    let r = visit("2025-12-15", r#"{"code":"98979","minutes":8,"modifiers":["GP"]}"#);
+    assert!(fired(&r, "rtm-minutes-below-minimum").is_empty());
+    // +98981: 20 minutes for each unit.
+    let r = visit(
+        "2026-03-31",
+        r#"{"code":"98980","minutes":20,"modifiers":["GP"]},{"code":"98981","minutes":30,"units":2,"modifiers":["GP"]}"#,
+    );
+    let d = fired(&r, "rtm-minutes-below-minimum");
+    assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(d[0].line, Some(1));
+    assert!(
+        d[0].message.contains("20 minutes for each unit (40 minutes for 2)"),
+        "{}",
+        d[0].message
+    );
+    // At the minimum, without minutes, and for device-supply codes: quiet.
+    for lines in [
+        r#"{"code":"98980","minutes":20,"modifiers":["GP"]},{"code":"98981","minutes":20,"modifiers":["GP"]}"#,
+        r#"{"code":"98980","modifiers":["GP"]}"#,
+        r#"{"code":"98979","minutes":12,"modifiers":["GP"]}"#,
+        r#"{"code":"98977","minutes":5,"modifiers":["GP"]}"#,
+    ] {
+        let r = visit("2026-03-31", lines);
+        assert!(
+            fired(&r, "rtm-minutes-below-minimum").is_empty(),
+            "{lines}: {:?}",
+            r.diagnostics
+        );
+    }
+}
+
+/// The add-on finding says since when the NCCI add-on edit holds (from the dated
+/// table, `data/ncci-aoc.csv`), and the report names that table's date.
+#[test]
+fn add_on_finding_dates_its_edit() {
+    let r = run(
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97551","minutes":15,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
+    );
+    let d = fired(&r, "add-on-without-primary");
+    assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
+    assert!(
+        d[0].message.contains("(97550)")
+            && d[0]
+                .message
+                .contains("(NCCI add-on code edit in force from 2024-01-01)"),
+        "{}",
+        d[0].message
+    );
+    let r = run(
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97130","minutes":15,"modifiers":["GP"]}],"diagnoses":["R41.840"]}"#,
+    );
+    assert!(
+        fired(&r, "add-on-without-primary")[0]
+            .message
+            .contains("in force from 2020-01-01")
+    );
+    // 97546's edit is older than the I/OCE data (2019-07-01): the table's date is named instead.
+    let r = run(
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97546","minutes":60,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
+    );
+    let d = fired(&r, "add-on-without-primary");
+    assert!(
+        d[0].message
+            .contains("(NCCI add-on code edit, CMS table of 2026-04-01)"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(r.data.get("ncci_aoc").map(|s| s.as_ref()), Some("2026-04-01"));
+}

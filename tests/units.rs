@@ -91,3 +91,84 @@ fn same_code_on_two_lines_pools_minutes() {
         r.explanation
     );
 }
+
+/// RTM (98975–98986) is billed per period, not as treatment time on the day:
+/// its minutes are in neither total, and the statement names them apart.
+/// 98980 from 2022-01-01 (CMS I/OCE HCPCS table); the statement as of 2026-12-01.
+#[test]
+fn remote_monitoring_minutes_are_not_treatment_time() {
+    let v = ptbill::parse_visit(
+        r#"{"date_of_service":"2026-03-02","lines":[{"code":"97110","minutes":30,"modifiers":["GP"]},
+        {"code":"98980","minutes":25,"modifiers":["GP"]},{"code":"98977","modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
+    )
+    .unwrap();
+    let r = ptbill::check(&v);
+    assert_eq!((r.timed_minutes, r.timed_units), (30, 2));
+    assert_eq!(
+        r.total_treatment_minutes, 30,
+        "98980's 25 minutes are not treatment time"
+    );
+    let d = &r.documentation;
+    assert!(
+        d.contains("Total timed code treatment minutes: 30. Total treatment time: 30 minutes. "),
+        "{d}"
+    );
+    assert!(!d.contains("untimed") && !d.contains("at least"), "{d}");
+    assert!(
+        d.contains("Remote therapeutic monitoring, billed per period and not part of the treatment time: 98980 (25 min, once per calendar month)."),
+        "{d}"
+    );
+    assert!(d.contains("98980 × 1 (GP)") && d.contains("98977 × 1 (GP)"), "{d}");
+    // 2021: 98980 did not exist yet, so it is not billed and not named as monitoring time.
+    let v = ptbill::parse_visit(
+        r#"{"date_of_service":"2021-06-01","lines":[{"code":"97110","minutes":30,"modifiers":["GP"]},
+        {"code":"98980","minutes":25,"modifiers":["GP"]}],"diagnoses":["M54.50"]}"#,
+    )
+    .unwrap();
+    let r = ptbill::check(&v);
+    assert_eq!(r.total_treatment_minutes, 30);
+    assert!(
+        !r.documentation.contains("Remote therapeutic monitoring"),
+        "{}",
+        r.documentation
+    );
+    assert!(
+        r.documentation.contains("Not billed: 98980, 25 min"),
+        "{}",
+        r.documentation
+    );
+}
+
+/// 97550 + 97551 (valid from 2024-01-01, CMS I/OCE) are timed codes counted in
+/// their own blocks, not untimed: the statement says so.
+#[test]
+fn statement_describes_codes_timed_in_their_own_blocks() {
+    let visit = |dos: &str, extra: &str| {
+        ptbill::parse_visit(&format!(
+            r#"{{"date_of_service":"{dos}","lines":[{{"code":"97550","minutes":30,"modifiers":["GP"]}},{{"code":"97551","minutes":15,"modifiers":["GP"]}}{extra}],"diagnoses":["M54.50"]}}"#
+        ))
+        .unwrap()
+    };
+    let r = ptbill::check(&visit("2026-03-02", ""));
+    assert_eq!((r.timed_minutes, r.total_treatment_minutes, r.total_units), (0, 45, 2));
+    let d = &r.documentation;
+    assert!(
+        d.contains("Total treatment time: 45 minutes (0 in 15-minute codes + 45 in 97550 and 97551, timed in their own blocks). "),
+        "{d}"
+    );
+    assert!(!d.contains("untimed"), "{d}");
+    // With a 15-minute code and an untimed one, all three kinds are named.
+    let r = ptbill::check(&visit(
+        "2026-03-02",
+        r#",{"code":"97110","minutes":23,"modifiers":["GP"]},{"code":"97161","minutes":20,"modifiers":["GP"]}"#,
+    ));
+    assert!(
+        r.documentation.contains("Total treatment time: 88 minutes (23 in 15-minute codes + 45 in 97550 and 97551, timed in their own blocks + 20 untimed). "),
+        "{}",
+        r.documentation
+    );
+    // Before 2024-01-01 the codes did not exist: nothing of them is treatment time.
+    let r = ptbill::check(&visit("2023-12-15", ""));
+    assert_eq!(r.total_treatment_minutes, 0);
+    assert!(!r.documentation.contains("own blocks"), "{}", r.documentation);
+}

@@ -78,7 +78,7 @@ pub static ADDON: Rule = Rule {
     title: "Add-on code without its main code",
     severity: Severity::Error,
     summary: "An add-on code without its primary code",
-    checks: "An add-on code (97130, 97811, 97814, 97546, 97551, 97598, 98981, …) is on the visit but none of its primary codes is. The primary codes come from the NCCI add-on code edits as CMS's I/OCE applies them (types 1–3), dated, in `data/ncci-aoc.csv`: only the edits in force on the date of service count (for example 97551 needs 97550 from 2024-01-01, 97130 needs 97129 from 2020-01-01, 98981 needs 98980 from 2022-01-01). For a code without such an edit on the date, the catalog's `addon_of` column is the fallback.",
+    checks: "An add-on code (97130, 97811, 97814, 97546, 97551, 97598, 98981, …) is on the visit but none of its primary codes is. The primary codes come from the NCCI add-on code edits as CMS's I/OCE applies them (types 1–3), dated, in `data/ncci-aoc.csv`: only the edits in force on the date of service count (for example 97551 needs 97550 from 2024-01-01, 97130 needs 97129 from 2020-01-01, 98981 needs 98980 from 2022-01-01). For a code without such an edit on the date, the catalog's `addon_of` column is the fallback. The message says since when the edit holds (its first day in the table; for an edit older than the table's data, the table's date), and the report's `data.ncci_aoc` names the table's date. `tools/update-data` rebuilds the table from CMS's own add-on code edit file (AOC_V…-MCR, with CMS's effective dates) or from the I/OCE data.",
     why: "Add-on codes describe additional time or work and are paid only with their primary code on the same day.",
     source: "CMS NCCI add-on code edits as applied by the CMS I/OCE, versions of 2019-07-01 to 2026-04-01 (`data/ncci-aoc.csv`; ncci README); CPT add-on code convention; FCSO and Novitas (MACs) on add-on codes and modifier 76; billing-rules.md §7.4.",
     example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97130", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#,
@@ -109,10 +109,30 @@ pub static RULES: &[&Rule] = &[
     &ADDON,
 ];
 
+/// When the NCCI add-on edits in force on `dos` for `code` began, in words: the
+/// earliest first day among them, or the table's date when the data do not say.
+fn addon_since(code: &str, dos: crate::date::Date) -> String {
+    let live = crate::ncci_table::addons().iter().filter(|a| {
+        a.addon == code
+            && !a.primary.is_empty()
+            && a.first_day.is_none_or(|f| dos >= f)
+            && a.last_day.is_none_or(|t| dos <= t)
+    });
+    let mut starts = live.map(|a| a.first_day);
+    match starts.clone().flatten().min() {
+        Some(first) if starts.all(|s| s.is_some()) => format!(" (NCCI add-on code edit in force from {first})"),
+        _ => format!(
+            " (NCCI add-on code edit, CMS table of {})",
+            crate::ncci_table::addon_date()
+        ),
+    }
+}
+
 /// A finding waiting to be emitted: rule, severity, line, message, help.
 type Finding = (&'static Rule, Severity, Option<usize>, String, Cow<'static, str>);
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    ctx.data.insert("ncci_aoc", crate::ncci_table::addon_date().into());
     let lines = &ctx.visit.lines;
     let mut out: Vec<Finding> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -149,7 +169,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Severity::Info,
                 Some(i),
                 format!(
-                    "{} is a remote monitoring code, billed {} and never in 15-minute units: its {} are not added to the visit's timed minutes.",
+                    "{} is a remote monitoring code, billed {} and never in 15-minute units: its {} are added neither to the visit's timed minutes nor to its treatment time.",
                     line.code,
                     p.words(),
                     n_minutes(mins)
@@ -175,17 +195,24 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             ));
         }
         // The NCCI add-on edits in force on the date, else the catalog's list.
-        let addon_of = crate::ncci_table::addon_primaries(&line.code, ctx.visit.date_of_service)
-            .unwrap_or_else(|| info.addon_of.clone());
+        let dos = ctx.visit.date_of_service;
+        let edits = crate::ncci_table::addon_primaries(&line.code, dos);
+        let from_table = edits.as_ref().is_some_and(|p| !p.is_empty());
+        let addon_of = edits.unwrap_or_else(|| info.addon_of.clone());
         if !addon_of.is_empty() && !addon_of.iter().any(|p| lines.iter().any(|l| l.code == *p)) {
             out.push((
                 &ADDON,
                 Severity::Error,
                 Some(i),
                 format!(
-                    "{} is an add-on code, paid only with its main code ({}), which is not on this visit.",
+                    "{} is an add-on code, paid only with its main code ({}), which is not on this visit.{}",
                     line.code,
-                    addon_of.join(" or ")
+                    addon_of.join(" or "),
+                    if from_table {
+                        addon_since(&line.code, dos)
+                    } else {
+                        String::new()
+                    }
                 ),
                 format!(
                     "Bill {} for the first increment and {} for each added one.",

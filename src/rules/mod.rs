@@ -17,6 +17,7 @@ pub mod kx;
 pub mod lines;
 pub mod modifiers;
 pub mod ncci;
+pub mod rtm;
 pub mod time;
 
 /// A rule's metadata and docs.
@@ -77,6 +78,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         assistant::RULES,
         kx::RULES,
         time::RULES,
+        rtm::RULES,
         diagnosis::RULES,
         data_date::RULES,
     ]
@@ -115,6 +117,7 @@ pub const RANK: &[&str] = &[
     "payer-method",
     "implausible-minutes",
     "missing-minutes",
+    "rtm-minutes-below-minimum",
     "add-on-line-needed",
     "split-timed-code",
     "temporary-code",
@@ -264,6 +267,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     assistant::check(ctx);
     kx::check(ctx);
     time::check(ctx);
+    rtm::check(ctx);
     diagnosis::check(ctx);
     data_date::check(ctx);
 }
