@@ -12,7 +12,7 @@ primary: their Primary Code is CCCCC. Older releases came as one workbook per ty
 III) with the same columns spelled out ("AOC Edit Effective Date", ...): both are read. Header
 names are matched without regard to case, spaces and punctuation; notice rows above the header
 are skipped. Dates are read as Excel dates or as YYYYMMDD, YYYYDDD (year and day of the year) or
-MM/DD/YYYY text; an empty, "*" or all-9s deletion date means in force."""
+MM/DD/YYYY text; an empty, "*", all-9s or year-9999 deletion date means in force."""
 import datetime, io, os, re, zipfile
 import xlsx
 import ptbill_data as pd
@@ -49,9 +49,15 @@ def type_of_name(name):
 
 
 def day(text, where, column):
+    """A cell's date as YYYY-MM-DD; None for none (empty, "*", all 9s, or a day of the year 9999)."""
     t = text.strip()
-    if t in ("", "*") or re.fullmatch(r"9{7,8}", t) or t == "9999-12-31":
+    if t in ("", "*") or re.fullmatch(r"9{7,8}", t):
         return None
+    d = _day(t, where, column)
+    return None if d.startswith("9999") else d
+
+
+def _day(t, where, column):
     try:
         if re.fullmatch(r"\d{4}-\d\d-\d\d", t):
             return datetime.date.fromisoformat(t).isoformat()
@@ -66,7 +72,7 @@ def day(text, where, column):
             return (datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(t)))).isoformat()
     except ValueError:
         pass
-    raise AocError(f"{where}, column {column!r}: {text!r} is not a date")
+    raise AocError(f"{where}, column {column!r}: {t!r} is not a date")
 
 
 def workbooks(path):

@@ -110,6 +110,25 @@ class UpdateData(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("not both", r.stderr)
 
+    def test_older_aoc_layout_one_workbook_per_type(self):
+        # Before the one-sheet file, CMS shipped a workbook per type, the type in the name and the dates
+        # spelled out; the same edits give the same table.
+        head = ["Add-on Code", "Primary Code", "AOC Edit Effective Date", "AOC Edit Deletion Date", "Notes"]
+        by_type = {}
+        for r in make_binary.AOC_ROWS:
+            by_type.setdefault(r[4], []).append([r[0], r[2], r[5], r[6], r[7]])
+        z = os.path.join(self.tmp, "old", "AOC_V2026Q3-MCR.zip")
+        os.makedirs(os.path.dirname(z))
+        with zipfile.ZipFile(z, "w") as out:
+            for t, rows in by_type.items():
+                book = os.path.join(self.tmp, "old", f"AOC_V2026Q3-MCR Type {'I' * int(t)}.xlsx")
+                make_binary.xlsx(book, [[make_binary.NOTICE], head] + rows, sheet=f"Type {t}")
+                out.write(book, os.path.basename(book))
+        r = run("--data", self.data, z)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(self.data, "ncci-aoc.csv")) as got, open(os.path.join(FIX, "expected", "ncci-aoc.csv")) as want:
+            self.assertEqual(got.read(), want.read())
+
     def test_malformed_files_are_named(self):
         def fails(path, *words):
             r = run("--data", self.data, path)
