@@ -290,24 +290,16 @@ CORE_RANGES = [("97000", "97999"), ("92506", "92526"), ("92597", "92597"), ("926
 IOCE_WINDOW_FROM = "2024-07-01"
 
 def _expand(code):
-    """A catalog code or range (98940..98942, 0100T..0110T)."""
+    """A catalog code or range (98940..98942, S0000..S9999, 0100T..0110T) as its codes."""
     if ".." not in code:
         return [code]
     lo, hi = code.split("..")
-    i = 0
-    while i < len(lo) and lo[i].isdigit():
-        i += 1
-    j = len(lo)
-    while j > 0 and not lo[j - 1].isdigit():
-        j -= 1
-    num, suffix = lo[:j], lo[j:]
-    k = len(num) - len(num.lstrip("0123456789")) if False else 0
-    start = re.match(r"^(\D*)(\d+)$", num)
-    end = re.match(r"^(\D*)(\d+)", hi[:j])
-    if not start or not end or start.group(1) != end.group(1) or hi[j:] != suffix:
+    a = re.fullmatch(r"(\D*)(\d+)(\D*)", lo)
+    b = re.fullmatch(r"(\D*)(\d+)(\D*)", hi)
+    if not a or not b or (a.group(1), a.group(3), len(a.group(2))) != (b.group(1), b.group(3), len(b.group(2))):
         raise SystemExit(f"codes.csv: {code!r} is not a range of codes of one shape")
-    w = len(start.group(2))
-    return [f"{start.group(1)}{n:0{w}d}{suffix}" for n in range(int(start.group(2)), int(end.group(2)) + 1)]
+    w = len(a.group(2))
+    return [f"{a.group(1)}{n:0{w}d}{a.group(3)}" for n in range(int(a.group(2)), int(b.group(2)) + 1)]
 
 def catalog(data_dir):
     """data/codes.csv: code -> kind (ranges expanded)."""
