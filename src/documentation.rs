@@ -13,8 +13,10 @@
 //! patient on the day: its minutes are named apart and are in neither total.
 
 use crate::codes::{Unit, lookup};
+use crate::prose::{from_fn, joined};
 use crate::report::ReportLine;
 use crate::visit::Visit;
+use std::fmt::Write as _;
 
 fn unit_of(code: &str) -> Unit {
     lookup(code).map_or(Unit::Service, |c| c.unit)
@@ -22,11 +24,15 @@ fn unit_of(code: &str) -> Unit {
 
 /// Writes the statement from the visit and its report lines.
 pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_minutes: u64) -> String {
-    let mut out = format!("Date of service: {}. ", visit.date_of_service);
-    out.push_str(&format!("Total timed code treatment minutes: {timed_minutes}. "));
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "Date of service: {}. Total timed code treatment minutes: {timed_minutes}. ",
+        visit.date_of_service
+    );
     let mut own_minutes = 0;
     let mut own_codes: Vec<&str> = Vec::new();
-    let mut monitoring: Vec<String> = Vec::new();
+    let mut monitored = false;
     for (l, _) in visit.lines.iter().zip(lines).filter(|(_, r)| r.billable) {
         let m = u64::from(l.minutes.unwrap_or(0));
         match unit_of(&l.code) {
@@ -36,90 +42,103 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
                     own_codes.push(&l.code);
                 }
             }
-            Unit::Period(p) if m > 0 => monitoring.push(format!("{} ({m} min, {})", l.code, p.words())),
+            Unit::Period(_) if m > 0 => monitored = true,
             _ => {}
         }
     }
     let untimed = total_minutes.saturating_sub(timed_minutes + own_minutes);
-    let unrecorded: Vec<&str> = visit
-        .lines
-        .iter()
-        .zip(lines)
-        .filter(|(l, r)| r.billable && !r.timed && l.minutes.is_none() && !matches!(unit_of(&l.code), Unit::Period(_)))
-        .map(|(l, _)| l.code.as_str())
-        .collect();
-    if unrecorded.is_empty() {
-        out.push_str(&format!("Total treatment time: {total_minutes} minutes"));
+    let unrecorded = || {
+        visit
+            .lines
+            .iter()
+            .zip(lines)
+            .filter(|(l, r)| {
+                r.billable && !r.timed && l.minutes.is_none() && !matches!(unit_of(&l.code), Unit::Period(_))
+            })
+            .map(|(l, _)| l.code.as_str())
+    };
+    if unrecorded().next().is_none() {
+        let _ = write!(out, "Total treatment time: {total_minutes} minutes");
     } else {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "Total treatment time: at least {total_minutes} minutes (no minutes recorded for {})",
-            unrecorded.join(", ")
-        ));
+            joined(", ", unrecorded())
+        );
     }
     if own_minutes > 0 {
-        let mut parts = vec![
-            format!("{timed_minutes} in 15-minute codes"),
-            format!(
-                "{own_minutes} in {}, timed in their own blocks",
-                own_codes.join(" and ")
-            ),
-        ];
+        let _ = write!(
+            out,
+            " ({timed_minutes} in 15-minute codes + {own_minutes} in {}, timed in their own blocks",
+            joined(" and ", own_codes.iter())
+        );
         if untimed > 0 {
-            parts.push(format!("{untimed} untimed"));
+            let _ = write!(out, " + {untimed} untimed");
         }
-        out.push_str(&format!(" ({})", parts.join(" + ")));
+        out.push(')');
     } else if untimed > 0 {
-        out.push_str(&format!(" ({timed_minutes} timed + {untimed} untimed)"));
+        let _ = write!(out, " ({timed_minutes} timed + {untimed} untimed)");
     }
     out.push_str(". ");
-    if !monitoring.is_empty() {
-        out.push_str(&format!(
+    if monitored {
+        let items = visit
+            .lines
+            .iter()
+            .zip(lines)
+            .filter(|(_, r)| r.billable)
+            .filter_map(|(l, _)| {
+                let m = l.minutes.filter(|&m| m > 0)?;
+                let Unit::Period(p) = unit_of(&l.code) else {
+                    return None;
+                };
+                Some(from_fn(move |f| write!(f, "{} ({m} min, {})", l.code, p.words())))
+            });
+        let _ = write!(
+            out,
             "Remote therapeutic monitoring, billed per period and not part of the treatment time: {}. ",
-            monitoring.join("; ")
-        ));
+            joined("; ", items)
+        );
     }
-    let mut billed = Vec::new();
-    let mut unbilled = Vec::new();
-    let mut not_billed = Vec::new();
-    for (line, r) in visit.lines.iter().zip(lines) {
-        let mins = line.minutes.map(|m| format!(", {m} min")).unwrap_or_default();
-        if let Some(why) = &r.not_billed_reason {
-            not_billed.push(format!("{}{mins} — {why}", r.code));
-            continue;
-        }
-        if r.units == 0 {
-            // A later line of a pooled code has its units on the first line.
-            if !(r.timed
-                && visit
-                    .lines
-                    .iter()
-                    .zip(lines)
-                    .any(|(l2, r2)| l2.code == line.code && r2.units > 0))
-            {
-                unbilled.push(format!("{}{mins}", r.code));
-            }
-            continue;
-        }
-        match &r.split {
-            Some(parts) => {
-                for p in parts {
-                    billed.push(format!("{} × {} ({})", r.code, p.units, p.modifiers.join(", ")));
-                }
-            }
-            None if r.modifiers.is_empty() => billed.push(format!("{} × {}", r.code, r.units)),
-            None => billed.push(format!("{} × {} ({})", r.code, r.units, r.modifiers.join(", "))),
-        }
-    }
+    let mins = |m: Option<u32>| {
+        from_fn(move |f| match m {
+            Some(m) => write!(f, ", {m} min"),
+            None => Ok(()),
+        })
+    };
+    let rows = || visit.lines.iter().zip(lines);
+    // A later line of a pooled code has its units on the first line.
+    let pooled = |code: &str| rows().any(|(l2, r2)| l2.code == code && r2.units > 0);
+    // One entry per claim line: a line split for CQ/CO writes one per part.
+    let billed: Vec<(&ReportLine, Option<&crate::report::Split>)> = rows()
+        .filter(|(_, r)| r.not_billed_reason.is_none() && r.units > 0)
+        .flat_map(|(_, r)| match &r.split {
+            Some(parts) => parts.iter().map(|p| (r, Some(p))).collect::<Vec<_>>(),
+            None => vec![(r, None)],
+        })
+        .collect();
+    let unbilled =
+        || rows().filter(|(l, r)| r.not_billed_reason.is_none() && r.units == 0 && !(r.timed && pooled(&l.code)));
+    let not_billed = || rows().filter_map(|(l, r)| Some((l, r, r.not_billed_reason.as_deref()?)));
     if billed.is_empty() {
         out.push_str("Billed: nothing.");
     } else {
-        out.push_str(&format!("Billed: {}.", billed.join("; ")));
+        let items = billed.iter().map(|&(r, part)| {
+            from_fn(move |f| match part {
+                Some(p) => write!(f, "{} × {} ({})", r.code, p.units, joined(", ", &p.modifiers)),
+                None if r.modifiers.is_empty() => write!(f, "{} × {}", r.code, r.units),
+                None => write!(f, "{} × {} ({})", r.code, r.units, joined(", ", &r.modifiers)),
+            })
+        });
+        let _ = write!(out, "Billed: {}.", joined("; ", items));
     }
-    if !unbilled.is_empty() {
-        out.push_str(&format!(" Performed, no unit billed: {}.", unbilled.join("; ")));
+    if unbilled().next().is_some() {
+        let items = unbilled().map(|(l, r)| from_fn(move |f| write!(f, "{}{}", r.code, mins(l.minutes))));
+        let _ = write!(out, " Performed, no unit billed: {}.", joined("; ", items));
     }
-    if !not_billed.is_empty() {
-        out.push_str(&format!(" Not billed: {}.", not_billed.join("; ")));
+    if not_billed().next().is_some() {
+        let items =
+            not_billed().map(|(l, r, why)| from_fn(move |f| write!(f, "{}{} — {why}", r.code, mins(l.minutes))));
+        let _ = write!(out, " Not billed: {}.", joined("; ", items));
     }
     out
 }

@@ -30,6 +30,8 @@ pub mod icd10;
 #[macro_use]
 pub mod message;
 pub mod ncci_table;
+#[macro_use]
+pub mod prose;
 pub mod report;
 pub mod rules;
 pub mod units;
@@ -150,34 +152,38 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
     let mut explanation = if explained { explain(&main, &inputs) } else { Vec::new() };
     let mut alt_explanation = if explained { explain(&alt, &inputs) } else { Vec::new() };
     if explained {
-        let skipped: Vec<String> = lines
-            .iter()
-            .zip(&inputs)
-            .filter_map(|(l, i)| {
-                let why = l.not_billed_reason.as_deref()?;
-                Some(if i.minutes > 0 {
-                    format!(
-                        "{} ({why}; its {} count toward no unit)",
-                        l.code,
-                        units::n_minutes(u64::from(i.minutes))
-                    )
-                } else {
-                    format!("{} ({why})", l.code)
+        let skipped = || {
+            lines
+                .iter()
+                .zip(&inputs)
+                .filter_map(|(l, i)| Some((l, i, l.not_billed_reason.as_deref()?)))
+        };
+        if skipped().next().is_some() {
+            let items = skipped().map(|(l, i, why)| {
+                prose::from_fn(move |f| {
+                    if i.minutes > 0 {
+                        write!(
+                            f,
+                            "{} ({why}; its {} count toward no unit)",
+                            l.code,
+                            units::Count(u64::from(i.minutes), "minute", "minutes")
+                        )
+                    } else {
+                        write!(f, "{} ({why})", l.code)
+                    }
                 })
-            })
-            .collect();
-        if !skipped.is_empty() {
-            let s = format!("Not billed, so not counted: {}.", skipped.join("; "));
+            });
+            let s = sentence!("Not billed, so not counted: {}.", prose::joined("; ", items));
             explanation.insert(1.min(explanation.len()), s.clone());
             alt_explanation.insert(1.min(alt_explanation.len()), s);
         }
     }
     explanation.extend(notes);
     if explained && alt_total_units != total_units {
-        explanation.push(format!(
+        explanation.push(sentence!(
             "Under the {} method this visit earns {} instead of {total_units}.",
             rules::lines::method_name(other),
-            units::n_units(alt_total_units),
+            units::Count(alt_total_units, "unit", "units"),
         ));
     }
     let documentation = if explained {

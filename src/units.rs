@@ -25,7 +25,9 @@
 //!   never counted by minutes.
 
 use crate::codes::Unit;
+use crate::prose::{Either, from_fn, joined};
 use crate::visit::Method;
+use std::fmt::{self, Write as _};
 
 /// The unit chart (§20.2): 8–22 minutes = 1, 23–37 = 2, … and so on past 2 hours.
 pub const fn chart(minutes: u64) -> u64 {
@@ -34,14 +36,25 @@ pub const fn chart(minutes: u64) -> u64 {
 
 /// The chart row that gives `units`, in words ("38–52 minutes").
 pub fn chart_row(units: u64) -> String {
-    if units == 0 {
-        "fewer than 8 minutes".to_string()
-    } else {
-        format!(
-            "{}–{} minutes",
-            units.saturating_mul(15).saturating_sub(7),
-            units.saturating_mul(15).saturating_add(7)
-        )
+    ChartRow(units).to_string()
+}
+
+/// [`chart_row`] written straight into a sentence.
+struct ChartRow(u64);
+
+impl fmt::Display for ChartRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let units = self.0;
+        if units == 0 {
+            f.write_str("fewer than 8 minutes")
+        } else {
+            write!(
+                f,
+                "{}–{} minutes",
+                units.saturating_mul(15).saturating_sub(7),
+                units.saturating_mul(15).saturating_add(7)
+            )
+        }
     }
 }
 
@@ -385,8 +398,7 @@ fn own_time_units(lines: &[LineInput<'_>], line_units: &mut [u64], extra: &mut V
 
 /// The teacher's steps for an allocation, citing the source.
 pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
-    let mut out = Vec::new();
-    let plus = |parts: Vec<String>| parts.join(" + ");
+    let mut out = Vec::with_capacity(8);
     match a.method {
         Method::Cms => out.push(
             "Medicare total-time method (CMS Claims Processing Manual, Pub. 100-04, Ch. 5, §20.2): add the minutes of every timed code, convert the total with the unit chart, then give the units out."
@@ -398,13 +410,11 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         ),
     }
     for g in a.groups.iter().filter(|g| g.lines.len() > 1) {
-        let nums: Vec<String> = g.lines.iter().map(|i| (i + 1).to_string()).collect();
-        let mins: Vec<String> = g.lines.iter().map(|&i| lines[i].minutes.to_string()).collect();
-        out.push(format!(
+        out.push(sentence!(
             "{} is on lines {}: its minutes are pooled ({} = {}) and its units are reported on line {}.",
             g.code,
-            nums.join(", "),
-            plus(mins),
+            joined(", ", g.lines.iter().map(|i| i + 1)),
+            joined(" + ", g.lines.iter().map(|&i| lines[i].minutes)),
             g.minutes,
             g.lines[0] + 1
         ));
@@ -415,71 +425,77 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         match a.method {
             Method::Cms => explain_cms(a, &mut out),
             Method::Ama => {
-                let parts: Vec<String> = a
-                    .groups
-                    .iter()
-                    .map(|g| {
-                        let why = if g.minutes < 8 {
-                            " (under 8 minutes)".to_string()
+                let parts = a.groups.iter().map(|g| {
+                    from_fn(move |f| {
+                        write!(f, "{} {} min → {} {}", g.code, g.minutes, g.units, unit_word(g.units))?;
+                        if g.minutes < 8 {
+                            f.write_str(" (under 8 minutes)")
                         } else {
-                            format!(" ({})", chart_row(g.units))
-                        };
-                        format!("{} {} min → {} {}{why}", g.code, g.minutes, g.units, unit_word(g.units))
+                            write!(f, " ({})", ChartRow(g.units))
+                        }
                     })
-                    .collect();
-                out.push(format!("Each code on its own: {}.", parts.join("; ")));
+                });
+                out.push(sentence!("Each code on its own: {}.", joined("; ", parts)));
             }
         }
         explain_families(a, lines, &mut out);
-        let mut result: Vec<String> = a.groups.iter().map(|g| format!("{} × {}", g.code, g.units)).collect();
-        result.extend(
-            a.extra
-                .iter()
-                .filter(|e| e.timed)
-                .map(|e| format!("{} × {} (a line to add)", e.code, e.units)),
-        );
-        out.push(format!(
+        let result = a
+            .groups
+            .iter()
+            .map(|g| from_fn(move |f| write!(f, "{} × {}", g.code, g.units)))
+            .map(Either::A)
+            .chain(
+                a.extra
+                    .iter()
+                    .filter(|e| e.timed)
+                    .map(|e| Either::B(from_fn(move |f| write!(f, "{} × {} (a line to add)", e.code, e.units)))),
+            );
+        out.push(sentence!(
             "Timed result: {} ({} timed {}).",
-            result.join(", "),
+            joined(", ", result),
             a.timed_units,
             unit_word(a.timed_units)
         ));
     }
     explain_own_time(a, &mut out);
-    let untimed: Vec<&LineInput<'_>> = lines.iter().filter(|l| l.unit == Unit::Service && l.billable).collect();
-    if !untimed.is_empty() {
-        let parts: Vec<String> = lines
+    let untimed = || {
+        lines
             .iter()
             .zip(&a.line_units)
             .filter(|(l, _)| l.unit == Unit::Service && l.billable)
-            .map(|(l, u)| format!("{} × {u}", l.code))
-            .collect();
-        let mut s = format!(
+    };
+    if untimed().next().is_some() {
+        let mut s = sentence!(
             "Untimed codes are billed per service, not by the clock: {}.",
-            parts.join(", ")
+            joined(
+                ", ",
+                untimed().map(|(l, u)| from_fn(move |f| write!(f, "{} × {u}", l.code)))
+            )
         );
-        let untimed_minutes: u64 = untimed.iter().map(|l| u64::from(l.minutes)).sum();
+        let untimed_minutes: u64 = untimed().map(|(l, _)| u64::from(l.minutes)).sum();
         if untimed_minutes > 0 {
-            s.push_str(&format!(
+            let _ = write!(
+                s,
                 " Their {} count toward total treatment time, not toward timed units.",
-                n_minutes(untimed_minutes)
-            ));
+                Count(untimed_minutes, "minute", "minutes")
+            );
         }
         out.push(s);
     }
-    let periods: Vec<String> = lines
-        .iter()
-        .zip(&a.line_units)
-        .filter(|(l, _)| l.billable)
-        .filter_map(|(l, u)| match l.unit {
-            Unit::Period(p) => Some(format!("{} × {u} ({})", l.code, p.words())),
-            _ => None,
-        })
-        .collect();
-    if !periods.is_empty() {
-        out.push(format!(
+    let periods = || {
+        lines
+            .iter()
+            .zip(&a.line_units)
+            .filter(|(l, _)| l.billable)
+            .filter_map(|(l, u)| match l.unit {
+                Unit::Period(p) => Some(from_fn(move |f| write!(f, "{} × {u} ({})", l.code, p.words()))),
+                _ => None,
+            })
+    };
+    if periods().next().is_some() {
+        out.push(sentence!(
             "Remote monitoring codes are billed per period, never in 15-minute units, and their minutes are not added to the timed minutes: {}.",
-            periods.join(", ")
+            joined(", ", periods())
         ));
     }
     out
@@ -498,66 +514,74 @@ fn explain_families(a: &Allocation, lines: &[LineInput<'_>], out: &mut Vec<Strin
         let extra = a.extra.iter().find(|e| e.code == addon && e.timed).map(|e| e.units);
         let rest = on_line.or(extra).unwrap_or(0);
         let total = g.units + rest;
-        let mut s = format!(
+        let mut s = sentence!(
             "{} is the first 15 minutes of the service, reported once a day, and +{addon} each further 15 minutes: their minutes count together, and the {} they earn are billed as {} × {} + {addon} × {rest}.",
             g.code,
-            n_units(total),
+            Count(total, "unit", "units"),
             g.code,
             g.units
         );
         if let Some(e) = extra {
-            s.push_str(&format!(
+            let _ = write!(
+                s,
                 " No {addon} line is entered: add one with {} for the time past the first 15 minutes.",
-                n_units(e)
-            ));
+                Count(e, "unit", "units")
+            );
         }
         out.push(s);
+    }
+}
+
+/// A time block in words: "2 hours", "30 minutes".
+struct Block(u64);
+
+impl fmt::Display for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_multiple_of(60) {
+            Count(self.0 / 60, "hour", "hours").fmt(f)
+        } else {
+            Count(self.0, "minute", "minutes").fmt(f)
+        }
     }
 }
 
 /// Codes counted by their own time blocks (97550 + 97551, 97545 + 97546).
 fn explain_own_time(a: &Allocation, out: &mut Vec<String>) {
     for o in &a.own_time {
-        let block = |m: u64| {
-            if m.is_multiple_of(60) {
-                plural(m / 60, "hour", "hours")
-            } else {
-                n_minutes(m)
-            }
-        };
         let s = if o.as_claimed {
-            format!(
+            sentence!(
                 "{} (the first {}) and +{} (each further {}) are counted by time, but no minutes are entered: billed as entered, {} × {} + {} × {}.",
                 o.first,
-                block(o.initial),
+                Block(o.initial),
                 o.addon,
-                block(o.each),
+                Block(o.each),
                 o.first,
                 o.first_units,
                 o.addon,
                 o.addon_units
             )
         } else {
-            let mut s = format!(
+            let mut s = sentence!(
                 "{} covers the first {} and +{} each further {}. These blocks are not 15-minute units, so Medicare's 8-minute rule does not count them; by the CPT time rule a block is earned once its midpoint is passed ({} of the first block, {} of each further one). {} in all → {} × {} + {} × {}.",
                 o.first,
-                block(o.initial),
+                Block(o.initial),
                 o.addon,
-                block(o.each),
-                n_minutes(o.initial / 2 + 1),
-                n_minutes(o.each / 2 + 1),
-                n_minutes(o.minutes),
+                Block(o.each),
+                Count(o.initial / 2 + 1, "minute", "minutes"),
+                Count(o.each / 2 + 1, "minute", "minutes"),
+                Count(o.minutes, "minute", "minutes"),
                 o.first,
                 o.first_units,
                 o.addon,
                 o.addon_units
             );
             if let Some(e) = a.extra.iter().find(|e| e.code == o.addon && !e.timed) {
-                s.push_str(&format!(
+                let _ = write!(
+                    s,
                     " No {} line is entered: add one with {}.",
                     o.addon,
-                    n_units(e.units)
-                ));
+                    Count(e.units, "unit", "units")
+                );
             }
             s
         };
@@ -567,68 +591,70 @@ fn explain_own_time(a: &Allocation, out: &mut Vec<String>) {
 
 fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     let total_units = chart(a.timed_minutes);
-    let mins: Vec<String> = a.groups.iter().map(|g| format!("{} {}", g.code, g.minutes)).collect();
-    out.push(format!("Timed minutes: {} = {}.", mins.join(" + "), a.timed_minutes));
-    out.push(format!(
+    out.push(sentence!(
+        "Timed minutes: {} = {}.",
+        joined(
+            " + ",
+            a.groups
+                .iter()
+                .map(|g| from_fn(move |f| write!(f, "{} {}", g.code, g.minutes)))
+        ),
+        a.timed_minutes
+    ));
+    out.push(sentence!(
         "Total timed minutes {} → {} {} ({}).",
         a.timed_minutes,
         total_units,
         unit_word(total_units),
-        chart_row(total_units)
+        ChartRow(total_units)
     ));
     if total_units == 0 {
         return;
     }
-    let blocks: Vec<String> = a
-        .groups
-        .iter()
-        .map(|g| {
-            format!(
+    let placed = total_units - a.remaining;
+    out.push(sentence!(
+        "Full 15-minute blocks first: {}. That places {placed} of {total_units} {}.",
+        joined(
+            "; ",
+            a.groups.iter().map(|g| from_fn(move |f| write!(
+                f,
                 "{} {} min = {} full, {} min left",
                 g.code, g.minutes, g.full_units, g.leftover
-            )
-        })
-        .collect();
-    let placed = total_units - a.remaining;
-    out.push(format!(
-        "Full 15-minute blocks first: {}. That places {placed} of {total_units} {}.",
-        blocks.join("; "),
+            )))
+        ),
         unit_word(total_units)
     ));
     let mut left: Vec<&crate::units::CodeGroup> = a.groups.iter().filter(|g| g.leftover > 0).collect();
     left.sort_by_key(|g| (std::cmp::Reverse(g.leftover), g.lines[0]));
     if a.remaining > 0 {
-        let ranked: Vec<String> = left
-            .iter()
-            .map(|g| format!("{} ({} min)", g.code, g.leftover))
-            .collect();
-        let got: Vec<&str> = left
-            .iter()
-            .take(a.remaining as usize)
-            .map(|g| g.code.as_str())
-            .collect();
-        out.push(format!(
+        out.push(sentence!(
             "{} {} left, given to the largest leftover minutes: {} → {}.",
             a.remaining,
             unit_word(a.remaining),
-            ranked.join(", "),
-            got.join(", ")
+            joined(
+                ", ",
+                left.iter()
+                    .map(|g| from_fn(move |f| write!(f, "{} ({} min)", g.code, g.leftover)))
+            ),
+            joined(", ", left.iter().take(a.remaining as usize).map(|g| g.code.as_str()))
         ));
     } else if !left.is_empty() {
-        let rest: Vec<String> = left.iter().map(|g| format!("{} {} min", g.code, g.leftover)).collect();
-        out.push(format!(
+        out.push(sentence!(
             "No unit is left for the leftover minutes ({}): the total allows only the full blocks.",
-            rest.join(", ")
+            joined(
+                ", ",
+                left.iter()
+                    .map(|g| from_fn(move |f| write!(f, "{} {} min", g.code, g.leftover)))
+            )
         ));
     }
     if let Some(t) = &a.tie {
-        let all: Vec<&str> = t.winners.iter().chain(&t.losers).map(String::as_str).collect();
-        out.push(format!(
+        out.push(sentence!(
             "Tie: {} each have {} minutes left. CMS says either may take the unit; ptbill gives it to {} because it is entered first. Billing {} instead is equally correct.",
-            all.join(" and "),
+            joined(" and ", t.winners.iter().chain(&t.losers)),
             t.leftover,
-            t.winners.join(", "),
-            t.losers.join(", ")
+            joined(", ", t.winners.iter()),
+            joined(", ", t.losers.iter())
         ));
     }
 }
@@ -640,7 +666,16 @@ pub fn word(n: u64, one: &'static str, many: &'static str) -> &'static str {
 
 /// A count with its noun: "1 unit", "2 units", "0 minutes".
 pub fn plural(n: u64, one: &'static str, many: &'static str) -> String {
-    format!("{n} {}", word(n, one, many))
+    Count(n, one, many).to_string()
+}
+
+/// [`plural`] written straight into a sentence.
+pub struct Count(pub u64, pub &'static str, pub &'static str);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0, word(self.0, self.1, self.2))
+    }
 }
 
 /// "1 unit", "3 units".

@@ -125,14 +125,22 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         if with == 0 {
             if typed {
                 let msg = if assistant == 0 {
-                    format!("{modifier} on {code}, but no minutes furnished by an assistant alone are entered.")
+                    msg!(
+                        "{modifier} on {code}, but no minutes furnished by an assistant alone are entered.",
+                        modifier,
+                        code
+                    )
                 } else if timed {
-                    format!(
-                        "{modifier} on {code}, but the therapist alone furnished at least 8 minutes of every unit, so no unit needs it."
+                    msg!(
+                        "{modifier} on {code}, but the therapist alone furnished at least 8 minutes of every unit, so no unit needs it.",
+                        modifier,
+                        code
                     )
                 } else {
-                    format!(
-                        "{modifier} on {code}, but the assistant alone furnished 10% of its minutes or less, so it does not need it."
+                    msg!(
+                        "{modifier} on {code}, but the assistant alone furnished 10% of its minutes or less, so it does not need it.",
+                        modifier,
+                        code
                     )
                 };
                 ctx.emit_fixed(
@@ -140,7 +148,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Warning,
                     Some(first),
                     msg,
-                    format!("Removed from the corrected modifiers. If an assistant furnished part of the service alone, enter those minutes as assistant minutes. From 2022 a needless {modifier} costs 15% of the line."),
+                    msg!("Removed from the corrected modifiers. If an assistant furnished part of the service alone, enter those minutes as assistant minutes. From 2022 a needless {modifier} costs 15% of the line.", modifier),
                 );
                 for &l in &lines {
                     ctx.drop_modifier(l, modifier);
@@ -186,15 +194,15 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ASSISTANT,
                     sev,
                     Some(first),
-                    format!("{detail} The line does not carry {modifier}."),
-                    format!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too (ptbill does not add it)."),
+                    msg!("{detail} The line does not carry {modifier}.", detail, modifier),
+                    msg!("Medicare requires {modifier} here; check whether this Medicare Advantage plan does too (ptbill does not add it).", modifier),
                 );
             } else if proposed {
                 ctx.emit_fixed(
                     &ASSISTANT,
                     Severity::Info,
                     Some(first),
-                    format!("{detail} ptbill added {modifier}."),
+                    msg!("{detail} ptbill added {modifier}.", detail, modifier),
                     "Nothing to do: the corrected modifiers (and the claim lines shown, when only some units need it) carry it.",
                 );
             } else {
@@ -202,8 +210,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &ASSISTANT,
                     sev,
                     Some(first),
-                    format!("{detail} The line as billed does not carry {modifier}."),
-                    format!("Add {modifier} to the units the assistant furnished (the corrected modifiers and claim lines have it)."),
+                    msg!("{detail} The line as billed does not carry {modifier}.", detail, modifier),
+                    msg!("Add {modifier} to the units the assistant furnished (the corrected modifiers and claim lines have it).", modifier),
                 );
             }
         }

@@ -128,14 +128,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     } else {
         ""
     };
-    let threshold = match &unknown {
+    // Built only for a finding: most visits with an amount draw none.
+    let threshold = || match &unknown {
         Some(stand_in) => format!("the KX threshold ({stand_in})"),
         None => format!("the {year} KX threshold of {}{note}", dollars(amount)),
     };
     let therapy: Vec<usize> = (0..visit.lines.len())
         .filter(|&i| ctx.billable[i] && ctx.info[i].is_some_and(|c| c.kind.is_therapy()))
         .collect();
-    let so_far = format!("This year's allowed amount so far, {} ({pool}),", dollars(ytd));
     if ytd > amount {
         let missing: Vec<usize> = therapy
             .iter()
@@ -149,7 +149,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 if unknown.is_some() { Severity::Warning } else { Severity::Error },
                 None,
                 format!(
-                    "{so_far} is above {threshold}, but {} {} no KX.",
+                    "This year's allowed amount so far, {} ({pool}), is above {}, but {} {} no KX.",
+                    dollars(ytd),
+                    threshold(),
                     codes.join(", "),
                     crate::units::word(codes.len() as u64, "has", "have")
                 ),
@@ -164,9 +166,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Severity::Warning,
                     Some(i),
                     format!(
-                        "KX on {}, but this year's allowed amount so far, {} ({pool}), is not above {threshold}: KX is used only above it.",
+                        "KX on {}, but this year's allowed amount so far, {} ({pool}), is not above {}: KX is used only above it.",
                         visit.lines[i].code,
-                        dollars(ytd)
+                        dollars(ytd),
+                        threshold()
                     ),
                     "Removed from the corrected modifiers.",
                 );

@@ -207,7 +207,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         "{code} carries {}, but this is a {plan} visit: it takes {want}, once.",
                         have.join(" and ")
                     ),
-                    format!("Use {want} alone (the corrected modifiers have it)."),
+                    msg!("Use {want} alone (the corrected modifiers have it).", want),
                 );
             }
             for m in THERAPY {
@@ -221,7 +221,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &MOD25,
                 Severity::Warning,
                 Some(i),
-                format!("Modifier 25 marks a separate office visit by a physician; it does not belong on {code}."),
+                msg!(
+                    "Modifier 25 marks a separate office visit by a physician; it does not belong on {code}.",
+                    code
+                ),
                 "Removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "25");
@@ -231,7 +234,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &MOD52,
                 Severity::Error,
                 Some(i),
-                format!("Modifier 52 (reduced service) on {code}: a short timed service is billed by the units its minutes earn, never with 52."),
+                msg!("Modifier 52 (reduced service) on {code}: a short timed service is billed by the units its minutes earn, never with 52.", code),
                 "Removed from the corrected modifiers; bill the units shown.",
             );
             ctx.drop_modifier(i, "52");
@@ -241,7 +244,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &MOD76,
                 Severity::Warning,
                 Some(i),
-                format!("Modifier 76 (repeat procedure) on {code}: a timed code reports all its units of the day on one line instead."),
+                msg!("Modifier 76 (repeat procedure) on {code}: a timed code reports all its units of the day on one line instead.", code),
                 "Removed from the corrected modifiers; report the code once with its total units.",
             );
             ctx.drop_modifier(i, "76");

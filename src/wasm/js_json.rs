@@ -52,6 +52,9 @@ struct Walk {
 
 /// Writes `value` (an object) as JSON text, or says which field cannot be.
 pub fn to_json_text(value: &JsValue) -> Result<String, InputError> {
+    if let Some(text) = stringified(value) {
+        return Ok(text);
+    }
     let mut w = Walk {
         out: String::new(),
         stack: Vec::new(),
@@ -198,6 +201,66 @@ impl Walk {
         self.out.push('}');
         Ok(())
     }
+}
+
+/// Texts longer than this take the walk: no real visit is near it, and a list
+/// of [`MAX_LIST`] entries cannot fit in it.
+const FAST_MAX: u32 = 64 << 10;
+
+/// The fast path: one `JSON.stringify` call instead of one crossing into JS
+/// per field. Its text is used only when it holds none of what stringify
+/// writes differently from the walk or hides from it (see [`plain`]); any other
+/// visit, and one stringify throws for (a BigInt, a cycle, a getter that
+/// throws), takes the walk, which names the field.
+fn stringified(value: &JsValue) -> Option<String> {
+    let text = js_sys::JSON::stringify(value).ok()?;
+    if !text.is_string() || text.length() > FAST_MAX {
+        return None;
+    }
+    let text = text.as_string()?;
+    plain(&text).then_some(text)
+}
+
+/// Whether stringify's text is what the walk would write: no `null` (stringify
+/// writes NaN, ±Infinity, and a function or `undefined` in a list as null), no
+/// `\ud…` escape (a lone surrogate, which the walk names), no nesting as deep
+/// as [`MAX_DEPTH`], and no number with an exponent or 16 digits (where the two
+/// spell numbers differently).
+fn plain(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut in_string) = (0, 0, false);
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'\\' => {
+                    if b.get(i + 1) == Some(&b'u') && matches!(b.get(i + 2), Some(b'd' | b'D')) {
+                        return false;
+                    }
+                    i += 2;
+                    continue;
+                }
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                b'"' => in_string = true,
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth >= MAX_DEPTH {
+                        return false;
+                    }
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                // Only `null` has an n among JSON's bare words.
+                b'n' => return false,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    true
 }
 
 fn unreadable(path: &Path<'_>, e: &JsValue) -> InputError {

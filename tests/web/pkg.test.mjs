@@ -100,3 +100,48 @@ test(`${pkg} ${hasAudit ? "has" : "leaves out"} the audit`, () => {
     assert.ok(!auditText, "the audit's code is in the module");
   }
 });
+
+// The object door writes an ordinary visit with one JSON.stringify call and
+// falls back to its field-by-field walk for anything stringify would spell
+// differently: either way, an object answers exactly as its JSON text does.
+test("the object door answers as the text door, on 300 varied visits and the fast path's edges", () => {
+  let seed = 11;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  const pick = (xs) => xs[rnd(xs.length)];
+  const codes = ["97110", "97140", "97530", "97112", "97116", "97161", "97129", "97130", "97550", "97551", "98980", "G0283", "97010", "9711O", "20560"];
+  const visits = [];
+  for (let n = 0; n < 300; n++) {
+    const lines = [];
+    for (let k = 0, len = 1 + rnd(6); k < len; k++) {
+      const l = { code: pick(codes) };
+      if (rnd(10) < 8) l.minutes = pick([0, 7, 8, 12, 15, 23, 38, 60]);
+      if (rnd(10) < 3) l.modifiers = [pick(["GP", "GO", "59", "CQ", "KX", "XU"])];
+      lines.push(l);
+    }
+    const v = { date_of_service: pick(["2020-06-01", "2024-03-02", "2026-03-02", "2027-02-01"]), lines };
+    if (rnd(2)) v.payer = pick(["medicare", "commercial", "medicaid"]);
+    if (rnd(2)) v.ytd_allowed = pick([0, 1834.5, 2600, 3100.25]);
+    if (rnd(2)) v.diagnoses = [pick(["M54.50", "M25.569", "I69.359", "X99"])];
+    visits.push(v);
+  }
+  const base = { date_of_service: "2026-03-02", lines: [{ code: "97110", minutes: 30 }] };
+  visits.push(
+    { ...base, payer: null }, // a null: the walk
+    { ...base, lines: [{ code: "97110", minutes: 1e2 }] },
+    { ...base, lines: [{ code: "97110", minutes: 1234567890123456789 }] },
+    { ...base, lines: [{ code: "97110", minutes: 1.5e-7 }] },
+    { ...base, diagnoses: ["M54.50", "\\ud800 typed"] },
+    { ...base, when: new Date(0) }, // toJSON: an unknown field either way
+    { ...base, lines: [{ code: "97110", minutes: 30, modifiers: [undefined] }] },
+    { ...base, extra: JSON.parse("[".repeat(31) + "]".repeat(31)) },
+    { ...base, extra: JSON.parse("[".repeat(40) + "]".repeat(40)) },
+  );
+  const answer = (x) => {
+    try {
+      return { report: check(x) };
+    } catch (e) {
+      return { error: e.message };
+    }
+  };
+  for (const v of visits) assert.deepEqual(answer(v), answer(JSON.stringify(v)), JSON.stringify(v).slice(0, 200));
+});

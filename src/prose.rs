@@ -1,0 +1,100 @@
+//! Sentences written in place. The explanation and the statement are a dozen
+//! sentences per visit, each with lists in it ("97110 23 + 97140 12"); writing a
+//! list straight into its sentence, instead of a `String` per item joined into
+//! another, keeps a check to one allocation per sentence.
+
+use std::cell::Cell;
+use std::fmt;
+
+/// `format!` into a buffer sized for a typical sentence, so writing it rarely
+/// grows the buffer.
+macro_rules! sentence {
+    ($($arg:tt)*) => {{
+        let mut s = String::with_capacity(160);
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)*));
+        s
+    }};
+}
+
+/// The items, each displayed, with `sep` between them: a list written into a
+/// sentence without a `String` per item. It writes once (it holds an iterator).
+pub struct Joined<I> {
+    items: Cell<Option<I>>,
+    sep: &'static str,
+}
+
+/// See [`Joined`].
+pub fn joined<I>(sep: &'static str, items: I) -> Joined<I::IntoIter>
+where
+    I: IntoIterator,
+    I::Item: fmt::Display,
+{
+    Joined {
+        items: Cell::new(Some(items.into_iter())),
+        sep,
+    }
+}
+
+impl<I> fmt::Display for Joined<I>
+where
+    I: Iterator,
+    I::Item: fmt::Display,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(items) = self.items.take() else {
+            return Ok(());
+        };
+        for (k, item) in items.enumerate() {
+            if k > 0 {
+                f.write_str(self.sep)?;
+            }
+            item.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// A value displayed by a closure (what `std::fmt::from_fn` does from Rust
+/// 1.93; the crate's MSRV is older).
+pub struct FromFn<F>(F);
+
+/// See [`FromFn`].
+pub fn from_fn<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(f: F) -> FromFn<F> {
+    FromFn(f)
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for FromFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// One of two displayable kinds, so two differently built lists chain into one.
+pub enum Either<A, B> {
+    /// The first kind.
+    A(A),
+    /// The second kind.
+    B(B),
+}
+
+impl<A: fmt::Display, B: fmt::Display> fmt::Display for Either<A, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Either::A(a) => a.fmt(f),
+            Either::B(b) => b.fmt(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_with_separators_only_between() {
+        assert_eq!(joined(" + ", [1, 2, 3]).to_string(), "1 + 2 + 3");
+        assert_eq!(joined(", ", ["a"]).to_string(), "a");
+        assert_eq!(joined(", ", Vec::<u8>::new()).to_string(), "");
+        assert_eq!(sentence!("Total {}.", joined("; ", ["x", "y"])), "Total x; y.");
+    }
+}
