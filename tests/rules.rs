@@ -147,9 +147,10 @@ fn kx_amount_by_year() {
     assert!(fired(&r, "kx-threshold").is_empty());
     // KX is never added.
     assert_eq!(r2025.lines[0].modifiers, ["GP"]);
-    // 2020's inferred amount is marked.
+    // 2020's amount is $2,080 (secondary sources), not marked inferred.
     let r = run(&visit("2020-06-02").replace("2450", "2100"));
-    assert!(fired(&r, "kx-threshold")[0].message.contains("inferred"));
+    let m = &fired(&r, "kx-threshold")[0].message;
+    assert!(m.contains("2020 KX threshold of $2,080.00") && !m.contains("inferred"), "{m}");
 }
 
 #[test]

@@ -15,9 +15,9 @@ pub static KX: Rule = Rule {
     title: "KX modifier and the yearly therapy threshold",
     severity: Severity::Error,
     summary: "Above the year's therapy threshold without KX, or KX below it",
-    checks: "Medicare only, when `ytd_allowed` is given (the patient's allowed amount so far this calendar year, this visit included: PT and SLP combined for a PT or SLP visit, OT alone for an OT visit). Above the amount for the year of the date of service, every therapy line needs KX: an error when it is missing. At or below it, KX on a line is a warning and is removed from the corrected set. ptbill never adds KX. Only billable therapy lines count. A year past the table (2027 today) has no published amount: the latest amount stands in, the message says so (\"2027's amount is not published yet; 2026's $2,480 was used\"), and a missing KX is a warning rather than an error until the year's amount is known. The $3,000 targeted medical review amount is a rule of its own, `medical-review-threshold`. Amounts: 2017 $1,980 (then a cap), 2018 $2,010, 2019 $2,040, 2020 $2,080 (INFERRED from the 2021 increase of 1.4%: no source states it), 2021 $2,110, 2022 $2,150, 2023 $2,230, 2024 $2,330, 2025 $2,410, 2026 $2,480.",
+    checks: "Medicare only, when `ytd_allowed` is given (the patient's allowed amount so far this calendar year, this visit included: PT and SLP combined for a PT or SLP visit, OT alone for an OT visit). Above the amount for the year of the date of service, every therapy line needs KX: an error when it is missing. At or below it, KX on a line is a warning and is removed from the corrected set. ptbill never adds KX. Only billable therapy lines count. A year past the table (2027 today) has no published amount: the latest amount stands in, the message says so (\"2027's amount is not published yet; 2026's $2,480 was used\"), and a missing KX is a warning rather than an error until the year's amount is known. The $3,000 targeted medical review amount is a rule of its own, `medical-review-threshold`. Amounts: 2017 $1,980 (then a cap), 2018 $2,010, 2019 $2,040, 2020 $2,080 (secondary sources citing the CY2020 fee schedule rule; it agrees with 2021's increase of 1.4%). A row marked inferred in the table is named so in the message, 2021 $2,110, 2022 $2,150, 2023 $2,230, 2024 $2,330, 2025 $2,410, 2026 $2,480.",
     why: "Claims above the threshold without KX are denied. KX attests that the care is medically necessary and the record shows it; when it is not necessary, the path is an ABN signed before the service and the GA modifier, not KX.",
-    source: "BBA 2018 §50202 (SSA §1833(g)(7)), signed 2018-02-09; NGS and Noridian (MACs) for 2019–2024; consistent secondary sources for 2025 and 2026 (billing-rules.md §10.1, §10.2). Table: `data/kx.csv`.",
+    source: "BBA 2018 §50202 (SSA §1833(g)(7)), signed 2018-02-09; NGS and Noridian (MACs) for 2019–2024; secondary sources for 2017, 2018, 2020 and 2025; CMS's Therapy Services page (revised February 2026, CR 14252) for 2026 (billing-rules.md §10.1, §10.2; ../shared/data/kx). Table: `data/kx.csv`.",
     example: r#"{"date_of_service": "2026-03-02", "ytd_allowed": 2600, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
     fix: "If the care is medically necessary and documented, add KX to each therapy line. If it is not, obtain an ABN before the service and use GA.",
 };
@@ -211,7 +211,7 @@ mod tests {
     fn amounts() {
         assert_eq!(threshold_for(2025), Some((241_000, 2025, false)));
         assert_eq!(threshold_for(2026), Some((248_000, 2026, false)));
-        assert_eq!(threshold_for(2020), Some((208_000, 2020, true)));
+        assert_eq!(threshold_for(2020), Some((208_000, 2020, false)));
         assert_eq!(threshold_for(2030).map(|t| t.1), Some(2026));
         assert_eq!(threshold_for(2010), None);
         assert_eq!(dollars(248_000), "$2,480.00");
