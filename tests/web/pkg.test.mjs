@@ -76,7 +76,9 @@ test("ICD-10-CM look-up works without descriptions, search once they are loaded"
   const found = icd10_search("low back pain", "2026-03-02", 10);
   const ms = performance.now() - t0;
   assert.ok(found.some((f) => f.code === "M54.50" && f.billable));
-  assert.ok(ms < 100, `search took ${ms} ms`);
+  // A bound that catches an index rebuilt per query (seconds), not a benchmark:
+  // this test also judges wasm-opt's output on a machine that may be busy.
+  assert.ok(ms < 1000, `search took ${ms} ms`);
   assert.throws(() => icd10_lookup("M54.5", "2026-02-30"), /date/);
 });
 
