@@ -19,9 +19,28 @@ let everything = 0; // list entries in all segments
 let latest = 0; // the newest page request: older scans stop
 const counts = new Map(); // filter key → matching entries per segment
 
+/** A gzip stream whose output is collected as Blob parts of about 1 MB, so
+ * the compressed bytes move to the browser's blob store as they come rather
+ * than piling up in this worker until the end. */
 function gzipSink() {
   const cs = new CompressionStream("gzip");
-  return { writer: cs.writable.getWriter(), blob: new Response(cs.readable).blob() };
+  const blob = (async () => {
+    const parts = [];
+    let chunks = [];
+    let size = 0;
+    const reader = cs.readable.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (value) chunks.push(value), (size += value.length);
+      if (done || size >= 1 << 20) {
+        if (chunks.length) parts.push(new Blob(chunks));
+        chunks = [];
+        size = 0;
+      }
+      if (done) return new Blob(parts);
+    }
+  })();
+  return { writer: cs.writable.getWriter(), blob };
 }
 
 async function closeSegment() {
@@ -67,7 +86,7 @@ function fromEngine({ data }) {
       const page = await pageOf({ offset: 0, size: data.size, id: ++latest });
       self.postMessage({ type: "done", result: data.result, page, csv: csvGz });
     }
-  }).catch((e) => self.postMessage({ type: "fatal", message: String(e?.message ?? e) }));
+  }).catch((e) => self.postMessage({ type: "unkept", message: String(e?.message ?? e) }));
 }
 
 /** The JSON lines of one segment, decompressed. */
@@ -163,7 +182,7 @@ self.onmessage = async ({ data }) => {
       const page = await pageOf({ ...data, id });
       if (page) self.postMessage({ type: "page", id, page });
     } catch (e) {
-      self.postMessage({ type: "fatal", message: String(e?.message ?? e) });
+      self.postMessage({ type: "unkept", message: String(e?.message ?? e) });
     }
   }
 };

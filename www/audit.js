@@ -141,7 +141,17 @@ async function download(gz, name) {
       return;
     }
   }
-  const blob = await new Response(gz.stream().pipeThrough(new DecompressionStream("gzip"))).blob();
+  // No service worker: the whole CSV is made here first (the button waits meanwhile).
+  const button = $("audit-download");
+  button.disabled = true;
+  button.textContent = "Preparing the download…";
+  let blob;
+  try {
+    blob = await new Response(gz.stream().pipeThrough(new DecompressionStream("gzip"))).blob();
+  } finally {
+    button.disabled = false;
+    button.textContent = "Download findings (CSV)";
+  }
   const url = URL.createObjectURL(new Blob([blob], { type: "text/csv" }));
   const a = Object.assign(document.createElement("a"), { href: url, download: name });
   document.body.append(a);
@@ -182,6 +192,10 @@ function startWorker() {
       pendingCheck = null;
     } else if (data.type === "cancelled") {
       $("audit-result").innerHTML = "<p>Cancelled. Choose a file to audit again.</p>";
+    } else if (data.type === "unkept") {
+      // The store could not keep or read back the findings (the browser refused the memory).
+      startWorker();
+      say(`This browser tab could not keep the findings of this file (${data.message}); the checker has been restarted. Close other tabs and try again, or split the file into smaller files.`);
     } else if (data.type === "fatal") {
       say(`This file cannot be audited: ${data.message}.`.replace(/\.\.$/, "."));
     } else if (data.type === "trap") {
