@@ -100,12 +100,18 @@ function render(r, first) {
       <label>Visit, code or words <input id="audit-text"></label>
     </div>
     <div id="audit-findings"></div>`;
-  for (const id of ["audit-sev", "audit-rule"]) $(id).addEventListener("input", () => ask(0));
-  // Words: asked once the typing pauses (a filter reads every kept finding).
+  // A new filter reads every kept finding once (seconds for a large file): say so meanwhile.
+  const refilter = () => {
+    const note = document.querySelector("#audit-findings .note");
+    if (note) note.textContent = "Looking through the findings…";
+    ask(0);
+  };
+  for (const id of ["audit-sev", "audit-rule"]) $(id).addEventListener("input", refilter);
+  // Words: asked once the typing pauses.
   let typing = null;
   $("audit-text").addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(() => ask(0), 250);
+    typing = setTimeout(refilter, 250);
   });
   for (const sel of document.querySelectorAll("[data-payer]")) {
     sel.addEventListener("change", () => {
