@@ -1,9 +1,12 @@
 // The page's audit in Chromium (Debian's, via playwright-core): the time from
 // choosing the file to the finished summary, and the browser's peak memory (the
 // sum of the proportional set size, Pss, of every Chromium process, sampled
-// every 100 ms). Usage: node benches/audit-page.mjs FILE [FILE…]; prints one line
-// per file: "PATH SECONDS PEAK_MB VISITS". Run by benches/audit.rs (make bench).
-import { readFileSync, readdirSync, mkdtempSync } from "node:fs";
+// every 100 ms); then the findings download (streamed by the service worker):
+// its time, the peak while saving, and its size. Usage: node
+// benches/audit-page.mjs FILE [FILE…]; prints one line per file: "PATH SECONDS
+// PEAK_MB VISITS DOWNLOAD_SECONDS DOWNLOAD_PEAK_MB DOWNLOAD_BYTES" (and, on
+// stderr, the peak by process). Run by benches/audit.rs (make bench).
+import { readFileSync, readdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -15,6 +18,7 @@ const server = await serve({ dir: new URL("../www", import.meta.url).pathname, p
 const profile = mkdtempSync(join(tmpdir(), "ptbill-bench-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  acceptDownloads: true,
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 
@@ -36,15 +40,40 @@ function tree(root) {
   walk(root);
   return out;
 }
-function pssKb(pids) {
-  let kb = 0;
+/** Pss of each process: [{ kind, kb }]. */
+function pss(pids) {
+  const out = [];
   for (const pid of pids) {
     try {
       const m = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
-      if (m) kb += Number(m[1]);
+      const kind = readFileSync(`/proc/${pid}/cmdline`, "utf8").match(/--type=([\w-]+)/)?.[1] ?? "browser";
+      if (m) out.push({ kind, kb: Number(m[1]) });
     } catch {}
   }
-  return kb;
+  return out;
+}
+/** Samples the browser's memory every 100 ms until stopped: the peak sum, and the processes then. */
+function sampler() {
+  const peak = { kb: 0, procs: [] };
+  const timer = setInterval(() => {
+    if (!root) return;
+    const procs = pss(tree(root));
+    const kb = procs.reduce((a, p) => a + p.kb, 0);
+    if (kb > peak.kb) Object.assign(peak, { kb, procs });
+  }, 100);
+  return () => (clearInterval(timer), peak);
+}
+const mb = (kb) => (kb / 1024).toFixed(0);
+/** CPU seconds (user + system) the browser's processes have used so far. */
+function cpu() {
+  let ticks = 0;
+  for (const pid of root ? tree(root) : []) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {}
+  }
+  return ticks / 100; // USER_HZ
 }
 
 const root = readdirSync("/proc")
@@ -62,17 +91,27 @@ for (const path of process.argv.slice(2)) {
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${PORT}/?audit`);
   await page.waitForSelector("body[data-ready='1']");
-  let peak = 0;
-  const timer = setInterval(() => {
-    if (root) peak = Math.max(peak, pssKb(tree(root)));
-  }, 100);
+  let stop = sampler();
+  const cpu0 = cpu();
   const t = performance.now();
   await page.setInputFiles("#audit-file", path);
   await page.waitForSelector("body[data-audited='1']", { timeout: 1_800_000 });
   const secs = (performance.now() - t) / 1000;
-  clearInterval(timer);
+  const peak = stop();
+  const cpuSecs = cpu() - cpu0;
   const visits = (await page.textContent("#audit-summary")).split(" ")[0];
-  console.log(`${path} ${secs.toFixed(2)} ${(peak / 1024).toFixed(0)} ${visits}`);
+  // The download, as a user would: the service worker streams it when it controls the page.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 }).catch(() => {});
+  stop = sampler();
+  const t2 = performance.now();
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 1_800_000 }), page.click("#audit-download")]);
+  const saved = await download.path();
+  const dsecs = (performance.now() - t2) / 1000;
+  const dpeak = stop();
+  const how = await page.evaluate(() => document.body.dataset.download);
+  console.log(`${path} ${secs.toFixed(2)} ${mb(peak.kb)} ${visits} ${dsecs.toFixed(2)} ${mb(dpeak.kb)} ${statSync(saved).size}`);
+  const by = (p) => p.procs.sort((a, b) => b.kb - a.kb).map((x) => `${x.kind} ${mb(x.kb)}`).join(", ");
+  console.error(`${path}: audit ${cpuSecs.toFixed(1)} s of CPU in the browser's processes; peak by process (MB): ${by(peak)}; download (${how}) peak: ${by(dpeak)}`);
   await page.close();
 }
 await context.close();

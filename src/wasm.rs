@@ -253,6 +253,8 @@ pub fn audit_summary(csv_text: JsValue) -> Result<JsValue, JsError> {
 pub struct AuditStream {
     stream: crate::audit::Stream,
     sink: crate::audit::PageSink,
+    /// Row errors and warnings among the JSON lines taken so far.
+    rows_listed: u64,
 }
 
 #[cfg(feature = "audit")]
@@ -305,6 +307,7 @@ impl AuditStream {
         Ok(AuditStream {
             stream: crate::audit::Stream::new(opts),
             sink: crate::audit::PageSink::default(),
+            rows_listed: 0,
         })
     }
 
@@ -342,7 +345,31 @@ impl AuditStream {
     /// JSON lines written since the last call: `{"visit":…}`, `{"row_error":…}`, `{"row_warning":…}`.
     #[wasm_bindgen(js_name = takeLines)]
     pub fn take_lines(&mut self) -> String {
-        String::from_utf8(std::mem::take(&mut self.sink.lines)).unwrap_or_default()
+        String::from_utf8(self.take_lines_bytes()).unwrap_or_default()
+    }
+
+    /// `takeCsv()` as UTF-8 bytes (a `Uint8Array`): no text decoding, for a
+    /// host that hands the rows on (to a compressor, another worker).
+    #[wasm_bindgen(js_name = takeCsvBytes)]
+    pub fn take_csv_bytes(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.sink.csv)
+    }
+
+    /// `takeLines()` as UTF-8 bytes (a `Uint8Array`).
+    #[wasm_bindgen(js_name = takeLinesBytes)]
+    pub fn take_lines_bytes(&mut self) -> Vec<u8> {
+        let lines = std::mem::take(&mut self.sink.lines);
+        self.rows_listed += lines
+            .split(|&b| b == b'\n')
+            .filter(|l| l.starts_with(b"{\"row_"))
+            .count() as u64;
+        lines
+    }
+
+    /// Entries of a findings list in the lines taken so far: each finding, row
+    /// error and row warning (a visit's line holds all its findings).
+    pub fn listed(&self) -> f64 {
+        (self.sink.findings + self.rows_listed) as f64
     }
 
     /// Ends the audit (or stops it, `cancelled` true): `{visits, visits_checked,

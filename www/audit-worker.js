@@ -1,18 +1,21 @@
 // Runs the audit off the page's main thread. The file is read in chunks
 // (file.stream(), twice: one pass counts the rows of each visit, the next checks
 // them) and fed to the engine's streaming API, so the file's text is never held
-// whole. What is kept: the summary, the findings CSV and one JSON line per visit
-// as Blob parts (the browser may keep them on disk), read back a page at a time.
+// whole. What the engine writes (the findings CSV and one JSON line per visit
+// with findings) goes, batch by batch, to the store worker (www/audit-store.js),
+// which keeps it compressed and serves the list's pages and the download.
 // Nothing leaves this browser. It loads the speed-optimised build (www/pkg-audit).
 import init, { AuditStream, check } from "./pkg-audit/ptbill.js";
 
 const HEADER = "visit_id,row,line,code,rule,severity,message\n";
+const SLICE = 128 << 10; // bytes of the file per engine call: its output (≈ 16× the input) is one batch for the store
+const AHEAD = 8 << 20; // bytes the store may have yet to compress before the engine reads on
 const ready = init();
 let cancelled = false;
 let running = false;
-let csv = null; // Blob of the findings CSV
-let lines = null; // Blob of JSON lines: {"visit":…} | {"row_error":…} | {"row_warning":…}
-let everything = 0; // entries in all (findings, row errors, row warnings)
+let store = null; // MessagePort to the store worker
+let waiting = 0; // bytes sent and not yet acknowledged
+let resume = null; // resolves when the store catches up
 
 // A trap (memory exhausted, a bug) leaves a wasm instance unusable: say so and
 // let the page start a fresh worker, which instantiates the module anew.
@@ -30,7 +33,7 @@ async function feed(file, each) {
       await reader.cancel();
       return false;
     }
-    each(value);
+    await each(value);
   }
 }
 
@@ -44,7 +47,7 @@ async function audit(file, payers) {
     const countedAll = await feed(file, (chunk) => {
       stream.count(chunk);
       read += chunk.length;
-      if (read - last > 4 << 20) {
+      if (read - last > 1 << 20) {
         last = read;
         self.postMessage({ type: "progress", phase: "count", done: read, total: file.size });
       }
@@ -52,79 +55,37 @@ async function audit(file, payers) {
     // Cancelled while counting: nothing was checked yet.
     if (!countedAll) return self.postMessage({ type: "cancelled" });
     const counted = stream.begin();
-    const csvParts = [HEADER];
-    const lineParts = [];
-    let n = 0;
+    store.postMessage({ type: "begin", header: HEADER });
+    let listed = 0;
+    // Bytes straight out of the module's memory, handed over (not copied) to
+    // the store: no text is decoded, so nothing piles up for the collector.
     const take = () => {
-      const c = stream.takeCsv();
-      if (c) csvParts.push(new Blob([c]));
-      const l = stream.takeLines();
-      if (l) lineParts.push(new Blob([l]));
+      const csv = stream.takeCsvBytes();
+      const lines = stream.takeLinesBytes();
+      if (!csv.length && !lines.length) return;
+      const entries = stream.listed() - listed;
+      listed += entries;
+      waiting += csv.length + lines.length;
+      store.postMessage({ type: "take", csv, lines, entries }, [csv.buffer, lines.buffer]);
     };
-    const complete = await feed(file, (chunk) => {
-      stream.check(chunk);
-      take();
-      if (++n % 16 === 0) self.postMessage({ type: "progress", phase: "check", done: stream.rowsRead(), total: counted.rows });
+    const complete = await feed(file, async (chunk) => {
+      for (let at = 0; at < chunk.length; at += SLICE) {
+        stream.check(chunk.subarray(at, at + SLICE));
+        take();
+        if (waiting > AHEAD) await new Promise((r) => (resume = r));
+      }
+      self.postMessage({ type: "progress", phase: "check", done: stream.rowsRead(), total: counted.rows });
     });
     const result = stream.finish(!complete);
     take();
-    csv = new Blob(csvParts, { type: "text/csv" });
-    lines = new Blob(lineParts, { type: "application/x-ndjson" });
-    everything = result.findings + result.summary.row_errors + result.summary.row_warnings;
-    const first = await page({ offset: 0, size: 100 });
-    self.postMessage({ type: "done", result, page: first, csv });
+    // The store sends the page the result, the first page and the CSV once it has compressed the rest.
+    store.postMessage({ type: "finish", result, size: 100 });
   } catch (e) {
     failed(e);
   } finally {
     stream.free();
     running = false;
   }
-}
-
-// The entries a page lists: each visit's findings, row errors and warnings.
-function entries(item) {
-  if (item.visit) {
-    const v = item.visit;
-    return v.findings.map((f) => ({ visit_id: v.visit_id, visit: v.visit, ...f }));
-  }
-  const e = item.row_error ?? item.row_warning;
-  return [{ visit_id: e.visit_id ?? "", row: e.row, code: "", rule: item.row_error ? "row-error" : "row-warning", severity: item.row_error ? "error" : "warning", message: e.message }];
-}
-
-/** One page of entries matching the filter, and how many match in all. */
-async function page({ offset = 0, size = 100, severity = "", rule = "", text = "" }) {
-  const want = text.trim().toLowerCase();
-  const match = (f) =>
-    (!severity || f.severity === severity) &&
-    (!rule || f.rule === rule) &&
-    (!want || `${f.visit_id} ${f.code ?? ""} ${f.message}`.toLowerCase().includes(want));
-  const out = [];
-  let total = 0;
-  if (!lines) return { offset, total, entries: out };
-  // Unfiltered, the count is known: stop once the page is full.
-  const unfiltered = !severity && !rule && !want;
-  const reader = lines.stream().pipeThrough(new TextDecoderStream()).getReader();
-  let carry = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    const buf = carry + (value ?? "");
-    const parts = buf.split("\n");
-    carry = done ? "" : parts.pop();
-    for (const line of parts) {
-      if (!line) continue;
-      for (const f of entries(JSON.parse(line))) {
-        if (!match(f)) continue;
-        if (total >= offset && out.length < size) out.push(f);
-        total++;
-      }
-    }
-    if (done) break;
-    if (unfiltered && out.length >= size) {
-      await reader.cancel();
-      return { offset, total: everything, entries: out };
-    }
-  }
-  return { offset, total, entries: out };
 }
 
 self.onmessage = async ({ data }) => {
@@ -136,17 +97,20 @@ self.onmessage = async ({ data }) => {
   if (data.type === "cancel") {
     cancelled = true;
   } else if (data.type === "audit") {
+    store = data.store;
+    store.onmessage = ({ data: m }) => {
+      if (m.type !== "ack") return;
+      waiting -= m.bytes;
+      if (waiting <= AHEAD && resume) {
+        resume();
+        resume = null;
+      }
+    };
     if (!running) await audit(data.file, data.payers ?? {});
   } else if (data.type === "check") {
     // One visit through the same instance (it stays usable after any audit).
     try {
       self.postMessage({ type: "checked", report: check(data.visit) });
-    } catch (e) {
-      failed(e);
-    }
-  } else if (data.type === "page") {
-    try {
-      self.postMessage({ type: "page", page: await page(data) });
     } catch (e) {
       failed(e);
     }

@@ -3,7 +3,9 @@
 // Cancel; then the summary (with a payer-name mapping step), filters, the
 // findings a page at a time (each visit opens in the calculator) and the
 // findings CSV to download. Files of any size: the page holds one page of
-// findings, the worker keeps the rest as Blobs.
+// findings; a store worker (www/audit-store.js) keeps the rest compressed, and
+// the download is decompressed as it is saved (by the service worker, www/sw.js,
+// or, when none controls the page, in this page).
 import { encodeVisit } from "./visit-link.js";
 
 const $ = (id) => document.getElementById(id);
@@ -13,8 +15,10 @@ const PAYERS = ["medicare", "medicare_advantage", "medicaid", "commercial", "oth
 const PAGE = 100;
 
 let worker = null;
+let store = null; // the store worker of the current audit
+let asked = 0; // the newest page request (an older answer is dropped)
 let result = null; // the last finished (or cancelled) audit
-let csvBlob = null;
+let csvGz = null; // the findings CSV, gzip-compressed
 let file = null; // the file last audited (re-run when a payer is mapped)
 let payers = {}; // payer name → contract value
 let offset = 0;
@@ -57,8 +61,8 @@ function showPage(p) {
 }
 
 function ask(at) {
-  if (!worker) return;
-  worker.postMessage({ type: "page", offset: at, size: PAGE, ...filter() });
+  if (!store) return;
+  store.postMessage({ type: "page", id: ++asked, offset: at, size: PAGE, ...filter() });
 }
 
 function payerStep(s) {
@@ -96,24 +100,71 @@ function render(r, first) {
       <label>Visit, code or words <input id="audit-text"></label>
     </div>
     <div id="audit-findings"></div>`;
-  for (const id of ["audit-sev", "audit-rule", "audit-text"]) $(id).addEventListener("input", () => ask(0));
+  // A new filter reads every kept finding once (seconds for a large file): say so meanwhile.
+  const refilter = () => {
+    const note = document.querySelector("#audit-findings .note");
+    if (note) note.textContent = "Looking through the findings…";
+    ask(0);
+  };
+  for (const id of ["audit-sev", "audit-rule"]) $(id).addEventListener("input", refilter);
+  // Words: asked once the typing pauses.
+  let typing = null;
+  $("audit-text").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(refilter, 250);
+  });
   for (const sel of document.querySelectorAll("[data-payer]")) {
     sel.addEventListener("change", () => {
       payers[sel.dataset.payer] = sel.value;
       if (file) run(file, true);
     });
   }
-  $("audit-download").addEventListener("click", () => {
-    const url = URL.createObjectURL(csvBlob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = "ptbill-findings.csv";
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  });
+  $("audit-download").addEventListener("click", () => download(csvGz, "ptbill-findings.csv"));
   showPage(first);
+}
+
+/** Saves a gzip Blob decompressed: streamed by the service worker when one
+ * controls the page (nothing whole in memory), else decompressed here first. */
+async function download(gz, name) {
+  const sw = navigator.serviceWorker?.controller;
+  if (sw) {
+    const id = crypto.randomUUID();
+    const { port1, port2 } = new MessageChannel();
+    const taken = new Promise((resolve) => {
+      port1.onmessage = () => resolve(true);
+      setTimeout(() => resolve(false), 2000);
+    });
+    sw.postMessage({ type: "ptbill:download", id, name, blob: gz }, [port2]);
+    if (await taken) {
+      // A frame's navigation to the worker's URL: its answer is an attachment, so the page stays.
+      let frame = $("audit-download-frame");
+      if (!frame) {
+        frame = Object.assign(document.createElement("iframe"), { id: "audit-download-frame", hidden: true, title: "download" });
+        document.body.append(frame);
+      }
+      frame.src = `download/${id}/${encodeURIComponent(name)}`;
+      document.body.dataset.download = "stream";
+      return;
+    }
+  }
+  // No service worker: the whole CSV is made here first (the button waits meanwhile).
+  const button = $("audit-download");
+  button.disabled = true;
+  button.textContent = "Preparing the download…";
+  let blob;
+  try {
+    blob = await new Response(gz.stream().pipeThrough(new DecompressionStream("gzip"))).blob();
+  } finally {
+    button.disabled = false;
+    button.textContent = "Download findings (CSV)";
+  }
+  const url = URL.createObjectURL(new Blob([blob], { type: "text/csv" }));
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  document.body.dataset.download = "memory";
 }
 
 function say(sentence) {
@@ -123,8 +174,13 @@ function say(sentence) {
 
 function startWorker() {
   worker?.terminate();
+  store?.terminate();
   worker = new Worker("audit-worker.js", { type: "module" });
-  worker.onmessage = ({ data }) => {
+  store = new Worker("audit-store.js", { type: "module" });
+  const { port1, port2 } = new MessageChannel();
+  store.postMessage({ type: "port", port: port2 }, [port2]);
+  worker.port = port1;
+  store.onmessage = worker.onmessage = ({ data }) => {
     if (data.type === "progress") {
       $("audit-bar").max = Math.max(1, data.total);
       $("audit-bar").value = data.done;
@@ -132,16 +188,20 @@ function startWorker() {
         data.phase === "count" ? `Reading the file: ${(data.done / 1e6).toFixed(0)} of ${(data.total / 1e6).toFixed(0)} MB` : `${data.done} of ${data.total} rows`;
     } else if (data.type === "done") {
       $("audit-progress").hidden = true;
-      csvBlob = data.csv;
+      csvGz = data.csv;
       render(data.result, data.page);
       document.body.dataset.audited = "1";
     } else if (data.type === "page") {
-      showPage(data.page);
+      if (data.id === asked) showPage(data.page);
     } else if (data.type === "checked") {
       pendingCheck?.(data.report);
       pendingCheck = null;
     } else if (data.type === "cancelled") {
       $("audit-result").innerHTML = "<p>Cancelled. Choose a file to audit again.</p>";
+    } else if (data.type === "unkept") {
+      // The store could not keep or read back the findings (the browser refused the memory).
+      startWorker();
+      say(`This browser tab could not keep the findings of this file (${data.message}); the checker has been restarted. Close other tabs and try again, or split the file into smaller files.`);
     } else if (data.type === "fatal") {
       say(`This file cannot be audited: ${data.message}.`.replace(/\.\.$/, "."));
     } else if (data.type === "trap") {
@@ -150,7 +210,7 @@ function startWorker() {
       say("The audit stopped because this browser tab ran out of memory for it; the checker has been restarted. Close other tabs and try again, or split the file into smaller files.");
     }
   };
-  worker.onerror = (e) => {
+  store.onerror = worker.onerror = (e) => {
     e.preventDefault();
     startWorker();
     say(`The audit stopped unexpectedly (${e.message || "the worker failed"}); the checker has been restarted. Try again.`);
@@ -168,7 +228,8 @@ function run(f, again = false) {
   $("audit-progress").hidden = false;
   $("audit-bar").value = 0;
   $("audit-count").textContent = "Starting…";
-  worker.postMessage({ type: "audit", file: f, payers });
+  csvGz = null;
+  worker.postMessage({ type: "audit", file: f, payers, store: worker.port }, [worker.port]);
 }
 
 export function start() {

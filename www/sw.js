@@ -41,7 +41,7 @@ const SHELL = [
 ];
 // Kept when first used, not at install: the audit view (audit.js, its worker and
 // the speed-optimised pkg-audit/ build) and the ICD-10-CM titles (data/).
-const ON_USE = /^(index\.html|audit\.js|audit-worker\.js|sample-audit\.csv|pkg-audit\/[\w.-]+|data\/[\w.-]+|practice\/[\w./-]+)$/;
+const ON_USE = /^(index\.html|audit\.js|audit-worker\.js|audit-store\.js|sample-audit\.csv|pkg-audit\/[\w.-]+|data\/[\w.-]+|practice\/[\w./-]+)$/;
 const scope = new URL(self.registration.scope);
 
 /** The cache key: the file's URL without query or fragment, or null for what is not the page's. */
@@ -106,6 +106,35 @@ self.addEventListener("fetch", (event) => {
         return cached;
       }
       return fresh;
+    }),
+  );
+});
+
+// The audit's findings download: the page hands over the gzip Blob of the
+// findings CSV (kept in this worker's memory, never in a cache), then opens
+// download/<id>/<name>; the answer is the CSV decompressed as it is saved, so
+// a file of any size never sits whole in memory. Each download is served once.
+const downloads = new Map(); // id → { blob, name }
+self.addEventListener("message", (event) => {
+  const d = event.data;
+  if (d?.type !== "ptbill:download" || !(d.blob instanceof Blob)) return;
+  downloads.set(String(d.id), { blob: d.blob, name: String(d.name || "download.csv") });
+  event.ports[0]?.postMessage({ type: "ptbill:download-ready" });
+});
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  const m = url.origin === scope.origin && url.pathname.slice(scope.pathname.length).match(/^download\/([\w-]+)\//);
+  if (!m || event.request.method !== "GET") return;
+  const d = downloads.get(m[1]);
+  downloads.delete(m[1]);
+  if (!d) return event.respondWith(new Response("This download has expired: download the findings again from the audit page.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } }));
+  event.respondWith(
+    new Response(d.blob.stream().pipeThrough(new DecompressionStream("gzip")), {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${d.name.replace(/[^\w.-]/g, "_")}"`,
+        "Cache-Control": "no-store",
+      },
     }),
   );
 });

@@ -1,11 +1,15 @@
 // The audit through the wasm door (www/pkg-audit under Node) and in the page
 // (Chromium): every real-export fixture gives the CLI's findings CSV byte for
 // byte, in any chunk size; fatal files throw an Error; bad arguments throw an
-// Error naming them; and a 60 MB file audits to the end in the page with the
-// findings download complete. Needs `make build` (the CLI and www/pkg-audit).
+// Error naming them. In the page: the findings download is the CLI's CSV byte
+// for byte, through the service worker and through the in-page fallback; page N
+// of the list (filtered or not) shows the CLI's findings N; cancel keeps what
+// was checked; the same file chosen again audits again; and a 60 MB file audits
+// to the end. Needs `make build` (the CLI and www/pkg-audit).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, createReadStream } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, createReadStream, openSync, closeSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +77,43 @@ test("every fixture: the wasm streaming API gives the CLI's findings CSV in any 
     if (name !== "audit-not-utf8.csv") assert.deepEqual(audit(bytes.toString("utf8")), json, name);
   }
   stillChecks();
+});
+
+test("the byte takes (the page's worker) give the same CSV and lines as the text takes; listed() counts the list's entries", () => {
+  const decoder = new TextDecoder();
+  let all = 0;
+  for (const name of readdirSync(FIX).filter((f) => f.startsWith("audit-") && !FATAL[f])) {
+    const bytes = readFileSync(join(FIX, name));
+    const want = streamed(bytes, [4096]);
+    const s = new AuditStream();
+    s.count(bytes);
+    s.begin();
+    let csv = HEADER;
+    let lines = "";
+    for (let at = 0; at < bytes.length; at += 97) {
+      s.check(bytes.subarray(at, at + 97));
+      const c = s.takeCsvBytes();
+      const l = s.takeLinesBytes();
+      assert.ok(c instanceof Uint8Array && l instanceof Uint8Array);
+      csv += decoder.decode(c);
+      lines += decoder.decode(l);
+    }
+    s.finish(false);
+    csv += decoder.decode(s.takeCsvBytes());
+    lines += decoder.decode(s.takeLinesBytes());
+    assert.equal(csv, want.csv, name);
+    assert.equal(lines, want.lines, name);
+    // Every finding of a visit's line, and each row error or warning, is one entry.
+    const entries = lines
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .reduce((n, item) => n + (item.visit ? item.visit.findings.length : 1), 0);
+    assert.equal(s.listed(), entries, name);
+    all += entries;
+    s.free();
+  }
+  assert.ok(all > 20, `${all} entries`);
 });
 
 test("fatal files throw an Error with one sentence; the module still checks a visit", () => {
@@ -167,7 +208,7 @@ test("property: random files through a pipe, a file and the wasm stream in rando
   }
 });
 
-// ---- In Chromium: a 60 MB file in the page.
+// ---- In Chromium: the page's audit.
 const PORT = 19000 + (process.pid % 1000);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 let server, browser;
@@ -200,32 +241,162 @@ function bigFile(path, visits) {
   writeFileSync(path, parts.join(""));
 }
 
-test("a 60 MB file (350,000 visits) audits to the end in the page; the download has every row; the module still checks a visit", { timeout: 900_000 }, async () => {
+/** The rows of a CSV text (RFC 4180: a quoted cell may hold commas, doubled quotes and line breaks). */
+function csvRows(text) {
+  const rows = [];
+  let row = [];
+  let cell = "";
+  for (let i = 0, quoted = false; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(cell), (cell = "");
+    else if (c === "\n") row.push(cell), rows.push(row), (row = []), (cell = "");
+    else cell += c;
+  }
+  return rows;
+}
+
+/** The CLI's findings CSV of a file, and its list entries (the rows after the file notices) as the page shows them. */
+function cliFindings(path) {
+  const csv = cli(["audit", path]).stdout;
+  const rows = csvRows(csv.toString()).slice(1);
+  const notices = rows.findIndex((r) => r[1] !== "");
+  const entries = rows.slice(notices).map(([visit, row, , code, rule, severity, message]) => ({ visit, row, code, rule, severity, message }));
+  return { csv, notices, entries };
+}
+
+/** A fresh page on ?audit, with the service worker in control, or blocked (the in-page fallback). */
+async function auditPage({ sw }) {
+  const context = await browser.newContext({ acceptDownloads: true, serviceWorkers: sw ? "allow" : "block" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  await page.goto(ORIGIN + "/?audit");
+  await page.waitForSelector("body[data-ready='1']");
+  if (sw) await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  return { context, page, problems };
+}
+
+async function auditIn(page, path, timeout = 300_000) {
+  await page.setInputFiles("#audit-file", path);
+  await page.waitForSelector("body[data-audited='1']", { timeout });
+  const [, visits, rows, findings, rowErrors] = (await page.textContent("#audit-summary")).match(/^(\d+) visits, (\d+) rows: (\d+) findings, (\d+) row errors/).map(Number);
+  const notices = await page.$$eval(".audit-notice", (ps) => ps.length);
+  return { visits, rows, findings, rowErrors, notices };
+}
+
+/** Clicks "Download findings": the saved file's path, and how the page made it (stream = the service worker, memory = the fallback). */
+async function download(page) {
+  const [d] = await Promise.all([page.waitForEvent("download"), page.click("#audit-download")]);
+  return { path: await d.path(), how: await page.evaluate(() => document.body.dataset.download) };
+}
+
+/** The findings list as shown: one {visit, row, code, rule, severity, message} per table row. */
+const shown = (page) =>
+  page.$$eval("#audit-findings tbody tr", (trs) =>
+    trs.map((tr) => {
+      const [visit, row, code, severity, rule, message] = [...tr.cells];
+      return { visit: visit.textContent, row: row.textContent, code: code.textContent, rule: rule.querySelector("code")?.textContent ?? rule.textContent, severity: severity.textContent, message: message.textContent };
+    }),
+  );
+
+/** Waits for the list to say `total` findings match, `from` first; returns what it shows. */
+async function listed(page, total, from) {
+  const want = new RegExp(`^${total} findings match${total > 100 ? `; ${from}–${Math.min(total, from + 99)} shown` : ""}\\.`);
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#audit-findings .note")?.textContent ?? ""), want.source, { timeout: 60_000 });
+  return shown(page);
+}
+
+const lineCount = (path) => readFileSync(path).reduce((n, b) => n + (b === 10), 0);
+
+test("the page: the findings download is the CLI's CSV byte for byte (service worker and fallback); page N shows the CLI's findings N; the same file again", { timeout: 600_000 }, async () => {
+  const path = join(tmpdir(), `ptbill-page-${process.pid}.csv`);
+  bigFile(path, 4000);
+  const want = cliFindings(path);
+  for (const sw of [true, false]) {
+    const { context, page, problems } = await auditPage({ sw });
+    const got = await auditIn(page, path);
+    assert.equal(got.visits, 4001);
+    assert.equal(got.notices, want.notices);
+    const saved = await download(page);
+    assert.equal(saved.how, sw ? "stream" : "memory");
+    assert.equal(lineCount(saved.path) - 1, got.findings + got.rowErrors + got.notices, "rows = findings + row errors + file notices");
+    assert.ok(readFileSync(saved.path).equals(want.csv), `the download (${saved.how}) is the CLI's findings CSV`);
+    if (sw) {
+      // Page 1, then page 3.
+      const all = want.entries;
+      assert.ok(all.length > 300, `${all.length} entries`);
+      assert.deepEqual(await listed(page, all.length, 1), all.slice(0, 100));
+      await page.click("#audit-next");
+      await listed(page, all.length, 101);
+      await page.click("#audit-next");
+      assert.deepEqual(await listed(page, all.length, 201), all.slice(200, 300));
+      await page.click("#audit-prev");
+      assert.deepEqual(await listed(page, all.length, 101), all.slice(100, 200));
+      // Filtered: errors, page 2; one rule; a row error; words.
+      const errors = all.filter((e) => e.severity === "error");
+      await page.selectOption("#audit-sev", "error");
+      assert.deepEqual(await listed(page, errors.length, 1), errors.slice(0, 100));
+      await page.click("#audit-next");
+      assert.deepEqual(await listed(page, errors.length, 101), errors.slice(100, 200));
+      await page.selectOption("#audit-sev", "");
+      const bundled = all.filter((e) => e.rule === "bundled-code");
+      await page.selectOption("#audit-rule", "bundled-code");
+      assert.deepEqual(await listed(page, bundled.length, 1), bundled.slice(0, 100));
+      await page.selectOption("#audit-rule", "row-error");
+      assert.deepEqual(await listed(page, 1, 1), all.filter((e) => e.rule === "row-error"));
+      await page.selectOption("#audit-rule", "");
+      for (const words of ["V0001234", "97035 ", "Medicare pays"]) {
+        const w = words.trim().toLowerCase();
+        const match = all.filter((e) => `${e.visit} ${e.code} ${e.message}`.toLowerCase().includes(w));
+        await page.fill("#audit-text", words);
+        assert.deepEqual(await listed(page, match.length, 1), match.slice(0, 100), words);
+      }
+      // Each finding of a visit opens that visit in the calculator.
+      const href = await page.$eval("#audit-findings tbody a", (a) => a.getAttribute("href"));
+      assert.match(href, /^\.\/#v=/);
+    }
+    // The same file chosen again audits again, and downloads the same CSV.
+    const again = await auditIn(page, path);
+    assert.deepEqual(again, got);
+    assert.ok(readFileSync((await download(page)).path).equals(want.csv), "the same file again");
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+  unlinkSync(path);
+});
+
+test("a 60 MB file (350,000 visits) audits to the end in the page; the download is the CLI's CSV; the module still checks a visit", { timeout: 900_000 }, async () => {
   const path = join(tmpdir(), `ptbill-60mb-${process.pid}.csv`);
   bigFile(path, 350_000);
   const size = readFileSync(path).length;
   assert.ok(size > 58e6, `${size} bytes`);
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(ORIGIN + "/?audit");
-  await page.waitForSelector("body[data-ready='1']");
-  await page.setInputFiles("#audit-file", path);
-  await page.waitForSelector("body[data-audited='1']", { timeout: 900_000 });
-  const summary = await page.textContent("#audit-summary");
-  const [, visits, rows, findings, rowErrors] = summary.match(/^(\d+) visits, (\d+) rows: (\d+) findings, (\d+) row errors/).map(Number);
-  assert.equal(visits, 350_001);
-  assert.equal(rowErrors, 1);
-  const notices = await page.$$eval(".audit-notice", (ps) => ps.length);
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#audit-download")]);
-  let lines = 0;
-  for await (const chunk of createReadStream(await download.path())) for (const b of chunk) if (b === 10) lines++;
-  assert.equal(lines - 1, findings + rowErrors + notices, "rows = findings + row errors + file notices");
-  // The same counts as the CLI.
-  const cliOut = spawnSync(BIN, ["audit", path], { stdio: ["ignore", "ignore", "pipe"] });
+  const { context, page, problems } = await auditPage({ sw: true });
+  const got = await auditIn(page, path, 900_000);
+  assert.equal(got.visits, 350_001);
+  assert.equal(got.rowErrors, 1);
+  const saved = await download(page);
+  assert.equal(saved.how, "stream");
+  assert.equal(lineCount(saved.path) - 1, got.findings + got.rowErrors + got.notices, "rows = findings + row errors + file notices");
+  // Byte for byte the CLI's CSV (compared by hash: it is some 300 MB).
+  const cliPath = `${path}.findings.csv`;
+  const fd = openSync(cliPath, "w");
+  const cliOut = spawnSync(BIN, ["audit", path], { stdio: ["ignore", fd, "pipe"] });
+  closeSync(fd);
+  const hash = async (p) => {
+    const h = createHash("sha256");
+    for await (const chunk of createReadStream(p)) h.update(chunk);
+    return h.digest("hex");
+  };
+  assert.equal(await hash(saved.path), await hash(cliPath), "the download is the CLI's findings CSV");
   const [, cliVisits, cliRows, cliFindings] = cliOut.stderr.toString().match(/(\d+) visits \(\d+ checked\), (\d+) rows; (\d+) findings/).map(Number);
-  assert.deepEqual([cliVisits, cliRows, cliFindings], [visits, rows, findings]);
+  assert.deepEqual([cliVisits, cliRows, cliFindings], [got.visits, got.rows, got.findings]);
+  unlinkSync(cliPath);
   // The worker's engine still checks a visit.
   const report = await page.evaluate(async (v) => (await import("./audit.js")).checkInWorker(v), visit);
   assert.deepEqual(report.lines.map((l) => l.units), [2, 1]);
@@ -234,13 +405,11 @@ test("a 60 MB file (350,000 visits) audits to the end in the page; the download 
   await page.waitForFunction(() => /101–200 shown/.test(document.querySelector("#audit-findings .note")?.textContent ?? ""));
   assert.deepEqual(problems, []);
   await context.close();
+  unlinkSync(path);
 });
 
-test("the page: a fatal file is one sentence; cancel keeps the picker working for the same file", { timeout: 300_000 }, async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(ORIGIN + "/?audit");
-  await page.waitForSelector("body[data-ready='1']");
+test("the page: a fatal file is one sentence; cancel keeps what was checked; the same file again", { timeout: 300_000 }, async () => {
+  const { context, page, problems } = await auditPage({ sw: false });
   await page.setInputFiles("#audit-file", join(FIX, "audit-missing-column.csv"));
   await page.waitForSelector("#audit-result .form-error");
   const text = await page.textContent("#audit-result");
@@ -252,16 +421,25 @@ test("the page: a fatal file is one sentence; cancel keeps the picker working fo
   await page.selectOption("[data-payer='aetna']", "commercial");
   await page.waitForSelector("body[data-audited='1']");
   assert.equal(await page.$eval("[data-payer='aetna']", (s) => s.value), "commercial");
-  // Cancel, then the same file again.
+  // Cancel while checking: the visits checked so far are the result, and their download is complete.
   const path = join(tmpdir(), `ptbill-cancel-${process.pid}.csv`);
   bigFile(path, 150_000);
   await page.setInputFiles("#audit-file", path);
-  await page.waitForSelector("#audit-progress:not([hidden])");
+  await page.waitForFunction(() => / of \d+ rows$/.test(document.querySelector("#audit-count").textContent), null, { timeout: 120_000 });
   await page.click("#audit-cancel");
   assert.match(await page.textContent("#audit-result"), /Cancelled/);
-  await page.waitForFunction(() => /Cancelled/.test(document.querySelector("#audit-result").textContent) && !document.body.dataset.audited, null, { timeout: 60_000 }).catch(() => {});
+  await page.waitForSelector("body[data-audited='1']", { timeout: 120_000 });
+  const [, checked] = (await page.textContent("#audit-result")).match(/Cancelled after (\d+) of 150001 visits/).map(Number);
+  assert.ok(checked > 0 && checked < 150_001, `${checked} visits checked`);
+  const [, findings, rowErrors] = (await page.textContent("#audit-summary")).match(/: (\d+) findings, (\d+) row errors/).map(Number);
+  const notices = await page.$$eval(".audit-notice", (ps) => ps.length);
+  assert.equal(lineCount((await download(page)).path) - 1, findings + rowErrors + notices, "a cancelled audit's download: rows = findings + row errors + file notices");
+  // The same file again, to the end.
   await page.setInputFiles("#audit-file", path);
   await page.waitForSelector("body[data-audited='1']", { timeout: 300_000 });
   assert.match(await page.textContent("#audit-summary"), /^150001 visits/);
+  assert.doesNotMatch(await page.textContent("#audit-result"), /Cancelled/);
+  assert.deepEqual(problems, []);
   await context.close();
+  unlinkSync(path);
 });
