@@ -43,7 +43,8 @@ after(() => {
 /** The raw response (no decoding): status, headers and body bytes. */
 function get(path, headers = {}) {
   return new Promise((ok, fail) => {
-    const req = request({ host: "127.0.0.1", port, path, headers }, (res) => {
+    // A fresh connection per request: a reused keep-alive socket can be reset under load.
+    const req = request({ host: "127.0.0.1", port, path, headers, agent: false }, (res) => {
       const parts = [];
       res.on("data", (c) => parts.push(c));
       res.on("end", () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
