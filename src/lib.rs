@@ -32,6 +32,7 @@ pub mod message;
 pub mod ncci_table;
 pub mod report;
 pub mod rules;
+pub mod tables;
 pub mod units;
 pub mod visit;
 
@@ -103,6 +104,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         notes: Vec::new(),
         explained: vec![false; visit.lines.len()],
         data: Default::default(),
+        pending: Vec::new(),
     };
     rules::run(&mut ctx);
     let rules::Ctx {
@@ -111,8 +113,10 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         mut diagnostics,
         notes,
         data,
+        mut pending,
         ..
     } = ctx;
+    pending.sort_by_key(|id| rules::rank_of(id));
     // By severity, then by what the rule costs the clinician, then by line
     // (visit-wide first): a stable order that puts the costly finding on top.
     diagnostics.sort_by_cached_key(|d| (d.severity, rules::rank_of(d.rule), d.line.map_or(0, |l| l + 1)));
@@ -210,6 +214,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         explanation,
         documentation,
         data,
+        pending,
     }
 }
 
@@ -275,7 +280,10 @@ pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
         field: "code".into(),
         message: format!("{code:?} is not shaped like an ICD-10-CM code"),
     })?;
-    let set = code_set();
+    let set = code_set().ok_or_else(|| InputError {
+        field: "code".into(),
+        message: "the ICD-10-CM tables are still loading (load_tables)".into(),
+    })?;
     let status = set.status(&norm, date);
     let (kind, under) = match &status {
         Status::Billable => ("billable", Vec::new()),
@@ -314,7 +322,8 @@ pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
 pub fn icd10_search_json(query: &str, date: &str, limit: usize) -> Result<String, InputError> {
     let date = date_argument(date)?;
     let found = icd10::descriptions()
-        .map(|d| d.search(icd10::code_set(), query, date, limit.min(200)))
+        .zip(icd10::code_set())
+        .map(|(d, set)| d.search(set, query, date, limit.min(200)))
         .unwrap_or_default();
     Ok(to_json(&found))
 }

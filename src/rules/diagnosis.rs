@@ -137,20 +137,22 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         );
         return;
     }
-    // Parsed on first use only: a visit without diagnoses never needs the code set.
-    let set = code_set();
-    if dos > set.last {
+    let last = crate::icd10::last_date();
+    if dos > last {
         ctx.emit(
             &super::data_date::DATA_DATE,
             Severity::Info,
             None,
             format!(
-                "ptbill's ICD-10-CM data ends with FY2027 ({}); diagnoses on {dos} were checked against FY2027.",
-                set.last
+                "ptbill's ICD-10-CM data ends with FY2027 ({last}); diagnoses on {dos} were checked against FY2027."
             ),
             "Check the diagnoses against the code set in force on the date of service.",
         );
     }
+    // Parsed on first use only: a visit without diagnoses never needs the code
+    // set. Without it (the page's module before its tables load) a code's shape
+    // is still checked; the rest waits.
+    let set = code_set();
     for typed in &visit.diagnoses {
         let Some(code) = normalise(typed) else {
             ctx.emit(
@@ -160,6 +162,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!("{typed:?} is not shaped like an ICD-10-CM code (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third)."),
                 "Retype the code from the ICD-10-CM tabular list.",
             );
+            continue;
+        };
+        let Some(set) = set else {
+            for rule in [&ICD10_INVALID, &ICD10_NOT_BILLABLE, &ICD10_SEVENTH, &ICD10_UNSPECIFIED] {
+                ctx.pending(rule);
+            }
             continue;
         };
         let shown = Arg::from(display(&code));

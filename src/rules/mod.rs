@@ -171,6 +171,8 @@ pub struct Ctx<'a> {
     pub explained: Vec<bool>,
     /// Table versions used, for the report's `data`.
     pub data: std::collections::BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
+    /// Rules that could not run on this visit yet: their table is not loaded.
+    pub pending: Vec<&'static str>,
 }
 
 impl Ctx<'_> {
@@ -217,6 +219,14 @@ impl Ctx<'_> {
             help,
             fixed,
         });
+    }
+
+    /// Records that `rule` has not been checked on this visit because its table
+    /// is not loaded yet (the page's module before `data/tables.bin`): never a pass.
+    pub fn pending(&mut self, rule: &Rule) {
+        if !self.pending.contains(&rule.id) {
+            self.pending.push(rule.id);
+        }
     }
 
     /// Whether line `i` is a code the other rules can reason about (well formed).

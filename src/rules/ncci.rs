@@ -62,7 +62,9 @@ pub static UNNEEDED_DISTINCT: Rule = Rule {
 /// This family's rules.
 pub static RULES: &[&Rule] = &[&NCCI_EDIT, &MUE_EXCEEDED, &UNNEEDED_DISTINCT];
 
-pub use crate::ncci_table::{Edit, PTP_OUTPATIENT, PTP_PRACTITIONER, PtpTable, ptp};
+#[cfg(feature = "embedded-tables")]
+pub use crate::ncci_table::{PTP_OUTPATIENT, PTP_PRACTITIONER};
+pub use crate::ncci_table::{Edit, PtpTable, ptp};
 use crate::ncci_table::{pack, ptp_date, ptp_name};
 
 /// One MUE row: (practitioner value, MAI), (outpatient-hospital value, MAI).
@@ -129,11 +131,20 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let mut found = Vec::new();
     // Each code packed once; the table is parsed only for a visit with two codes.
     let packed: Vec<Option<u64>> = firsts.iter().map(|&i| pack(&visit.lines[i].code)).collect();
-    let table = if firsts.len() > 1 {
-        Some(ptp(visit.setting))
-    } else {
-        None
-    };
+    let table = if firsts.len() > 1 { ptp(visit.setting) } else { None };
+    // Two codes and no table yet (the page's module before its tables load):
+    // the pairs, and whether a distinct-service modifier is needed, wait.
+    let waiting = firsts.len() > 1 && table.is_none();
+    if waiting {
+        ctx.pending(&NCCI_EDIT);
+        if visit
+            .lines
+            .iter()
+            .any(|l| l.modifiers.iter().any(|m| DISTINCT.contains(&m.as_str())))
+        {
+            ctx.pending(&UNNEEDED_DISTINCT);
+        }
+    }
     for (a, &i) in firsts.iter().enumerate() {
         for (b, &j) in firsts.iter().enumerate().skip(a + 1) {
             for ((c1, p1), (c2, p2)) in [((i, packed[a]), (j, packed[b])), ((j, packed[b]), (i, packed[a]))] {
@@ -199,7 +210,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .map(String::as_str)
             .filter(|m| DISTINCT.contains(m))
             .collect();
-        if typed.is_empty() || in_edit[i] || !ctx.billable[i] {
+        if typed.is_empty() || in_edit[i] || !ctx.billable[i] || waiting {
             continue;
         }
         let list = match typed.as_slice() {
