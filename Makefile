@@ -70,7 +70,7 @@ dist: build
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/pkg-calc/ptbill.js www/pkg-calc/ptbill_bg.wasm dist/pkg-calc/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
-	cp www/data/icd10cm-descriptions.txt dist/data/
+	cp www/data/icd10cm-descriptions.txt www/data/tables.bin dist/data/
 	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
 	# for hosts that send precompressed files (README, Hosting).
 	node scripts/compress.mjs dist

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 
 /** What is worth compressing: text and wasm (not images that are compressed already). */
-export const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm", ".svg", ".csv", ".txt", ".md"]);
+export const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm", ".svg", ".csv", ".txt", ".md", ".bin"]);
 
 /** The encodings, best first: Content-Encoding name, file suffix, ETag suffix, compressor. */
 export const ENCODINGS = [

@@ -210,7 +210,7 @@ test("a 60 MB file (350,000 visits) audits to the end in the page; the download 
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
   await page.goto(ORIGIN + "/?audit");
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   await page.setInputFiles("#audit-file", path);
   await page.waitForSelector("body[data-audited='1']", { timeout: 900_000 });
   const summary = await page.textContent("#audit-summary");
@@ -240,7 +240,7 @@ test("the page: a fatal file is one sentence; cancel keeps the picker working fo
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(ORIGIN + "/?audit");
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   await page.setInputFiles("#audit-file", join(FIX, "audit-missing-column.csv"));
   await page.waitForSelector("#audit-result .form-error");
   const text = await page.textContent("#audit-result");

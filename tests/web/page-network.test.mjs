@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, appendFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { harness, hash, example3, cards, line, OUT, WWW } from "./harness.mjs";
+import { harness, hash, example3, pairVisit, cards, line, OUT, WWW } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -28,6 +28,43 @@ async function warm(path = "/" + hash(example3), options = {}, hooks = {}) {
   return opened;
 }
 const settle = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+test("the units come first; the tables follow, then the full findings and data-state ready", async () => {
+  h.throttle.paths = { "/data/tables.bin": 1500 };
+  try {
+    const { context, page } = await h.open("/" + hash(pairVisit), {}, { wait: false });
+    await page.waitForSelector("body[data-ready='1']");
+    assert.equal(await page.getAttribute("#results", "data-state"), "loading");
+    assert.deepEqual((await cards(page)).map((c) => c.main), [1, 2]);
+    assert.equal(await page.isVisible("#unit-cards"), true, "the units are shown while the tables load");
+    assert.match(await page.textContent("#pending"), /^Still loading the tables for code pairs \(NCCI edits\) and the diagnosis codes \(ICD-10-CM\)/);
+    assert.match(await page.textContent("#summary-text"), /^Bill 3 units/);
+    assert.equal(await page.$(".finding[data-rule='ncci-edit']"), null);
+    assert.equal(await page.isDisabled("#copy-doc"), true, "nothing to copy until the result is complete");
+    await page.waitForSelector("body[data-complete='1']");
+    assert.equal(await page.getAttribute("#results", "data-state"), "ready");
+    assert.equal(await page.$("#pending"), null);
+    assert.match(await page.textContent(".finding[data-rule='ncci-edit']"), /97110 is not paid with 97150/);
+    const t = await page.evaluate(() => ["ptbill-first-result", "ptbill-complete-result"].map((n) => performance.getEntriesByName(n)[0].startTime));
+    assert.ok(t[1] - t[0] >= 1000, `the complete result waited for the tables (${t})`);
+    await context.close();
+  } finally {
+    h.throttle.paths = {};
+  }
+});
+
+test("tables that cannot be loaded are said, never a silent pass", async () => {
+  const { context, page } = await h.open("/" + hash(pairVisit), {}, {
+    wait: false,
+    before: (p) => p.route("**/data/tables.bin", (route) => route.fulfill({ status: 200, body: "# not the tables" })),
+  });
+  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForFunction(() => /could not load the tables/.test(document.getElementById("pending")?.textContent));
+  assert.equal(await page.getAttribute("#results", "data-state"), "loading");
+  assert.match(await page.textContent("#pending"), /not ptbill's tables file/);
+  h.problems.length = 0; // the bad file's console noise is this test's point
+  await context.close();
+});
 
 test("scripts/serve.mjs sends ETag and Last-Modified and answers 304", async () => {
   const first = await fetch(`${h.origin}/style.css`);
@@ -141,7 +178,7 @@ test("no visit data in Cache Storage after opening share links (keys carry no qu
 
 test("a new version is fetched in the background, announced, and takes over on the next load", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ptbill-www-"));
-  cpSync(WWW, dir, { recursive: true, filter: (src) => !src.includes("/data") && !src.includes("pkg-audit") });
+  cpSync(WWW, dir, { recursive: true, filter: (src) => !src.includes("icd10cm-descriptions") && !src.includes("pkg-audit") });
   const other = await harness(3, { dir });
   try {
     const { context, page } = await other.open("/" + hash(example3));

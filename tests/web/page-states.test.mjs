@@ -73,7 +73,7 @@ test("loading: the first service line is in the HTML and the result says Loading
   await page.click("#add-line");
   assert.equal(await page.locator("#lines .line").count(), 2);
   release();
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   assert.equal(await page.getAttribute("#results", "data-state"), "ready");
   assert.equal((await cards(page))[0].main, 2);
   await context.close();
