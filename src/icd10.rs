@@ -392,7 +392,9 @@ impl Descriptions {
                 .and_then(|p| p.strip_prefix('@'))
                 .and_then(|n| n.parse().ok());
             titles.insert(code, (title, ext));
-            index.push((code, title.to_lowercase()));
+            // ASCII case only: the titles' few other letters (é, ö) are lower
+            // case already, and Unicode's case tables would add to the page's module.
+            index.push((code, title.to_ascii_lowercase()));
         }
         Descriptions {
             titles,
@@ -467,7 +469,7 @@ impl Descriptions {
             }
             return out;
         }
-        let words: Vec<String> = q.to_lowercase().split_whitespace().map(str::to_string).collect();
+        let words: Vec<String> = q.to_ascii_lowercase().split_whitespace().map(str::to_string).collect();
         for (code, lower) in &self.index {
             if words.iter().all(|w| lower.contains(w.as_str())) {
                 out.push(found(code));

@@ -251,7 +251,7 @@ pub fn rules_json() -> String {
                 "rank": r.rank(),
                 "severity": r.severity.as_str(),
                 "summary": r.summary,
-                "docs": r.docs(),
+                "docs": rules::docs_page(r),
             })
         })
         .collect();
@@ -260,7 +260,7 @@ pub fn rules_json() -> String {
 
 /// One rule's docs page, or `None` for an unknown id.
 pub fn explain_rule(id: &str) -> Option<String> {
-    rules::by_id(id.trim()).map(rules::Rule::docs)
+    rules::by_id(id.trim()).and_then(rules::docs_page)
 }
 
 /// A `date` argument of the look-up functions, or an error naming it.
@@ -355,7 +355,7 @@ pub fn catalog_json() -> String {
                 "label": c.label,
                 "timed": c.timed,
                 "unit": unit_name(c.unit),
-                "kind": format!("{:?}", c.kind).to_lowercase(),
+                "kind": format!("{:?}", c.kind).to_ascii_lowercase(),
                 "disciplines": disciplines,
                 "addon_of": c.addon_of,
                 "valid_from": c.valid_from.map(|d| d.to_string()),

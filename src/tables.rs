@@ -29,6 +29,8 @@ pub struct Tables {
     pub outpatient: PtpTable,
     /// ICD-10-CM validity and unspecified sides.
     pub icd10: CodeSet,
+    /// Each rule's docs page, by rule id (the page's module has no docs text).
+    pub docs: std::collections::HashMap<&'static str, String>,
 }
 
 impl Tables {
@@ -88,7 +90,10 @@ pub const fn header<const N: usize>(text: &[u8], key: &[u8]) -> [u8; N] {
                 let mut out = [0u8; N];
                 let mut i = 0;
                 while i < N {
-                    assert!(v + i < text.len() && text[v + i] != b'\n', "table header value too short");
+                    assert!(
+                        v + i < text.len() && text[v + i] != b'\n',
+                        "table header value too short"
+                    );
                     out[i] = text[v + i];
                     i += 1;
                 }

@@ -101,7 +101,10 @@ pub fn rules() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn explain(id: JsValue) -> Result<String, JsError> {
     let id = args::string(&id, "explain", "the rule id", MAX_WORD)?;
-    crate::explain_rule(&id).ok_or_else(|| JsError::new(&format!("explain: no rule {id:?}")))
+    let rule = crate::rules::by_id(id.trim()).ok_or_else(|| JsError::new(&format!("explain: no rule {id:?}")))?;
+    crate::rules::docs_page(rule).ok_or_else(|| {
+        JsError::new("explain: the rule docs are still loading (they come with data/tables.bin: load_tables)")
+    })
 }
 
 /// The engine version.

@@ -141,7 +141,14 @@ function visibleRegion() {
  */
 export async function openRule(id, opener) {
   const dialog = $("rule-dialog");
-  $("rule-body").innerHTML = markdown(call("explain", id));
+  let page;
+  try {
+    page = call("explain", id);
+  } catch {
+    // The docs pages come with data/tables.bin, just after the first result.
+    page = `# ${id}\n\nThis rule's page is still loading; close this and open it again in a moment.`;
+  }
+  $("rule-body").innerHTML = markdown(page);
   dialog.style.marginTop = "";
   dialog.style.maxHeight = "";
   dialog.showModal();

@@ -20,6 +20,8 @@
 //! ICDU (unspecified sides): codes u32, code u64 × codes (ascending), then per
 //!   code: length u8 and its siblings' tails (ASCII, space-separated, as the
 //!   text table writes them)
+//! DOCS (every rule's docs page, which `explain` returns): rules u16, then per
+//!   rule: id length u8, id, page length u32, page (Markdown, UTF-8)
 //! ```
 //!
 //! Decoding checks every count against the bytes left, every index, order and
@@ -42,6 +44,7 @@ const PRACTITIONER: [u8; 4] = *b"PTP1";
 const OUTPATIENT: [u8; 4] = *b"PTP2";
 const VALIDITY: [u8; 4] = *b"ICDV";
 const UNSPECIFIED: [u8; 4] = *b"ICDU";
+const DOCS: [u8; 4] = *b"DOCS";
 
 fn name(tag: [u8; 4]) -> &'static str {
     match &tag {
@@ -49,6 +52,7 @@ fn name(tag: [u8; 4]) -> &'static str {
         b"PTP2" => "the outpatient-hospital PTP table",
         b"ICDV" => "the ICD-10-CM validity table",
         b"ICDU" => "the ICD-10-CM unspecified-side table",
+        b"DOCS" => "the rule docs",
         _ => "a table",
     }
 }
@@ -57,7 +61,12 @@ fn name(tag: [u8; 4]) -> &'static str {
 
 fn date_number(d: Option<Date>) -> u32 {
     // Display is YYYY-MM-DD.
-    d.map_or(0, |d| d.to_string().bytes().filter(u8::is_ascii_digit).fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+    d.map_or(0, |d| {
+        d.to_string()
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .fold(0, |n, b| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 /// The `#` lines at the top of a text table.
@@ -158,18 +167,36 @@ fn unspecified_body(set: &CodeSet) -> Result<Vec<u8>, String> {
     Ok(b)
 }
 
-/// The binary form of the four text tables (as in `data/`).
+fn docs_body(docs: &[(&str, String)]) -> Result<Vec<u8>, String> {
+    let mut b = Vec::new();
+    b.extend_from_slice(
+        &u16::try_from(docs.len())
+            .map_err(|_| "too many rules".to_string())?
+            .to_le_bytes(),
+    );
+    for (id, page) in docs {
+        b.push(u8::try_from(id.len()).map_err(|_| format!("rule id {id} is too long"))?);
+        b.extend_from_slice(id.as_bytes());
+        b.extend_from_slice(&(page.len() as u32).to_le_bytes());
+        b.extend_from_slice(page.as_bytes());
+    }
+    Ok(b)
+}
+
+/// The binary form of the four text tables (as in `data/`) and the rule docs
+/// pages (id, Markdown).
 pub fn encode(
     practitioner: &'static str,
     outpatient: &'static str,
     validity: &'static str,
     unspecified: &'static str,
+    docs: &[(&str, String)],
 ) -> Result<Vec<u8>, String> {
     let set = CodeSet::parse(validity, unspecified);
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&5u16.to_le_bytes());
     section(
         &mut out,
         PRACTITIONER,
@@ -183,7 +210,13 @@ pub fn encode(
         &ptp_body(&PtpTable::parse(outpatient))?,
     )?;
     section(&mut out, VALIDITY, &header_lines(validity), &validity_body(&set)?)?;
-    section(&mut out, UNSPECIFIED, &header_lines(unspecified), &unspecified_body(&set)?)?;
+    section(
+        &mut out,
+        UNSPECIFIED,
+        &header_lines(unspecified),
+        &unspecified_body(&set)?,
+    )?;
+    section(&mut out, DOCS, "# ptbill rule docs pages\n", &docs_body(docs)?)?;
     Ok(out)
 }
 
@@ -195,6 +228,7 @@ pub fn encode_embedded() -> Result<Vec<u8>, String> {
         crate::ncci_table::PTP_OUTPATIENT,
         crate::icd10::VALIDITY,
         crate::icd10::UNSPECIFIED,
+        &crate::rules::all().map(|r| (r.id, r.docs())).collect::<Vec<_>>(),
     )
 }
 
@@ -227,7 +261,9 @@ impl<'a> Reader<'a> {
         }
     }
     fn take_n(&mut self, count: usize, size: usize) -> Result<&'a [u8], String> {
-        let n = count.checked_mul(size).ok_or_else(|| format!("{}: a count is too large", self.what))?;
+        let n = count
+            .checked_mul(size)
+            .ok_or_else(|| format!("{}: a count is too large", self.what))?;
         self.take(n)
     }
     fn u8(&mut self) -> Result<u8, String> {
@@ -301,7 +337,10 @@ fn read_ptp(r: &mut Reader<'_>) -> Result<PtpTable, String> {
             return Err(r.bad("lists its edits out of order"));
         }
         if !matches!(indicator[i], 0 | 1 | 9) || flags[i] > 1 {
-            return Err(r.bad(format_args!("holds an impossible edit (indicator {}, flags {})", indicator[i], flags[i])));
+            return Err(r.bad(format_args!(
+                "holds an impossible edit (indicator {}, flags {})",
+                indicator[i], flags[i]
+            )));
         }
         edits.push((
             a,
@@ -341,7 +380,10 @@ fn read_validity(r: &mut Reader<'_>) -> Result<CodeSet, String> {
         }
         let tail = r.take(l - s)?;
         if !tail.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
-            return Err(r.bad(format_args!("holds a code that is not letters and digits (number {})", i + 1)));
+            return Err(r.bad(format_args!(
+                "holds a code that is not letters and digits (number {})",
+                i + 1
+            )));
         }
         let mut code = prev;
         code[l..].fill(0);
@@ -392,6 +434,31 @@ fn read_unspecified(r: &mut Reader<'_>) -> Result<HashMap<u64, Box<str>>, String
     Ok(out)
 }
 
+fn read_docs(r: &mut Reader<'_>) -> Result<HashMap<&'static str, String>, String> {
+    let n = usize::from(r.u16()?);
+    let mut out = HashMap::with_capacity(n);
+    for _ in 0..n {
+        let len = usize::from(r.u8()?);
+        let id = r.take(len)?;
+        let rule = std::str::from_utf8(id)
+            .ok()
+            .and_then(crate::rules::by_id)
+            .ok_or_else(|| {
+                r.bad(format_args!(
+                    "names a rule this engine does not have ({})",
+                    String::from_utf8_lossy(id)
+                ))
+            })?;
+        let len = r.count()?;
+        let page = std::str::from_utf8(r.take(len)?).map_err(|_| r.bad("holds a page that is not UTF-8"))?;
+        out.insert(rule.id, page.to_string());
+    }
+    if let Some(rule) = crate::rules::all().find(|rule| !out.contains_key(rule.id)) {
+        return Err(r.bad(format_args!("has no page for the rule {}", rule.id)));
+    }
+    Ok(out)
+}
+
 /// A header line's value (`# key: value`).
 fn header_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     header
@@ -423,7 +490,7 @@ pub fn decode(bytes: &[u8]) -> Result<Tables, String> {
         ));
     }
     let sections = r.u16()?;
-    let (mut prac, mut out, mut set, mut sides) = (None, None, None, None);
+    let (mut prac, mut out, mut set, mut sides, mut docs) = (None, None, None, None, None);
     for _ in 0..sections {
         let tag: [u8; 4] = r.take(4)?.try_into().unwrap_or([0; 4]);
         let len = r.count()?;
@@ -458,6 +525,7 @@ pub fn decode(bytes: &[u8]) -> Result<Tables, String> {
             OUTPATIENT => out = Some(read_ptp(&mut s)?),
             VALIDITY => set = Some(read_validity(&mut s)?),
             UNSPECIFIED => sides = Some(read_unspecified(&mut s)?),
+            DOCS => docs = Some(read_docs(&mut s)?),
             _ => continue, // a later format's extra table: not needed here
         }
         if s.at != body.len() {
@@ -477,6 +545,7 @@ pub fn decode(bytes: &[u8]) -> Result<Tables, String> {
         practitioner: prac.ok_or_else(|| missing(PRACTITIONER))?,
         outpatient: out.ok_or_else(|| missing(OUTPATIENT))?,
         icd10,
+        docs: docs.ok_or_else(|| missing(DOCS))?,
     })
 }
 
@@ -564,6 +633,16 @@ mod tests {
     }
 
     #[test]
+    fn rule_docs_round_trip() {
+        let t = decode(file()).unwrap();
+        assert_eq!(t.docs.len(), crate::rules::all().count());
+        for rule in crate::rules::all() {
+            assert_eq!(t.docs[rule.id], rule.docs(), "{}", rule.id);
+            assert!(t.docs[rule.id].contains("## Source"));
+        }
+    }
+
+    #[test]
     fn a_bad_file_is_an_error_naming_the_problem() {
         let f = file();
         assert!(err(b"").contains("not ptbill's tables file"));
@@ -572,9 +651,13 @@ mod tests {
         v[8] = 9;
         assert!(err(&v).contains("format version 9"), "{}", err(&v));
         // Cut anywhere: an error, never a panic.
-        let cuts = (0..40).chain((40..f.len()).step_by(f.len() / 60 + 1)).chain([f.len() - 1]);
+        let cuts = (0..40)
+            .chain((40..f.len()).step_by(f.len() / 60 + 1))
+            .chain([f.len() - 1]);
         for cut in cuts {
-            let e = decode(&f[..cut]).err().unwrap_or_else(|| panic!("{cut} bytes accepted"));
+            let e = decode(&f[..cut])
+                .err()
+                .unwrap_or_else(|| panic!("{cut} bytes accepted"));
             assert!(e.contains("truncated") || e.contains("not ptbill's"), "{cut}: {e}");
         }
         let e = err(&f[..f.len() / 2]);

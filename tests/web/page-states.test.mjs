@@ -298,9 +298,10 @@ export function check(visit) {
 });
 
 test("findings: one card per rule in the engine's order, headed by its title with the id as a tag; fixes as notes; the data-date caveat beside the dates", async () => {
-  const { initSync, check, rules } = await import("../../www/pkg-calc/ptbill.js");
+  const { initSync, check, rules, load_tables } = await import("../../www/pkg-calc/ptbill.js");
   const { readFileSync: read } = await import("node:fs");
   initSync({ module: read(`${WWW}/pkg-calc/ptbill_bg.wasm`) });
+  load_tables(read(`${WWW}/data/tables.bin`)); // as the page does after its first result
   // Modifiers left blank (ptbill proposes GP and CQ), an unneeded 59, an unspecified side.
   const visit = { ...fourLines, lines: [{ code: "97110", minutes: 18, modifiers: ["GP", "59"] }, ...fourLines.lines.slice(1)], diagnoses: ["M54.50", "M25.569"] };
   const report = check(visit);

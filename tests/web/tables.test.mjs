@@ -51,6 +51,12 @@ test("before load_tables: units and table-free checks at once, the rest named as
   assert.ok(rulesOf(bad).includes("icd10-invalid"));
   assert.deepEqual(bad.data, full.check({ ...visits[0], diagnoses: ["54.50"] }).data);
   assert.throws(() => calc.icd10_lookup("M54.50", "2026-03-02"), /still loading/);
+  // The rule docs pages come with the tables; the titles are there at once.
+  assert.throws(() => calc.explain("ncci-edit"), /explain: the rule docs are still loading/);
+  assert.throws(() => calc.explain("no-such-rule"), /explain: no rule/);
+  const list = calc.rules();
+  assert.deepEqual(list.map((r) => [r.id, r.title, r.rank]), full.rules().map((r) => [r.id, r.title, r.rank]));
+  assert.ok(list.every((r) => r.docs === null));
 });
 
 test("a bad or truncated tables file throws an Error naming the problem", () => {
@@ -83,6 +89,8 @@ test("after load_tables: exactly the contract module's reports", () => {
   }
   for (const c of JSON.parse(readFileSync(new URL("tests/fixtures/units.json", root), "utf8"))) assert.deepEqual(calc.check(c.visit), full.check(c.visit), c.id);
   assert.deepEqual(calc.icd10_lookup("M54.5", "2026-03-02"), full.icd10_lookup("M54.5", "2026-03-02"));
+  assert.deepEqual(calc.rules(), full.rules());
+  for (const r of full.rules()) assert.equal(calc.explain(r.id), full.explain(r.id));
 });
 
 test("the contract's module has its tables compiled in: load_tables checks the file and changes nothing", () => {
