@@ -55,15 +55,18 @@ pub const EMBEDDED: bool = cfg!(feature = "embedded-tables");
 
 /// Decodes a tables file and, in a build without the embedded tables, makes it
 /// the engine's. `Ok(true)`: installed now; `Ok(false)`: nothing to do (tables
-/// already installed, or compiled into this build; the file is still checked).
+/// already installed, or compiled into this build, which checks only the
+/// file's magic and version, so that its module carries no decoder).
 /// A file that is not ptbill's, truncated, of another format version or built
 /// from other data than this engine's is an error naming the problem.
 pub fn install(bytes: &[u8]) -> Result<bool, String> {
-    let tables = binary::decode(bytes)?;
-    if EMBEDDED || LOADED.get().is_some() {
+    if EMBEDDED {
+        return binary::check_kind(bytes).map(|()| false);
+    }
+    if LOADED.get().is_some() {
         return Ok(false);
     }
-    Ok(LOADED.set(tables).is_ok())
+    Ok(LOADED.set(binary::decode(bytes)?).is_ok())
 }
 
 /// A `# key: value` header line's value of a text table, read at compile time

@@ -467,28 +467,35 @@ fn header_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-/// The tables file checked and decoded, or what is wrong with it.
-pub fn decode(bytes: &[u8]) -> Result<Tables, String> {
-    let mut r = Reader {
-        bytes,
-        at: 0,
-        what: "the file's header",
-        base: 0,
-    };
+/// Whether the bytes start as ptbill's tables file of this format version.
+pub fn check_kind(bytes: &[u8]) -> Result<(), String> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(format!(
-            "this is not ptbill's tables file (data/tables.bin): it does not start with {:?} ({} bytes)",
-            std::str::from_utf8(MAGIC).unwrap_or(""),
+            "this is not ptbill's tables file (data/tables.bin): it does not start with PTBILLTB ({} bytes)",
             bytes.len()
         ));
     }
-    r.take(MAGIC.len())?;
-    let version = r.u16()?;
+    let version = match bytes.get(8..10) {
+        Some(v) => u16::from_le_bytes([v[0], v[1]]),
+        None => return Err("the file is truncated or damaged: it ends inside its header".into()),
+    };
     if version != VERSION {
         return Err(format!(
             "the tables file has format version {version}; this engine reads version {VERSION} (the page and its tables come from different builds: reload the page)"
         ));
     }
+    Ok(())
+}
+
+/// The tables file checked and decoded, or what is wrong with it.
+pub fn decode(bytes: &[u8]) -> Result<Tables, String> {
+    check_kind(bytes)?;
+    let mut r = Reader {
+        bytes,
+        at: MAGIC.len() + 2,
+        what: "the file's header",
+        base: 0,
+    };
     let sections = r.u16()?;
     let (mut prac, mut out, mut set, mut sides, mut docs) = (None, None, None, None, None);
     for _ in 0..sections {
