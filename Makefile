@@ -13,7 +13,8 @@ all: build
 setup:
 	./scripts/setup.sh
 
-# The CLI (release) and the wasm modules in www/pkg/ and www/pkg-audit/, with their sizes.
+# The CLI (release), the wasm modules in www/pkg/, www/pkg-calc/ and www/pkg-audit/,
+# and www/data/tables.bin (the calculator's tables), with their sizes.
 build: setup
 	cargo build --quiet --release --bin ptbill
 	./scripts/build-wasm.sh
@@ -25,7 +26,8 @@ lint: setup
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
-	# The page's calculator module is built without the audit (scripts/build-wasm.sh).
+	# The page's calculator module is built without the audit and without the embedded
+	# tables (scripts/build-wasm.sh; it loads www/data/tables.bin).
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --no-default-features -- -D warnings
 
 test-native: setup
