@@ -13,7 +13,8 @@ all: build
 setup:
 	./scripts/setup.sh
 
-# The CLI (release) and the wasm modules in www/pkg/ and www/pkg-audit/, with their sizes.
+# The CLI (release), the wasm modules in www/pkg/, www/pkg-calc/ and www/pkg-audit/,
+# and www/data/tables.bin (the calculator's tables), with their sizes.
 build: setup
 	cargo build --quiet --release --bin ptbill
 	./scripts/build-wasm.sh
@@ -25,7 +26,8 @@ lint: setup
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
-	# The page's calculator module is built without the audit (scripts/build-wasm.sh).
+	# The page's calculator module is built without the audit and without the embedded
+	# tables (scripts/build-wasm.sh; it loads www/data/tables.bin).
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --no-default-features -- -D warnings
 
 test-native: setup
@@ -70,7 +72,7 @@ dist: build
 	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
 	cp www/pkg-calc/ptbill.js www/pkg-calc/ptbill_bg.wasm dist/pkg-calc/
 	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
-	cp www/data/icd10cm-descriptions.txt dist/data/
+	cp www/data/icd10cm-descriptions.txt www/data/tables.bin dist/data/
 	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
 	# for hosts that send precompressed files (README, Hosting).
 	node scripts/compress.mjs dist

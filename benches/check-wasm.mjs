@@ -1,9 +1,12 @@
-// `check` through the page's wasm (www/pkg) under Node: prints
-// "FIRST_MS PER_CALL_US": the first multi-code check after the module is
-// instantiated (its tables are built on first use), then the 10-line visit of
-// benches/check.rs per call (best of 5 rounds). Read by scripts/bench.sh.
+// `check` through the page's wasm (www/pkg-calc) under Node, in the page's
+// order: catalog() and rules() at start, the first multi-code check before the
+// tables (units and the checks that need no table: the page's first result),
+// load_tables of data/tables.bin (right after it), then the first multi-code
+// check with every table (the complete result's check), then the 10-line
+// visit of benches/check.rs per call (best of 5 rounds). Prints
+// "FIRST_MS PER_CALL_US LOAD_MS BEFORE_MS". Read by scripts/bench.sh.
 import { readFileSync } from "node:fs";
-import { initSync, check } from "../www/pkg-calc/ptbill.js";
+import { initSync, check, load_tables, catalog, rules } from "../www/pkg-calc/ptbill.js";
 
 initSync({ module: readFileSync(new URL("../www/pkg-calc/ptbill_bg.wasm", import.meta.url)) });
 const first = {
@@ -14,9 +17,19 @@ const first = {
   ],
   diagnoses: ["M25.569"],
 };
+catalog();
+rules();
 let t = performance.now();
-check(first);
+const partial = check(first);
+const beforeMs = performance.now() - t;
+if (!partial.pending?.includes("ncci-edit")) throw new Error("www/pkg-calc has its tables compiled in: rebuild (scripts/build-wasm.sh)");
+t = performance.now();
+load_tables(readFileSync(new URL("../www/data/tables.bin", import.meta.url)));
+const loadMs = performance.now() - t;
+t = performance.now();
+const full = check(first);
 const firstMs = performance.now() - t;
+if (full.pending) throw new Error("still pending after load_tables");
 
 const ten = JSON.parse(readFileSync(new URL("ten-line-visit.json", import.meta.url), "utf8"));
 const n = 2000;
@@ -27,4 +40,4 @@ for (let round = 0; round < 5; round++) {
   for (let i = 0; i < n; i++) check(ten);
   best = Math.min(best, (performance.now() - t) / n);
 }
-console.log(`${firstMs.toFixed(2)} ${(best * 1000).toFixed(1)}`);
+console.log(`${firstMs.toFixed(2)} ${(best * 1000).toFixed(1)} ${loadMs.toFixed(2)} ${beforeMs.toFixed(2)}`);

@@ -14,7 +14,7 @@ fn bench(c: &mut Criterion) {
 
 fn icd10(c: &mut Criterion) {
     let date = ptbill::date::Date::parse("2026-03-02").expect("date");
-    let set = ptbill::icd10::code_set();
+    let set = ptbill::icd10::code_set().expect("native builds embed the code set");
     let desc = ptbill::icd10::descriptions().expect("native builds embed the titles");
     c.bench_function("icd10 look-up (status of M54.5)", |b| {
         b.iter(|| set.status(black_box("M545"), date))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the wasm module twice, with wasm-bindgen --target web (no bundler):
 #   www/pkg-calc/   size-optimised (profile wasm, wasm-opt -Oz), without the cargo
-#                   feature `audit` (no audit exports or code): the calculator page;
+#                   features `audit` (no audit exports or code) and `embedded-tables`
+#                   (no NCCI PTP or ICD-10-CM tables): the calculator page, which
+#                   fetches www/data/tables.bin after its first result;
 #   www/pkg-audit/  speed-optimised (profile wasm-fast, wasm-opt -O3), every export:
 #                   the audit's Web Worker, fetched only when a file is audited.
 #   www/pkg/        a copy of www/pkg-audit: the contract's module, with every
@@ -43,10 +45,12 @@ build() {
   fi
 }
 
-# The ICD-10-CM titles travel beside the wasm, loaded by the page when first needed
-# (copied first: the Node tests that judge wasm-opt's output read them).
+# The ICD-10-CM titles travel beside the wasm, loaded by the page when first needed,
+# and the big tables in binary (src/tables/binary.rs) for the calculator's module
+# (written first: the Node tests that judge wasm-opt's output read them).
 mkdir -p www/data
 cp data/icd10cm-descriptions.txt www/data/icd10cm-descriptions.txt
+cargo run --quiet --release --bin ptbill-tables -- www/data/tables.bin
 
 build wasm www/pkg-calc -Oz --no-default-features
 build wasm-fast www/pkg-audit -O3
@@ -54,3 +58,4 @@ rm -rf www/pkg
 cp -r www/pkg-audit www/pkg
 echo "www/pkg: a copy of www/pkg-audit (every export)"
 echo "icd10cm descriptions: $(size www/data/icd10cm-descriptions.txt)"
+echo "tables.bin (NCCI PTP, ICD-10-CM validity and sides): $(size www/data/tables.bin)"

@@ -9,8 +9,8 @@ import { extname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 
-/** What is worth compressing: text and wasm (not images that are compressed already). */
-export const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm", ".svg", ".csv", ".txt", ".md"]);
+/** What is worth compressing: text, wasm and ptbill's tables (not images that are compressed already). */
+export const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm", ".svg", ".csv", ".txt", ".md", ".bin"]);
 
 /** The encodings, best first: Content-Encoding name, file suffix, ETag suffix, compressor. */
 export const ENCODINGS = [

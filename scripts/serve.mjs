@@ -14,7 +14,7 @@
 // Usage: node scripts/serve.mjs [--port 8080] [--dir www]
 // Tests may slow it down on the server side (which slows the service worker's
 // fetches too, unlike browser throttling): `delay` ms before each response and
-// `bandwidth` bytes per second; `onResponse({path, status, bytes, encoding, at})` sees each once sent.
+// `bandwidth` bytes per second, `paths: {"/data/tables.bin": ms}` one file's extra delay; `onResponse({path, status, bytes, encoding, at})` sees each once sent.
 import { createServer } from "node:http";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
@@ -35,6 +35,7 @@ const TYPES = {
   ".csv": "text/csv; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
   ".md": "text/markdown; charset=utf-8",
+  ".bin": "application/octet-stream",
 };
 // Versioned: a change of ENCODINGS (scripts/compress.mjs) must change the name.
 const CACHE = join(tmpdir(), "ptbill-serve-cache-1");
@@ -140,6 +141,7 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     if (throttle.delay) await sleep(throttle.delay);
+    if (throttle.paths?.[path]) await sleep(throttle.paths[path]); // one file held back (tests)
     try {
       let file = normalize(join(base, decodeURIComponent(path)));
       if (!file.startsWith(base)) throw new Error("outside");

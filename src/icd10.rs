@@ -16,23 +16,40 @@ use crate::date::Date;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The validity table, as compiled in.
+/// The validity table, as compiled in (not in the page's module: see [`crate::tables`]).
+#[cfg(feature = "embedded-tables")]
 pub const VALIDITY: &str = include_str!("../data/icd10cm-validity.txt");
 /// The unspecified-side table, as compiled in.
+#[cfg(feature = "embedded-tables")]
 pub const UNSPECIFIED: &str = include_str!("../data/icd10cm-unspecified.txt");
+
+// The code set's first and last date, read from its header at compile time (every build).
+const FIRST_DATE: [u8; 10] = crate::tables::header(include_bytes!("../data/icd10cm-validity.txt"), b"first_date");
+const LAST_DATE: [u8; 10] = crate::tables::header(include_bytes!("../data/icd10cm-validity.txt"), b"last_date");
+
+/// The first date of service the code set covers (known without the table).
+pub fn first_date() -> Date {
+    Date::parse(crate::tables::text_of(&FIRST_DATE)).unwrap_or(Date::MIN)
+}
+
+/// The last date of service the code set covers (known without the table).
+pub fn last_date() -> Date {
+    Date::parse(crate::tables::text_of(&LAST_DATE)).unwrap_or(Date::MIN)
+}
 /// The description file (native builds only; the page fetches it).
 #[cfg(not(target_arch = "wasm32"))]
 pub const DESCRIPTIONS: &str = include_str!("../data/icd10cm-descriptions.txt");
 
-const OPEN: u8 = u8::MAX;
+/// A date index meaning "no date" (still valid).
+pub(crate) const OPEN: u8 = u8::MAX;
 
-/// One billable code and when it is valid.
+/// One billable code and when it is valid (indices into the table's dates).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Entry {
-    code: [u8; 7],
-    len: u8,
-    from: u8,
-    to: u8,
+pub(crate) struct Entry {
+    pub(crate) code: [u8; 7],
+    pub(crate) len: u8,
+    pub(crate) from: u8,
+    pub(crate) to: u8,
 }
 
 impl Entry {
@@ -45,20 +62,20 @@ impl Entry {
 pub struct CodeSet {
     /// Each entry's code packed into an integer (see [`key`]), for search
     /// without a UTF-8 check or a byte-wise compare per step.
-    keys: Vec<u64>,
-    entries: Vec<Entry>,
-    dates: Vec<Date>,
+    pub(crate) keys: Vec<u64>,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) dates: Vec<Date>,
     /// First date the data covers.
     pub first: Date,
     /// Last date the data covers.
     pub last: Date,
     /// Unspecified-side code (packed) → its siblings' differing tails, as written.
-    unspecified: HashMap<u64, &'static str>,
+    pub(crate) unspecified: HashMap<u64, Box<str>>,
 }
 
 /// A code of up to 8 bytes as one integer, bytes big-endian and zero-padded, so
 /// that integers sort as the codes do and a prefix is a mask.
-fn key(code: &str) -> Option<u64> {
+pub(crate) fn key(code: &str) -> Option<u64> {
     let b = code.as_bytes();
     if b.len() > 8 {
         return None;
@@ -101,10 +118,25 @@ pub enum Status {
     },
 }
 
-/// The code set, parsed once.
-pub fn code_set() -> &'static CodeSet {
+/// The code set: the one handed over from `data/tables.bin`, else the
+/// compiled-in text parsed once; `None` in the page's module until its tables
+/// are loaded ([`crate::tables`]).
+pub fn code_set() -> Option<&'static CodeSet> {
+    if let Some(t) = crate::tables::loaded() {
+        return Some(&t.icd10);
+    }
+    embedded_code_set()
+}
+
+#[cfg(feature = "embedded-tables")]
+fn embedded_code_set() -> Option<&'static CodeSet> {
     static SET: OnceLock<CodeSet> = OnceLock::new();
-    SET.get_or_init(|| CodeSet::parse(VALIDITY, UNSPECIFIED))
+    Some(SET.get_or_init(|| CodeSet::parse(VALIDITY, UNSPECIFIED)))
+}
+
+#[cfg(not(feature = "embedded-tables"))]
+fn embedded_code_set() -> Option<&'static CodeSet> {
+    None
 }
 
 /// Adds the dot after the third character (M5450 → M54.50).
@@ -117,7 +149,8 @@ pub fn display(code: &str) -> String {
 }
 
 impl CodeSet {
-    fn parse(validity: &'static str, unspecified: &'static str) -> CodeSet {
+    /// Parses the validity and unspecified-side text tables.
+    pub fn parse(validity: &'static str, unspecified: &'static str) -> CodeSet {
         let date = |name: &str| header_value(validity, name).and_then(|d| Date::parse(d).ok());
         // `# dates: a=2015-10-01 b=...`: each date's letter, in date order (the
         // alphabet is the header's, so it can grow past a..~).
@@ -163,7 +196,7 @@ impl CodeSet {
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             .filter_map(|l| {
                 let (code, tails) = l.split_once(' ')?;
-                Some((key(code)?, tails))
+                Some((key(code)?, Box::from(tails)))
             })
             .collect();
         CodeSet {
@@ -290,9 +323,9 @@ impl CodeSet {
         let seventh = |stem: &str| {
             let mut k = key(stem)?;
             k |= u64::from(b'_') << (8 * (7 - stem.len()));
-            self.unspecified.get(&k)
+            self.unspecified.get(&k).map(|t| &**t)
         };
-        let (tails, stem, ext) = match key(code).and_then(|k| self.unspecified.get(&k)) {
+        let (tails, stem, ext) = match key(code).and_then(|k| self.unspecified.get(&k).map(|t| &**t)) {
             Some(s) => (s, code, ""),
             None if code.len() == 7 => match code.get(..6).and_then(|s| Some((s, seventh(s)?))) {
                 Some((stem, s)) => (s, stem, code.get(6..).unwrap_or("")),
@@ -359,7 +392,9 @@ impl Descriptions {
                 .and_then(|p| p.strip_prefix('@'))
                 .and_then(|n| n.parse().ok());
             titles.insert(code, (title, ext));
-            index.push((code, title.to_lowercase()));
+            // ASCII case only: the titles' few other letters (é, ö) are lower
+            // case already, and Unicode's case tables would add to the page's module.
+            index.push((code, title.to_ascii_lowercase()));
         }
         Descriptions {
             titles,
@@ -434,7 +469,7 @@ impl Descriptions {
             }
             return out;
         }
-        let words: Vec<String> = q.to_lowercase().split_whitespace().map(str::to_string).collect();
+        let words: Vec<String> = q.to_ascii_lowercase().split_whitespace().map(str::to_string).collect();
         for (code, lower) in &self.index {
             if words.iter().all(|w| lower.contains(w.as_str())) {
                 out.push(found(code));
@@ -466,9 +501,13 @@ pub fn descriptions() -> Option<&'static Descriptions> {
 #[cfg(target_arch = "wasm32")]
 pub static LOADED: OnceLock<Descriptions> = OnceLock::new();
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-tables"))]
 mod tests {
     use super::*;
+
+    fn code_set() -> &'static CodeSet {
+        super::code_set().unwrap()
+    }
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

@@ -34,6 +34,7 @@ pub mod ncci_table;
 pub mod prose;
 pub mod report;
 pub mod rules;
+pub mod tables;
 pub mod units;
 pub mod visit;
 
@@ -105,6 +106,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         notes: Vec::new(),
         explained: vec![false; visit.lines.len()],
         data: Default::default(),
+        pending: Vec::new(),
     };
     rules::run(&mut ctx);
     let rules::Ctx {
@@ -113,8 +115,10 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         mut diagnostics,
         notes,
         data,
+        mut pending,
         ..
     } = ctx;
+    pending.sort_by_key(|id| rules::rank_of(id));
     // By severity, then by what the rule costs the clinician, then by line
     // (visit-wide first): a stable order that puts the costly finding on top.
     diagnostics.sort_by_cached_key(|d| (d.severity, rules::rank_of(d.rule), d.line.map_or(0, |l| l + 1)));
@@ -217,6 +221,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         explanation,
         documentation,
         data,
+        pending,
     }
 }
 
@@ -253,7 +258,7 @@ pub fn rules_json() -> String {
                 "rank": r.rank(),
                 "severity": r.severity.as_str(),
                 "summary": r.summary,
-                "docs": r.docs(),
+                "docs": rules::docs_page(r),
             })
         })
         .collect();
@@ -262,7 +267,7 @@ pub fn rules_json() -> String {
 
 /// One rule's docs page, or `None` for an unknown id.
 pub fn explain_rule(id: &str) -> Option<String> {
-    rules::by_id(id.trim()).map(rules::Rule::docs)
+    rules::by_id(id.trim()).and_then(rules::docs_page)
 }
 
 /// A `date` argument of the look-up functions, or an error naming it.
@@ -282,7 +287,10 @@ pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
         field: "code".into(),
         message: format!("{code:?} is not shaped like an ICD-10-CM code"),
     })?;
-    let set = code_set();
+    let set = code_set().ok_or_else(|| InputError {
+        field: "code".into(),
+        message: "the ICD-10-CM tables are still loading (load_tables)".into(),
+    })?;
     let status = set.status(&norm, date);
     let (kind, under) = match &status {
         Status::Billable => ("billable", Vec::new()),
@@ -321,7 +329,8 @@ pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
 pub fn icd10_search_json(query: &str, date: &str, limit: usize) -> Result<String, InputError> {
     let date = date_argument(date)?;
     let found = icd10::descriptions()
-        .map(|d| d.search(icd10::code_set(), query, date, limit.min(200)))
+        .zip(icd10::code_set())
+        .map(|(d, set)| d.search(set, query, date, limit.min(200)))
         .unwrap_or_default();
     Ok(to_json(&found))
 }
@@ -353,7 +362,7 @@ pub fn catalog_json() -> String {
                 "label": c.label,
                 "timed": c.timed,
                 "unit": unit_name(c.unit),
-                "kind": format!("{:?}", c.kind).to_lowercase(),
+                "kind": format!("{:?}", c.kind).to_ascii_lowercase(),
                 "disciplines": disciplines,
                 "addon_of": c.addon_of,
                 "valid_from": c.valid_from.map(|d| d.to_string()),

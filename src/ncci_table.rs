@@ -21,10 +21,22 @@ use crate::visit::Setting;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Practitioner PTP table, as compiled in.
+/// Practitioner PTP table, as compiled in (not in the page's module: see [`crate::tables`]).
+#[cfg(feature = "embedded-tables")]
 pub const PTP_PRACTITIONER: &str = include_str!("../data/ncci-ptp-practitioner.txt");
 /// Outpatient-hospital PTP table, as compiled in.
+#[cfg(feature = "embedded-tables")]
 pub const PTP_OUTPATIENT: &str = include_str!("../data/ncci-ptp-outpatient-hospital.txt");
+
+// The tables' dates, read from their headers at compile time (every build).
+const PRAC_VALID_FOR: [u8; 10] =
+    crate::tables::header(include_bytes!("../data/ncci-ptp-practitioner.txt"), b"valid_for");
+const PRAC_COVERS_TO: [u8; 10] =
+    crate::tables::header(include_bytes!("../data/ncci-ptp-practitioner.txt"), b"covers_to");
+const OUT_VALID_FOR: [u8; 10] =
+    crate::tables::header(include_bytes!("../data/ncci-ptp-outpatient-hospital.txt"), b"valid_for");
+const OUT_COVERS_TO: [u8; 10] =
+    crate::tables::header(include_bytes!("../data/ncci-ptp-outpatient-hospital.txt"), b"covers_to");
 /// Add-on code edits, as compiled in.
 pub const AOC_CSV: &str = include_str!("../data/ncci-aoc.csv");
 
@@ -136,11 +148,22 @@ impl PtpTable {
             }
         }
         edits.sort_unstable_by_key(|e| (e.0, e.1));
+        PtpTable::from_sorted(edits)
+    }
+
+    /// A table of edits already sorted by (column 1, column 2), as the binary
+    /// form ([`crate::tables::binary`]) holds them: only the index is built.
+    pub fn from_sorted(edits: Vec<(u64, u64, Edit)>) -> PtpTable {
         let mut index = HashMap::with_capacity_and_hasher(edits.len(), BuildPairHasher);
         for (i, e) in edits.iter().enumerate() {
             index.entry(pair(e.0, e.1)).or_insert(i as u32);
         }
         PtpTable { edits, index }
+    }
+
+    /// Every edit: (column 1, column 2) packed with [`pack`], sorted.
+    pub fn edits(&self) -> &[(u64, u64, Edit)] {
+        &self.edits
     }
 
     /// The strictest edit with `col1` as column 1 and `col2` as column 2 in force on `dos`.
@@ -182,24 +205,22 @@ pub fn pack(code: &str) -> Option<u64> {
     Some(u64::from_be_bytes(word))
 }
 
-/// The PTP table's date for a setting, read without parsing the table (a
-/// one-code visit never needs the table itself).
+/// The PTP table's date for a setting (its `valid_for`, read at compile time:
+/// a one-code visit, or a build without the table, never needs the table itself).
 pub fn ptp_date(setting: Setting) -> &'static str {
-    static PRAC: OnceLock<&str> = OnceLock::new();
-    static OUT: OnceLock<&str> = OnceLock::new();
     match setting {
-        Setting::Practitioner => crate::codes::valid_for(&PRAC, PTP_PRACTITIONER),
-        Setting::OutpatientHospital => crate::codes::valid_for(&OUT, PTP_OUTPATIENT),
+        Setting::Practitioner => crate::tables::text_of(&PRAC_VALID_FOR),
+        Setting::OutpatientHospital => crate::tables::text_of(&OUT_VALID_FOR),
     }
 }
 
 /// The last date of service a setting's PTP table covers (the end of its quarter).
 pub fn ptp_covers_to(setting: Setting) -> Option<Date> {
     let text = match setting {
-        Setting::Practitioner => PTP_PRACTITIONER,
-        Setting::OutpatientHospital => PTP_OUTPATIENT,
+        Setting::Practitioner => crate::tables::text_of(&PRAC_COVERS_TO),
+        Setting::OutpatientHospital => crate::tables::text_of(&OUT_COVERS_TO),
     };
-    crate::codes::header_value(text, "covers_to").and_then(|d| Date::parse(d).ok())
+    Date::parse(text).ok()
 }
 
 /// The report's name for a setting's PTP table ("2024-07-01 practitioner").
@@ -212,14 +233,29 @@ pub fn ptp_name(setting: Setting) -> &'static str {
     }
 }
 
-/// The PTP table for a setting, parsed once.
-pub fn ptp(setting: Setting) -> &'static PtpTable {
+/// The PTP table for a setting: the one handed over from `data/tables.bin`, else
+/// the compiled-in text parsed once; `None` in the page's module until its
+/// tables are loaded ([`crate::tables`]).
+pub fn ptp(setting: Setting) -> Option<&'static PtpTable> {
+    if let Some(t) = crate::tables::loaded() {
+        return Some(t.ptp(setting));
+    }
+    embedded_ptp(setting)
+}
+
+#[cfg(feature = "embedded-tables")]
+fn embedded_ptp(setting: Setting) -> Option<&'static PtpTable> {
     static PRAC: OnceLock<PtpTable> = OnceLock::new();
     static OUT: OnceLock<PtpTable> = OnceLock::new();
-    match setting {
+    Some(match setting {
         Setting::Practitioner => PRAC.get_or_init(|| PtpTable::parse(PTP_PRACTITIONER)),
         Setting::OutpatientHospital => OUT.get_or_init(|| PtpTable::parse(PTP_OUTPATIENT)),
-    }
+    })
+}
+
+#[cfg(not(feature = "embedded-tables"))]
+fn embedded_ptp(_: Setting) -> Option<&'static PtpTable> {
+    None
 }
 
 /// One add-on code edit: the add-on, a primary it may go with (none for type 2),
@@ -280,9 +316,13 @@ pub fn addon_date() -> &'static str {
     crate::codes::valid_for(&DATE, AOC_CSV)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-tables"))]
 mod tests {
     use super::*;
+
+    fn ptp(setting: Setting) -> &'static PtpTable {
+        super::ptp(setting).unwrap()
+    }
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

@@ -134,6 +134,11 @@ pub struct Report {
     pub documentation: String,
     /// The date or version of every reference table used.
     pub data: BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
+    /// Rules not yet checked on this visit because their table is still
+    /// loading (only the page's module, before `load_tables`; by rank). Absent
+    /// when every check ran: a pending rule is never a pass.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<&'static str>,
 }
 
 impl Report {

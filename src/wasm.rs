@@ -12,7 +12,8 @@
 //! exhausted by a giant audit), no later call on that instance can work: the
 //! host should drop it, instantiate the module again (`initSync` / `init` with
 //! the same bytes) and retry or tell the user; nothing is kept between calls but
-//! the ICD-10-CM descriptions, which it must hand over again.
+//! the ICD-10-CM descriptions and the tables (`load_tables`), which it must
+//! hand over again.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -100,7 +101,10 @@ pub fn rules() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn explain(id: JsValue) -> Result<String, JsError> {
     let id = args::string(&id, "explain", "the rule id", MAX_WORD)?;
-    crate::explain_rule(&id).ok_or_else(|| JsError::new(&format!("explain: no rule {id:?}")))
+    let rule = crate::rules::by_id(id.trim()).ok_or_else(|| JsError::new(&format!("explain: no rule {id:?}")))?;
+    crate::rules::docs_page(rule).ok_or_else(|| {
+        JsError::new("explain: the rule docs are still loading (they come with data/tables.bin: load_tables)")
+    })
 }
 
 /// The engine version.
@@ -127,6 +131,41 @@ pub fn icd10_load_descriptions(text: JsValue) -> Result<bool, JsError> {
     Ok(crate::icd10::LOADED
         .set(crate::icd10::Descriptions::parse(text))
         .is_ok())
+}
+
+/// The longest tables file accepted (the real `data/tables.bin` is about 1.4 MB).
+const MAX_TABLES: u32 = 64 << 20;
+
+/// Hands the big reference tables (`data/tables.bin`, fetched by the page from
+/// the same origin) to the engine: `true` once installed; `false` when there is
+/// nothing to do (already loaded, or compiled into this build; the bytes are
+/// still checked). A `Uint8Array` or `ArrayBuffer`; a file that is not ptbill's,
+/// truncated, or from another build throws an `Error` saying so.
+#[wasm_bindgen]
+pub fn load_tables(bytes: JsValue) -> Result<bool, JsError> {
+    let array = if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(buffer)
+    } else {
+        bytes.dyn_into::<js_sys::Uint8Array>().map_err(|v| {
+            JsError::new(&format!(
+                "load_tables: bytes must be a Uint8Array or ArrayBuffer (data/tables.bin), got {}",
+                args::what(&v)
+            ))
+        })?
+    };
+    if array.length() > MAX_TABLES {
+        return Err(JsError::new(&format!(
+            "load_tables: {} bytes is too long for ptbill's tables file (at most {MAX_TABLES})",
+            array.length()
+        )));
+    }
+    crate::tables::install(&array.to_vec()).map_err(|e| JsError::new(&format!("load_tables: {e}")))
+}
+
+/// Whether every check can run: the big tables are compiled in or loaded.
+#[wasm_bindgen]
+pub fn tables_loaded() -> bool {
+    crate::tables::EMBEDDED || crate::tables::loaded().is_some()
 }
 
 /// One ICD-10-CM code on a date: status, title, validity, codes under it.

@@ -211,7 +211,7 @@ fn fy2027_changes() {
     assert!(msg.contains("M67.A01, M67.A02"), "{msg}");
     assert!(diagnose("2026-11-02", "M67.A01").is_empty());
     only("2026-09-30", "M67.A09", "icd10-not-billable");
-    let set = ptbill::icd10::code_set();
+    let set = ptbill::icd10::code_set().unwrap();
     let d = |s: &str| ptbill::date::Date::parse(s).unwrap();
     assert!(set.billable("M67A09", d("2026-11-02")));
     assert_eq!(set.sided_siblings("M67A09", d("2026-11-02")), ["M67A01", "M67A02"]);

@@ -69,7 +69,7 @@ fn hospital_edit_starts_with_its_quarter() {
             );
             if checked < 200 && parts.len() == 3 {
                 let f = Date::parse(&format!("{}-{}-{}", &first[..4], &first[4..6], &first[6..])).unwrap();
-                let table = ptbill::ncci_table::ptp(ptbill::visit::Setting::OutpatientHospital);
+                let table = ptbill::ncci_table::ptp(ptbill::visit::Setting::OutpatientHospital).unwrap();
                 assert!(table.edit(col1, parts[0], f).is_some(), "{col1} {item}");
                 let (y, m) = (f.year(), &first[4..6]);
                 let day_before = match m {

@@ -150,7 +150,10 @@ fn kx_amount_by_year() {
     // 2020's amount is $2,080 (secondary sources), not marked inferred.
     let r = run(&visit("2020-06-02").replace("2450", "2100"));
     let m = &fired(&r, "kx-threshold")[0].message;
-    assert!(m.contains("2020 KX threshold of $2,080.00") && !m.contains("inferred"), "{m}");
+    assert!(
+        m.contains("2020 KX threshold of $2,080.00") && !m.contains("inferred"),
+        "{m}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 // Diagnoses: chips with their ICD-10-CM titles, a search by code or words
 // (titles fetched from this origin the first time), Enter picking the first
 // suggestion of a word search, and focus kept in place when a chip is removed.
-import { call, loadDescriptions } from "./engine.js";
+import { call, loadDescriptions, loadTables } from "./engine.js";
 import { state, esc, today, changed } from "./form.js";
 
 const $ = (id) => document.getElementById(id);
@@ -10,9 +10,9 @@ const looksLikeCode = (q) => /^[A-Z]\d/i.test(q) && !/\s/.test(q);
 
 let loading = null;
 function titles() {
-  loading ??= fetch("data/icd10cm-descriptions.txt")
-    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
-    .then((text) => {
+  // The search needs the code set too (data/tables.bin, fetched after the first result).
+  loading ??= Promise.all([fetch("data/icd10cm-descriptions.txt").then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))), loadTables()])
+    .then(([text]) => {
       loadDescriptions(text);
       renderChips();
     })

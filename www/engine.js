@@ -1,14 +1,20 @@
 // The engine: loads the wasm module once, and if it ever traps (a
 // WebAssembly.RuntimeError leaves that instance unusable) starts a fresh
 // instance of the same compiled module, so the page keeps working. The ICD-10-CM
-// titles handed to the old instance are handed to the new one.
+// titles and the big tables handed to the old instance are handed to the new one.
+// The module (www/pkg-calc) comes without the NCCI and ICD-10-CM tables, so the
+// first result (units, and every check that needs no table) comes sooner; the
+// page then fetches data/tables.bin (loadTables) and checks the visit again.
 
 const WASM = new URL("./pkg-calc/ptbill_bg.wasm", import.meta.url);
+const TABLES = new URL("./data/tables.bin", import.meta.url);
 let compiled = null; // the WebAssembly.Module, compiled once
 let api = null; // the glue module of the live instance
 let generation = 0;
 let restarting = null;
 let descriptions = null;
+let tables = null; // the bytes of data/tables.bin, once loaded
+let tablesLoading = null;
 const listeners = new Set();
 
 /** Called with a sentence for the user after the engine was restarted. */
@@ -22,6 +28,7 @@ async function instantiate() {
   api = await import(generation === 0 ? "./pkg-calc/ptbill.js" : `./pkg-calc/ptbill.js?instance=${generation}`);
   await api.default({ module_or_path: compiled });
   if (descriptions !== null) api.icd10_load_descriptions(descriptions);
+  if (tables !== null) api.load_tables(tables);
 }
 
 /** Loads the engine; resolves when it can check a visit. */
@@ -63,6 +70,30 @@ export function call(name, ...args) {
     }
     throw e;
   }
+}
+
+/** Whether every check can run (the tables are in, or compiled into the module). */
+export const tablesReady = () => api !== null && api.tables_loaded();
+
+/**
+ * Fetches data/tables.bin once and hands it to the engine (and to any later
+ * instance); resolves when every check can run. A failed fetch or a bad file
+ * rejects, and a later call tries again.
+ */
+export function loadTables() {
+  if (tablesReady()) return Promise.resolve();
+  tablesLoading ??= fetch(TABLES)
+    .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status} for data/tables.bin`))))
+    .then((buffer) => {
+      const bytes = new Uint8Array(buffer);
+      call("load_tables", bytes);
+      tables = bytes;
+    })
+    .catch((e) => {
+      tablesLoading = null;
+      throw e;
+    });
+  return tablesLoading;
 }
 
 /** Hands the ICD-10-CM titles to the engine (and to any later instance). */

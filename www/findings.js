@@ -66,6 +66,24 @@ function card(g, report) {
     ${g.fixed ? `<details><summary>What ptbill found</summary><ul class="messages">${messages}</ul></details>` : `<ul class="messages">${messages}</ul>${helps}`}</li>`;
 }
 
+// What a pending rule checks, for the "still loading" sentence.
+const PENDING_WORDS = {
+  "ncci-edit": "code pairs (NCCI edits)",
+  "unneeded-distinct-modifier": "whether a 59 or X modifier is needed",
+  "icd10-invalid": "the diagnosis codes (ICD-10-CM)",
+  "icd10-not-billable": "the diagnosis codes (ICD-10-CM)",
+  "icd10-seventh-character": "the diagnosis codes (ICD-10-CM)",
+  "icd10-unspecified": "the diagnosis codes (ICD-10-CM)",
+};
+
+/** "Still checking code pairs (NCCI edits) and the diagnosis codes (ICD-10-CM): …", or "". */
+export function pendingSentence(pending = []) {
+  const words = [...new Set(pending.map((id) => PENDING_WORDS[id] ?? id))];
+  if (!words.length) return "";
+  const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+  return `Still loading the tables for ${list}: those findings follow in a moment. The units above do not depend on them.`;
+}
+
 /** Renders the findings; returns the data-date caveats (shown beside the reference dates). */
 export function renderFindings(report, visit) {
   const caveats = report.diagnostics.filter((d) => d.rule === "reference-data-date");
@@ -73,7 +91,9 @@ export function renderFindings(report, visit) {
   const open = groups.filter((g) => !g.fixed);
   const fixed = groups.filter((g) => g.fixed);
   const changes = modifierChanges(report, visit);
-  let html = open.length ? `<ul class="findings">${open.map((g) => card(g, report)).join("")}</ul>` : "<p>No problems found.</p>";
+  const waiting = pendingSentence(report.pending);
+  let html = waiting ? `<p id="pending" class="pending">${esc(waiting)}</p>` : "";
+  html += open.length ? `<ul class="findings">${open.map((g) => card(g, report)).join("")}</ul>` : waiting ? "<p>No problems found in the checks done so far.</p>" : "<p>No problems found.</p>";
   if (changes.length || fixed.length) {
     html += `<h4>What ptbill did</h4>`;
     if (changes.length) html += `<ul class="did">${changes.map((c) => `<li>${esc(c)} (in “Modifiers to bill”).</li>`).join("")}</ul>`;
@@ -121,7 +141,14 @@ function visibleRegion() {
  */
 export async function openRule(id, opener) {
   const dialog = $("rule-dialog");
-  $("rule-body").innerHTML = markdown(call("explain", id));
+  let page;
+  try {
+    page = call("explain", id);
+  } catch {
+    // The docs pages come with data/tables.bin, just after the first result.
+    page = `# ${id}\n\nThis rule's page is still loading; close this and open it again in a moment.`;
+  }
+  $("rule-body").innerHTML = markdown(page);
   dialog.style.marginTop = "";
   dialog.style.maxHeight = "";
   dialog.showModal();

@@ -6,11 +6,11 @@
 //   result.js, findings.js           — the answer, the findings, the rule docs
 //   share.js, embed.js, offline.js   — links, embedding, the service worker
 //   engine.js                        — loading the wasm, and restarting it after a trap
-import { loadEngine, call, isReady, EngineStopped, onRestart, restarted } from "./engine.js";
+import { loadEngine, loadTables, call, isReady, EngineStopped, onRestart, restarted } from "./engine.js";
 import { state, startForm, fillForm, readVisit, problems, filledRows, showFieldErrors, showCodeHint, clearForm, undoClear, today, esc } from "./form.js";
 import { engineProblem } from "./input.js";
 import { startDiagnoses, renderChips } from "./diagnoses.js";
-import { renderReport, showStale, showEmpty, setState } from "./result.js";
+import { renderReport, showStale, showEmpty, setState, showTablesFailed } from "./result.js";
 import { startFindings, loadRuleTitles } from "./findings.js";
 import { startShare, visitChanged, visitFromHash, setReadOnly, inFrame, copy, forgetUrl } from "./share.js";
 import { startOffline, listenForUpdates } from "./offline.js";
@@ -26,15 +26,28 @@ listenForUpdates();
 // stops that one too, it is not tried again until it changes (no restart loop).
 let stopped = null;
 let gaveUp = null;
+let retryTables = false; // the tables failed to load: try again on the next change
 
+// "First result": the units (and every check that needs no table) are on
+// screen; "complete result": the NCCI and ICD-10-CM checks too, once
+// data/tables.bin is in (#results data-state="ready"; body data-complete="1").
 function firstResult() {
   if (document.body.dataset.ready) return;
   performance.mark("ptbill-first-result");
   document.body.dataset.ready = "1";
 }
+function completeResult() {
+  if (document.body.dataset.complete) return;
+  performance.mark("ptbill-complete-result");
+  document.body.dataset.complete = "1";
+}
 
 function update() {
   if (MODE === "audit" || !isReady()) return;
+  if (retryTables) {
+    retryTables = false;
+    completeChecks();
+  }
   const list = problems();
   if (filledRows().length === 0) {
     showFieldErrors(list.filter((p) => p.row === undefined));
@@ -154,6 +167,23 @@ loadRuleTitles();
 state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
 renderChips();
 update();
+// Right after the first result: the tables the NCCI and ICD-10-CM checks need,
+// then the visit checked again (a failure is said where the findings are; the
+// next change of the visit tries again).
+async function completeChecks() {
+  try {
+    await loadTables();
+  } catch (e) {
+    retryTables = true;
+    showTablesFailed(e.message);
+    return;
+  }
+  renderChips();
+  update();
+  completeResult();
+}
+if (MODE === "audit") completeResult();
+else completeChecks();
 // After the answer: the activity helper, then the service worker (which
 // installs from the HTTP cache once the page has fetched its files).
 const { startHelper } = await import("./helper.js");

@@ -26,15 +26,25 @@ export function summaryText(r) {
   return `Bill ${s(total, "unit")} · ${METHOD[r.method]} ${r.timed_units} timed${untimed ? ` + ${untimed} untimed` : ""} · ${other}: ${alt}`;
 }
 
-export function setState(value) {
+/**
+ * `partial`: "loading" with the units shown, while the tables some checks need
+ * are still on their way (the result stays "loading" until it is complete).
+ */
+export function setState(value, { partial = false } = {}) {
   $("results").dataset.state = value;
   const stale = value === "stale";
   for (const id of ["copy-doc", "summary-copy"]) $(id).disabled = value !== "ready";
-  $("result-body").hidden = value === "empty" || value === "loading";
+  $("result-body").hidden = value === "empty" || (value === "loading" && !partial);
   $("result-empty").hidden = value !== "empty";
   $("result-error").hidden = !stale;
   if (value === "empty") $("summary-text").textContent = "Type a code and its minutes to see the units to bill.";
-  if (value === "loading") $("summary-text").textContent = "Loading…";
+  if (value === "loading" && !partial) $("summary-text").textContent = "Loading…";
+}
+
+/** The tables could not be fetched: said where the pending checks are named. */
+export function showTablesFailed(why) {
+  const p = document.getElementById("pending");
+  if (p) p.textContent = `ptbill could not load the tables for the remaining checks (${why}), so they are not done. Change the visit to try again, or reload the page.`;
 }
 
 let announceTimer = 0;
@@ -128,6 +138,7 @@ export function renderReport(r, visit) {
   $("footer-data").textContent = dates;
   const text = summaryText(r);
   $("summary-text").textContent = text;
-  setState("ready");
+  const pending = (r.pending ?? []).length > 0;
+  setState(pending ? "loading" : "ready", { partial: pending });
   announce(text);
 }

@@ -4,7 +4,9 @@
 // page is told so. Cache keys carry no query and no fragment, and only the
 // page's files are kept, so nothing about a visit (which lives in the fragment)
 // is ever stored. Nothing is sent to any other origin.
-const CACHE = "ptbill-v3";
+const CACHE = "ptbill-v4";
+// The page's files, kept at install; data/tables.bin is the NCCI and ICD-10-CM
+// tables the page's module fetches right after its first result.
 const SHELL = [
   "./",
   "style.css",
@@ -38,6 +40,7 @@ const SHELL = [
   "manifest.webmanifest",
   "pkg-calc/ptbill.js",
   "pkg-calc/ptbill_bg.wasm",
+  "data/tables.bin",
 ];
 // Kept when first used, not at install: the audit view (audit.js, its worker and
 // the speed-optimised pkg-audit/ build) and the ICD-10-CM titles (data/).

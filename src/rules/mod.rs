@@ -4,6 +4,22 @@
 //! A rule's docs page says what it checks, why, the source with its date, an
 //! example visit that fires it (a test runs every example), and the fix.
 
+/// A rule's docs text (what it checks, why, source, example, fix): compiled in
+/// with the tables (cargo feature `embedded-tables`); the page's module leaves
+/// it out and reads each rule's docs page from data/tables.bin ([`docs_page`]).
+#[cfg(feature = "embedded-tables")]
+macro_rules! doc {
+    ($text:expr) => {
+        $text
+    };
+}
+#[cfg(not(feature = "embedded-tables"))]
+macro_rules! doc {
+    ($text:expr) => {
+        ""
+    };
+}
+
 use crate::codes::{CodeInfo, Shape};
 use crate::report::{Diagnostic, Message, Severity, Split};
 use crate::units::Allocation;
@@ -49,7 +65,8 @@ impl Rule {
         rank_of(self.id)
     }
 
-    /// The rule's docs page in Markdown.
+    /// The rule's docs page in Markdown (empty sections in a build without
+    /// `embedded-tables`: use [`docs_page`] there).
     pub fn docs(&self) -> String {
         format!(
             "# {id}\n\n**{title}**\n\n{summary}\n\nDefault severity: {sev}. Rank: {rank} of {count} (findings are listed by severity, then by rank: what costs the clinician most comes first).\n\n## What it checks\n\n{checks}\n\n## Why\n\n{why}\n\n## Source\n\n{source}\n\n## Example\n\n```json\n{example}\n```\n\n## Fix\n\n{fix}\n",
@@ -66,6 +83,15 @@ impl Rule {
             fix = self.fix,
         )
     }
+}
+
+/// A rule's docs page: built from the rule where its docs are compiled in,
+/// else from data/tables.bin once loaded (`None` until then).
+pub fn docs_page(rule: &Rule) -> Option<String> {
+    if crate::tables::EMBEDDED {
+        return Some(rule.docs());
+    }
+    crate::tables::loaded()?.docs.get(rule.id).cloned()
 }
 
 /// Every rule, in a stable order (family by family).
@@ -174,6 +200,8 @@ pub struct Ctx<'a> {
     pub explained: Vec<bool>,
     /// Table versions used, for the report's `data`.
     pub data: std::collections::BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
+    /// Rules that could not run on this visit yet: their table is not loaded.
+    pub pending: Vec<&'static str>,
 }
 
 impl Ctx<'_> {
@@ -220,6 +248,14 @@ impl Ctx<'_> {
             help,
             fixed,
         });
+    }
+
+    /// Records that `rule` has not been checked on this visit because its table
+    /// is not loaded yet (the page's module before `data/tables.bin`): never a pass.
+    pub fn pending(&mut self, rule: &Rule) {
+        if !self.pending.contains(&rule.id) {
+            self.pending.push(rule.id);
+        }
     }
 
     /// Whether line `i` is a code the other rules can reason about (well formed).

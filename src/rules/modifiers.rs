@@ -17,11 +17,17 @@ pub static MISSING_THERAPY: Rule = Rule {
     title: "Missing therapy modifier",
     severity: Severity::Error,
     summary: "No GP/GO/GN on a therapy code",
-    checks: "A therapy code (always-therapy, or sometimes-therapy furnished under the plan of care the visit names) has none of GP, GO, GN. ptbill adds the discipline's modifier to the corrected set (GP for PT, GO for OT, GN for SLP), so the finding is always `fixed`. When the line's `modifiers` were left out (\"propose the modifiers\"), the addition is an info; when they were given (even `[]`, \"as billed\", and always in an audit), the claim as billed lacks it: an error for Medicare and Medicare Advantage, a warning for other payers. Lines that are not billed are skipped.",
-    why: "Medicare returns always-therapy claims without a therapy modifier (edits from 2018-01-01).",
-    source: "CR 10176, Transmittal 3814 (2017-07-27), effective 2018-01-01; WPS (MAC) on always and sometimes therapy codes; billing-rules.md §3 and §8.1. Which codes are always or sometimes therapy is the catalog's `kind` column (CMS's CY 2025 and 2026 lists were not read: `data/codes.csv` can be corrected without code changes).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": []}], "diagnoses": ["M54.50"]}"#,
-    fix: "Add GP (PT plan), GO (OT plan) or GN (SLP plan) to every therapy line.",
+    checks: doc!(
+        "A therapy code (always-therapy, or sometimes-therapy furnished under the plan of care the visit names) has none of GP, GO, GN. ptbill adds the discipline's modifier to the corrected set (GP for PT, GO for OT, GN for SLP), so the finding is always `fixed`. When the line's `modifiers` were left out (\"propose the modifiers\"), the addition is an info; when they were given (even `[]`, \"as billed\", and always in an audit), the claim as billed lacks it: an error for Medicare and Medicare Advantage, a warning for other payers. Lines that are not billed are skipped."
+    ),
+    why: doc!("Medicare returns always-therapy claims without a therapy modifier (edits from 2018-01-01)."),
+    source: doc!(
+        "CR 10176, Transmittal 3814 (2017-07-27), effective 2018-01-01; WPS (MAC) on always and sometimes therapy codes; billing-rules.md §3 and §8.1. Which codes are always or sometimes therapy is the catalog's `kind` column (CMS's CY 2025 and 2026 lists were not read: `data/codes.csv` can be corrected without code changes)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": []}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Add GP (PT plan), GO (OT plan) or GN (SLP plan) to every therapy line."),
 };
 
 /// `therapy-modifier-mismatch`
@@ -30,11 +36,19 @@ pub static MISMATCH: Rule = Rule {
     title: "Wrong therapy modifier or code for the plan of care",
     severity: Severity::Error,
     summary: "GP/GO/GN does not fit the code or the discipline, or more than one is present",
-    checks: "A therapy line carries the modifier of another discipline (GO on a PT visit), more than one of GP/GO/GN, or a discipline-specific code of the other discipline (97165 OT evaluation on a PT visit). The corrected set keeps only the visit's discipline modifier.",
-    why: "The modifier says which plan of care the service belongs to; it drives the KX threshold (PT and SLP share one, OT has its own) and payment edits.",
-    source: "MCPM Ch. 5 §20.1 and WPS (MAC) on therapy modifiers: one of GP/GO/GN per line; billing-rules.md §8.1.",
-    example: r#"{"date_of_service": "2026-03-02", "discipline": "pt", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GO"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Use the modifier of the plan of care the service was furnished under, once per line.",
+    checks: doc!(
+        "A therapy line carries the modifier of another discipline (GO on a PT visit), more than one of GP/GO/GN, or a discipline-specific code of the other discipline (97165 OT evaluation on a PT visit). The corrected set keeps only the visit's discipline modifier."
+    ),
+    why: doc!(
+        "The modifier says which plan of care the service belongs to; it drives the KX threshold (PT and SLP share one, OT has its own) and payment edits."
+    ),
+    source: doc!(
+        "MCPM Ch. 5 §20.1 and WPS (MAC) on therapy modifiers: one of GP/GO/GN per line; billing-rules.md §8.1."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "discipline": "pt", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GO"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Use the modifier of the plan of care the service was furnished under, once per line."),
 };
 
 /// `modifier-25-misuse`
@@ -43,11 +57,17 @@ pub static MOD25: Rule = Rule {
     title: "Modifier 25 on a therapy code",
     severity: Severity::Warning,
     summary: "Modifier 25 (an E/M modifier) on a therapy code",
-    checks: "Modifier 25 on any code other than an E/M visit. It is dropped from the corrected set.",
-    why: "25 marks a significant, separately identifiable E/M visit on the day of a procedure; on a therapy code it is meaningless and draws denials.",
-    source: "CPT 2026 Appendix A, modifier 25 (unchanged throughout ptbill's data); NCCI Policy Manual for Medicare Services (2024) on E/M with procedures.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "modifiers": ["GP", "25"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Remove 25. If the evaluation and a treatment are both billed, check `ncci-edit` instead.",
+    checks: doc!("Modifier 25 on any code other than an E/M visit. It is dropped from the corrected set."),
+    why: doc!(
+        "25 marks a significant, separately identifiable E/M visit on the day of a procedure; on a therapy code it is meaningless and draws denials."
+    ),
+    source: doc!(
+        "CPT 2026 Appendix A, modifier 25 (unchanged throughout ptbill's data); NCCI Policy Manual for Medicare Services (2024) on E/M with procedures."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97161", "modifiers": ["GP", "25"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Remove 25. If the evaluation and a treatment are both billed, check `ncci-edit` instead."),
 };
 
 /// `modifier-52-timed`
@@ -56,11 +76,19 @@ pub static MOD52: Rule = Rule {
     title: "Modifier 52 on a timed code",
     severity: Severity::Error,
     summary: "Modifier 52 on a timed code",
-    checks: "Modifier 52 (reduced service) on a code billed in 15-minute units. It is dropped from the corrected set.",
-    why: "A short timed service is billed by units from its minutes, not by 52. Some old articles advise 52 below the midpoint; AAPC answers and current guidance say it cannot be used on timed codes.",
-    source: "billing-rules.md §2.6 and §8.7 (AAPC forum; chirofreeinfo 2021; the contrary 2003 advice is outdated).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 6, "modifiers": ["GP", "52"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Remove 52 and bill the units the minutes earn (possibly none).",
+    checks: doc!(
+        "Modifier 52 (reduced service) on a code billed in 15-minute units. It is dropped from the corrected set."
+    ),
+    why: doc!(
+        "A short timed service is billed by units from its minutes, not by 52. Some old articles advise 52 below the midpoint; AAPC answers and current guidance say it cannot be used on timed codes."
+    ),
+    source: doc!(
+        "billing-rules.md §2.6 and §8.7 (AAPC forum; chirofreeinfo 2021; the contrary 2003 advice is outdated)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 6, "modifiers": ["GP", "52"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Remove 52 and bill the units the minutes earn (possibly none)."),
 };
 
 /// `modifier-76-timed`
@@ -69,11 +97,17 @@ pub static MOD76: Rule = Rule {
     title: "Modifier 76 on a timed code",
     severity: Severity::Warning,
     summary: "Modifier 76 on a timed code",
-    checks: "Modifier 76 (repeat procedure) on a code billed in 15-minute units. It is dropped from the corrected set.",
-    why: "76 is for procedures that cannot be billed in units. Timed codes report all their units on one line per day.",
-    source: "FCSO and Novitas (MACs) on modifier 76; billing-rules.md §8.6.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 15, "modifiers": ["GP"]}, {"code": "97110", "minutes": 15, "modifiers": ["GP", "76"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Remove 76 and report the code once with its total units.",
+    checks: doc!(
+        "Modifier 76 (repeat procedure) on a code billed in 15-minute units. It is dropped from the corrected set."
+    ),
+    why: doc!(
+        "76 is for procedures that cannot be billed in units. Timed codes report all their units on one line per day."
+    ),
+    source: doc!("FCSO and Novitas (MACs) on modifier 76; billing-rules.md §8.6."),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 15, "modifiers": ["GP"]}, {"code": "97110", "minutes": 15, "modifiers": ["GP", "76"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Remove 76 and report the code once with its total units."),
 };
 
 /// `conflicting-distinct-modifiers`
@@ -82,11 +116,17 @@ pub static CONFLICTING: Rule = Rule {
     title: "Conflicting distinct-service modifiers",
     severity: Severity::Warning,
     summary: "59 with an X{EPSU} modifier, or two X modifiers, on one line",
-    checks: "A line carries 59 together with XE/XS/XP/XU (59 is dropped from the corrected set: the X modifier is the more specific one), or two different X modifiers (kept: choose one).",
-    why: "CMS says the X modifiers are more selective versions of 59, so it is incorrect to use both on one line.",
-    source: "CR 8863 (Transmittal 1422, 2014-08-15), effective 2015-01-01; billing-rules.md §8.5.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP", "59", "XS"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Keep the one modifier that describes why the service was distinct.",
+    checks: doc!(
+        "A line carries 59 together with XE/XS/XP/XU (59 is dropped from the corrected set: the X modifier is the more specific one), or two different X modifiers (kept: choose one)."
+    ),
+    why: doc!(
+        "CMS says the X modifiers are more selective versions of 59, so it is incorrect to use both on one line."
+    ),
+    source: doc!("CR 8863 (Transmittal 1422, 2014-08-15), effective 2015-01-01; billing-rules.md §8.5."),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP", "59", "XS"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Keep the one modifier that describes why the service was distinct."),
 };
 
 /// `unknown-modifier`
@@ -95,11 +135,15 @@ pub static UNKNOWN_MODIFIER: Rule = Rule {
     title: "A modifier ptbill does not know",
     severity: Severity::Warning,
     summary: "A modifier ptbill does not know",
-    checks: "A modifier that is not in `data/modifiers.csv`, or one used before its start date (CQ/CO before 2020 are handled by `assistant-modifier`). It is kept in the corrected set.",
-    why: "Often a typo (GB for GP) that makes the claim line fail.",
-    source: "ptbill's modifier table (`data/modifiers.csv`, as of 2026-11-23), from billing-rules.md §8–§11.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GB"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Check the modifier; if it is valid for your payer, ignore the warning.",
+    checks: doc!(
+        "A modifier that is not in `data/modifiers.csv`, or one used before its start date (CQ/CO before 2020 are handled by `assistant-modifier`). It is kept in the corrected set."
+    ),
+    why: doc!("Often a typo (GB for GP) that makes the claim line fail."),
+    source: doc!("ptbill's modifier table (`data/modifiers.csv`, as of 2026-11-23), from billing-rules.md §8–§11."),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 30, "modifiers": ["GB"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Check the modifier; if it is valid for your payer, ignore the warning."),
 };
 
 /// This family's rules.

@@ -26,11 +26,21 @@ pub static NCCI_EDIT: Rule = Rule {
     title: "Codes not paid together",
     severity: Severity::Error,
     summary: "Two codes form an NCCI procedure-to-procedure edit",
-    checks: "Every pair of codes on the visit is looked up in CMS's PTP table for the visit's `setting` (practitioner, or outpatient hospital), keeping only edits in force on the date of service (after their first day and up to their deletion date: a 2020-06-01 hospital visit with 97150 + 97110 draws no edit, because that edit ended 2019-12-31 and its successor began 2020-10-01). Modifier indicator 0: the column-2 code is never paid with the column-1 code. Indicator 1: the column-2 code is paid only with 59, XE, XS, XP or XU. Indicator 9 (deleted retroactively) never fires. An error for Medicare and Medicare Advantage; a warning for Medicaid (states run their own NCCI tables), commercial and other payers (many, not all, apply NCCI).",
-    why: "The column-2 code is denied; and a 59 or X modifier used to get past an edit without a distinct service is a classic audit finding.",
-    source: "Practitioner: CMS Medicare NCCI PTP table effective 2024-07-01 (deletion dates exact; the extract has no start dates, except an inferred 2020 gap: the 4,004 practitioner rows of pairs deleted 2019-12-31 and re-added are treated as out of force from 2020-01-01 to 2020-09-30, because every one of the 3,209 such pairs that the I/OCE also holds was re-added on 2020-10-01, for example 97150/97110; the other 795 are given the same start by assumption, marked inferred in the table). Outpatient hospital: the NCCI hospital edits as CMS's I/OCE applies them, versions of 2019-07-01 to 2026-04-01, each row with its first quarter (\"2019-07-01\" means on or before). Tables rebuilt by `tools/update-data` from CMS's own quarterly files carry the exact dates those files give. CR 8863 (X{EPSU} modifiers from 2015-01-01); ncci-notes.md §1.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Never paid together (modifier indicator 0): bill only the code that is paid (column 1). Paid with a modifier (indicator 1): add 59, or the X modifier that fits, to the code that would be denied (column 2), only when it was truly distinct (a separate 15-minute block of time, a different body region, or a separate encounter) and the note shows it; otherwise bill the column-1 code alone.",
+    checks: doc!(
+        "Every pair of codes on the visit is looked up in CMS's PTP table for the visit's `setting` (practitioner, or outpatient hospital), keeping only edits in force on the date of service (after their first day and up to their deletion date: a 2020-06-01 hospital visit with 97150 + 97110 draws no edit, because that edit ended 2019-12-31 and its successor began 2020-10-01). Modifier indicator 0: the column-2 code is never paid with the column-1 code. Indicator 1: the column-2 code is paid only with 59, XE, XS, XP or XU. Indicator 9 (deleted retroactively) never fires. An error for Medicare and Medicare Advantage; a warning for Medicaid (states run their own NCCI tables), commercial and other payers (many, not all, apply NCCI)."
+    ),
+    why: doc!(
+        "The column-2 code is denied; and a 59 or X modifier used to get past an edit without a distinct service is a classic audit finding."
+    ),
+    source: doc!(
+        "Practitioner: CMS Medicare NCCI PTP table effective 2024-07-01 (deletion dates exact; the extract has no start dates, except an inferred 2020 gap: the 4,004 practitioner rows of pairs deleted 2019-12-31 and re-added are treated as out of force from 2020-01-01 to 2020-09-30, because every one of the 3,209 such pairs that the I/OCE also holds was re-added on 2020-10-01, for example 97150/97110; the other 795 are given the same start by assumption, marked inferred in the table). Outpatient hospital: the NCCI hospital edits as CMS's I/OCE applies them, versions of 2019-07-01 to 2026-04-01, each row with its first quarter (\"2019-07-01\" means on or before). Tables rebuilt by `tools/update-data` from CMS's own quarterly files carry the exact dates those files give. CR 8863 (X{EPSU} modifiers from 2015-01-01); ncci-notes.md §1."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97150", "modifiers": ["GP"]}, {"code": "97110", "minutes": 30, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Never paid together (modifier indicator 0): bill only the code that is paid (column 1). Paid with a modifier (indicator 1): add 59, or the X modifier that fits, to the code that would be denied (column 2), only when it was truly distinct (a separate 15-minute block of time, a different body region, or a separate encounter) and the note shows it; otherwise bill the column-1 code alone."
+    ),
 };
 
 /// `mue-exceeded`
@@ -39,11 +49,21 @@ pub static MUE_EXCEEDED: Rule = Rule {
     title: "More units than Medicare pays in a day",
     severity: Severity::Error,
     summary: "Units above the code's per-day Medically Unlikely Edit",
-    checks: "Adds a code's units over the visit (computed, and claimed if entered) and compares the larger with CMS's MUE for the visit's setting. Quiet when a more specific rule already explains the line (97010 bundled, 97014 → G0283, a deleted or non-therapy code). An error for Medicare and Medicare Advantage, a warning for other payers.",
-    why: "Units above the MUE are denied. With adjudication indicator 2 (policy) the limit is absolute; with 3 (clinical) units above it can be paid on appeal with documentation.",
-    source: "CMS Medicare MUE tables effective 2024-07-01, practitioner and outpatient hospital (`data/mue.csv`); ncci-notes.md §2.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97112", "minutes": 75, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Check the minutes. If they are right, the care was medically necessary and the limit is a clinical one (MUE adjudication indicator 3), bill up to the limit and appeal the rest with the record. A policy limit (indicator 2) is never exceeded.",
+    checks: doc!(
+        "Adds a code's units over the visit (computed, and claimed if entered) and compares the larger with CMS's MUE for the visit's setting. Quiet when a more specific rule already explains the line (97010 bundled, 97014 → G0283, a deleted or non-therapy code). An error for Medicare and Medicare Advantage, a warning for other payers."
+    ),
+    why: doc!(
+        "Units above the MUE are denied. With adjudication indicator 2 (policy) the limit is absolute; with 3 (clinical) units above it can be paid on appeal with documentation."
+    ),
+    source: doc!(
+        "CMS Medicare MUE tables effective 2024-07-01, practitioner and outpatient hospital (`data/mue.csv`); ncci-notes.md §2."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97112", "minutes": 75, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Check the minutes. If they are right, the care was medically necessary and the limit is a clinical one (MUE adjudication indicator 3), bill up to the limit and appeal the rest with the record. A policy limit (indicator 2) is never exceeded."
+    ),
 };
 
 /// `unneeded-distinct-modifier`
@@ -52,17 +72,29 @@ pub static UNNEEDED_DISTINCT: Rule = Rule {
     title: "Distinct-service modifier not needed",
     severity: Severity::Warning,
     summary: "59 or X{EPSU} where no edit pair calls for it",
-    checks: "A line carries 59, XE, XS, XP or XU but its code forms no indicator-1 edit in force on the date of service with another code on the visit. For Medicare and Medicare Advantage the modifier is dropped from the corrected set; for other payers it is kept (a payer may run its own edits: Anthem, Aetna and others have edited 97140 with 97530).",
-    why: "A distinct-service modifier attests a fact. Added where no edit calls for it, it draws audits and teaches a habit that turns into misuse.",
-    source: "CMS NCCI PTP tables of 2024-07-01 (for example 97140/97530: deleted 2019-12-31, so no Medicare edit since 2020); CR 8863 (2015-01-01); ncci-notes.md §0.",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97140", "minutes": 15, "modifiers": ["GP", "59"]}, {"code": "97530", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Remove the modifier for Medicare; keep it only where the payer's own edit requires it and the service was distinct.",
+    checks: doc!(
+        "A line carries 59, XE, XS, XP or XU but its code forms no indicator-1 edit in force on the date of service with another code on the visit. For Medicare and Medicare Advantage the modifier is dropped from the corrected set; for other payers it is kept (a payer may run its own edits: Anthem, Aetna and others have edited 97140 with 97530)."
+    ),
+    why: doc!(
+        "A distinct-service modifier attests a fact. Added where no edit calls for it, it draws audits and teaches a habit that turns into misuse."
+    ),
+    source: doc!(
+        "CMS NCCI PTP tables of 2024-07-01 (for example 97140/97530: deleted 2019-12-31, so no Medicare edit since 2020); CR 8863 (2015-01-01); ncci-notes.md §0."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97140", "minutes": 15, "modifiers": ["GP", "59"]}, {"code": "97530", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Remove the modifier for Medicare; keep it only where the payer's own edit requires it and the service was distinct."
+    ),
 };
 
 /// This family's rules.
 pub static RULES: &[&Rule] = &[&NCCI_EDIT, &MUE_EXCEEDED, &UNNEEDED_DISTINCT];
 
-pub use crate::ncci_table::{Edit, PTP_OUTPATIENT, PTP_PRACTITIONER, PtpTable, ptp};
+pub use crate::ncci_table::{Edit, PtpTable, ptp};
+#[cfg(feature = "embedded-tables")]
+pub use crate::ncci_table::{PTP_OUTPATIENT, PTP_PRACTITIONER};
 use crate::ncci_table::{pack, ptp_date, ptp_name};
 
 /// One MUE row: (practitioner value, MAI), (outpatient-hospital value, MAI).
@@ -129,11 +161,20 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let mut found = Vec::new();
     // Each code packed once; the table is parsed only for a visit with two codes.
     let packed: Vec<Option<u64>> = firsts.iter().map(|&i| pack(&visit.lines[i].code)).collect();
-    let table = if firsts.len() > 1 {
-        Some(ptp(visit.setting))
-    } else {
-        None
-    };
+    let table = if firsts.len() > 1 { ptp(visit.setting) } else { None };
+    // Two codes and no table yet (the page's module before its tables load):
+    // the pairs, and whether a distinct-service modifier is needed, wait.
+    let waiting = firsts.len() > 1 && table.is_none();
+    if waiting {
+        ctx.pending(&NCCI_EDIT);
+        if visit
+            .lines
+            .iter()
+            .any(|l| l.modifiers.iter().any(|m| DISTINCT.contains(&m.as_str())))
+        {
+            ctx.pending(&UNNEEDED_DISTINCT);
+        }
+    }
     for (a, &i) in firsts.iter().enumerate() {
         for (b, &j) in firsts.iter().enumerate().skip(a + 1) {
             for ((c1, p1), (c2, p2)) in [((i, packed[a]), (j, packed[b])), ((j, packed[b]), (i, packed[a]))] {
@@ -199,7 +240,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .map(String::as_str)
             .filter(|m| DISTINCT.contains(m))
             .collect();
-        if typed.is_empty() || in_edit[i] || !ctx.billable[i] {
+        if typed.is_empty() || in_edit[i] || !ctx.billable[i] || waiting {
             continue;
         }
         let list = match typed.as_slice() {

@@ -15,11 +15,21 @@ pub static RTM_MINIMUM: Rule = Rule {
     title: "Too few monitoring minutes for the code",
     severity: Severity::Warning,
     summary: "An RTM treatment-management line has fewer minutes than its code needs in the calendar month",
-    checks: "A line of remote therapeutic monitoring treatment management with minutes entered, taken as the calendar month's management time for that code: 98980 needs at least 20 minutes (from 2022-01-01), +98981 20 minutes for each unit (each further 20 minutes, from 2022-01-01), 98979 at least 10 minutes (from 2026-01-01; it covers 10 to 19). Below that the message says which code, if any, the minutes fit on the date of service (98979 for 10 to 19 minutes from 2026-01-01; before 2026 nothing under 20 minutes can be billed). Quiet for lines without minutes, and for the device-supply codes (98975–98978, 98984–98986), which count days of data, not minutes.",
-    why: "These codes pay for a month's management time; a line under its minimum is billed for time that was not furnished, and the payer may deny or recoup it. The device codes and treatment management run on different clocks (30 days of data versus the calendar month), so the minutes of a visit day are not what is billed.",
-    source: "CPT descriptors of 98980/+98981 (20 minutes in a calendar month, each additional 20 minutes) as adopted in the CY 2022 Medicare Physician Fee Schedule final rule (in force 2022-01-01), and of 98979 (10 to 19 minutes, new in CPT 2026) in the CY 2026 final rule (in force 2026-01-01), as summarised by MedBridge, \"CPT Code 98979: What It Means and How to Use It\" (2025-11-13), and Nixon Law Group (2025-07-18); validity dates from the CMS I/OCE HCPCS table (hcpcs README); ptbill's catalog `data/codes.csv`.",
-    example: r#"{"date_of_service": "2026-03-31", "lines": [{"code": "98980", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Bill the code the month's management minutes reach (98979 for 10 to 19 minutes from 2026, 98980 from 20, +98981 for each further 20), or enter the month's total if the line holds only part of it.",
+    checks: doc!(
+        "A line of remote therapeutic monitoring treatment management with minutes entered, taken as the calendar month's management time for that code: 98980 needs at least 20 minutes (from 2022-01-01), +98981 20 minutes for each unit (each further 20 minutes, from 2022-01-01), 98979 at least 10 minutes (from 2026-01-01; it covers 10 to 19). Below that the message says which code, if any, the minutes fit on the date of service (98979 for 10 to 19 minutes from 2026-01-01; before 2026 nothing under 20 minutes can be billed). Quiet for lines without minutes, and for the device-supply codes (98975–98978, 98984–98986), which count days of data, not minutes."
+    ),
+    why: doc!(
+        "These codes pay for a month's management time; a line under its minimum is billed for time that was not furnished, and the payer may deny or recoup it. The device codes and treatment management run on different clocks (30 days of data versus the calendar month), so the minutes of a visit day are not what is billed."
+    ),
+    source: doc!(
+        "CPT descriptors of 98980/+98981 (20 minutes in a calendar month, each additional 20 minutes) as adopted in the CY 2022 Medicare Physician Fee Schedule final rule (in force 2022-01-01), and of 98979 (10 to 19 minutes, new in CPT 2026) in the CY 2026 final rule (in force 2026-01-01), as summarised by MedBridge, \"CPT Code 98979: What It Means and How to Use It\" (2025-11-13), and Nixon Law Group (2025-07-18); validity dates from the CMS I/OCE HCPCS table (hcpcs README); ptbill's catalog `data/codes.csv`."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-31", "lines": [{"code": "98980", "minutes": 15, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Bill the code the month's management minutes reach (98979 for 10 to 19 minutes from 2026, 98980 from 20, +98981 for each further 20), or enter the month's total if the line holds only part of it."
+    ),
 };
 
 /// Code, minutes needed in the month (per unit), first day the minimum applies.

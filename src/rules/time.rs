@@ -17,11 +17,19 @@ pub static PAYER_METHOD: Rule = Rule {
     title: "Per-code time rule on a Medicare claim",
     severity: Severity::Warning,
     summary: "The CPT per-code method on a Medicare or Medicare Advantage visit",
-    checks: "The visit's `method` is `ama` (CPT per-code midpoint rule) and its payer is Medicare or Medicare Advantage. The message gives the total-time result (units per code and in all), so the claim can be written by Medicare's rule. Quiet for `cms`, and for Medicaid, commercial and other payers (many of them count per code).",
-    why: "Medicare counts timed units by the total timed minutes of the visit (the 8-minute rule applied once to the total), not code by code. The two methods often differ by a unit (CMS example 3: 33 + 7 minutes is 3 units by total time, 2 per code). Medicare Advantage plans must cover what Medicare covers and most follow its unit rule; a plan's contract can say otherwise.",
-    source: "CMS Pub. 100-04 (Claims Processing Manual), Ch. 5, §20.2, in force since 2000-04-01 (total-time rule, examples 1–6); MBPM Ch. 15 §220.3 (documentation of timed minutes); billing-rules.md §1.1 and §1.2.",
-    example: r#"{"date_of_service": "2026-03-02", "method": "ama", "lines": [{"code": "97110", "minutes": 33, "modifiers": ["GP"]}, {"code": "97140", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Set the method to `cms` (Medicare total time) and bill the units it gives.",
+    checks: doc!(
+        "The visit's `method` is `ama` (CPT per-code midpoint rule) and its payer is Medicare or Medicare Advantage. The message gives the total-time result (units per code and in all), so the claim can be written by Medicare's rule. Quiet for `cms`, and for Medicaid, commercial and other payers (many of them count per code)."
+    ),
+    why: doc!(
+        "Medicare counts timed units by the total timed minutes of the visit (the 8-minute rule applied once to the total), not code by code. The two methods often differ by a unit (CMS example 3: 33 + 7 minutes is 3 units by total time, 2 per code). Medicare Advantage plans must cover what Medicare covers and most follow its unit rule; a plan's contract can say otherwise."
+    ),
+    source: doc!(
+        "CMS Pub. 100-04 (Claims Processing Manual), Ch. 5, §20.2, in force since 2000-04-01 (total-time rule, examples 1–6); MBPM Ch. 15 §220.3 (documentation of timed minutes); billing-rules.md §1.1 and §1.2."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "method": "ama", "lines": [{"code": "97110", "minutes": 33, "modifiers": ["GP"]}, {"code": "97140", "minutes": 7, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!("Set the method to `cms` (Medicare total time) and bill the units it gives."),
 };
 
 /// `implausible-minutes`
@@ -30,11 +38,21 @@ pub static IMPLAUSIBLE_MINUTES: Rule = Rule {
     title: "More minutes than a day of therapy holds",
     severity: Severity::Warning,
     summary: "A line over 8 hours, or a visit over 12 hours",
-    checks: "A line whose `minutes` exceed 480 (8 hours), or, when no single line does, a visit whose lines add up to more than 720 minutes (12 hours). The units are still counted from the minutes as entered.",
-    why: "Most such entries are typing slips (300 for 30, minutes entered as units or seconds), and the units they earn would be billed. The bounds are ptbill's choice, set above the longest real therapy day so that a real visit never trips them: the longest single services are work hardening and conditioning (97545 for the first 2 hours, +97546 for each added hour), programmes built to rehearse a working day, so at most about 8 hours; and no plan of care holds more than 12 hours of one discipline's care for one patient in one day (even Medicare's intensive inpatient rehabilitation standard is about 3 hours a day of all therapies together, the \"3-hour rule\" of 42 CFR 412.622(a)(3)(ii)). These are ptbill's judgement, not a published limit.",
-    source: "ptbill's own bounds (set 2026-12-01), reasoned as under Why, not a CMS limit; the work-hardening codes as in ptbill's catalog `data/codes.csv` (97545 first 2 hours, +97546 each added hour; the add-on pair confirmed by CMS's I/OCE add-on edits, ncci README); CMS Pub. 100-04, Ch. 5, §20.2 (units from minutes, since 2000).",
-    example: r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 600, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#,
-    fix: "Check the minutes: enter the one-on-one minutes of the service, not seconds, units or a total for several visits.",
+    checks: doc!(
+        "A line whose `minutes` exceed 480 (8 hours), or, when no single line does, a visit whose lines add up to more than 720 minutes (12 hours). The units are still counted from the minutes as entered."
+    ),
+    why: doc!(
+        "Most such entries are typing slips (300 for 30, minutes entered as units or seconds), and the units they earn would be billed. The bounds are ptbill's choice, set above the longest real therapy day so that a real visit never trips them: the longest single services are work hardening and conditioning (97545 for the first 2 hours, +97546 for each added hour), programmes built to rehearse a working day, so at most about 8 hours; and no plan of care holds more than 12 hours of one discipline's care for one patient in one day (even Medicare's intensive inpatient rehabilitation standard is about 3 hours a day of all therapies together, the \"3-hour rule\" of 42 CFR 412.622(a)(3)(ii)). These are ptbill's judgement, not a published limit."
+    ),
+    source: doc!(
+        "ptbill's own bounds (set 2026-12-01), reasoned as under Why, not a CMS limit; the work-hardening codes as in ptbill's catalog `data/codes.csv` (97545 first 2 hours, +97546 each added hour; the add-on pair confirmed by CMS's I/OCE add-on edits, ncci README); CMS Pub. 100-04, Ch. 5, §20.2 (units from minutes, since 2000)."
+    ),
+    example: doc!(
+        r#"{"date_of_service": "2026-03-02", "lines": [{"code": "97110", "minutes": 600, "modifiers": ["GP"]}], "diagnoses": ["M54.50"]}"#
+    ),
+    fix: doc!(
+        "Check the minutes: enter the one-on-one minutes of the service, not seconds, units or a total for several visits."
+    ),
 };
 
 /// This family's rules.

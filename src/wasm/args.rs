@@ -24,7 +24,7 @@ pub fn what(v: &JsValue) -> String {
     } else if let Some(b) = v.as_bool() {
         format!("{b}")
     } else if let Some(n) = v.as_f64() {
-        format!("the number {n}")
+        format!("the number {}", number(n))
     } else if v.is_string() {
         "a string".into()
     } else if v.is_bigint() {
@@ -103,4 +103,19 @@ pub fn callback(v: &JsValue, export: &str, name: &str) -> Result<Option<js_sys::
         .cloned()
         .map(Some)
         .ok_or_else(|| error(export, format_args!("{name} must be a function, got {}", what(v))))
+}
+
+/// A number as JavaScript writes it, without Rust's float formatting (which
+/// would add some 20 KB to the page's module): whole numbers as integers,
+/// others through serde_json's shortest form.
+fn number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n < 0.0 { "-Infinity" } else { "Infinity" }.into()
+    } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        (n as i64).to_string()
+    } else {
+        serde_json::Value::from(n).to_string()
+    }
 }

@@ -21,6 +21,17 @@ export const example3 = {
   diagnoses: ["M54.50"],
 };
 
+/** 97150 + 97110: an NCCI pair, found only once data/tables.bin is in (the page's module). */
+export const pairVisit = {
+  date_of_service: "2026-03-02",
+  payer: "medicare",
+  lines: [
+    { code: "97150", modifiers: ["GP"] },
+    { code: "97110", minutes: 30, modifiers: ["GP"] },
+  ],
+  diagnoses: ["M54.50"],
+};
+
 /** A visit of four lines (two timed with an assistant's minutes, one untimed): the phone layout's case. */
 export const fourLines = {
   date_of_service: "2026-03-02",
@@ -60,7 +71,7 @@ export async function harness(offset, { dir = WWW } = {}) {
     requests,
     problems,
     browser,
-    /** Opens a page in a fresh context and waits for its first answer. */
+    /** Opens a page in a fresh context and waits for its complete answer (tables in, findings whole). */
     async open(path, options = {}, { wait = true, before } = {}) {
       const context = await browser.newContext(options);
       const page = await context.newPage();
@@ -69,7 +80,7 @@ export async function harness(offset, { dir = WWW } = {}) {
       page.on("pageerror", (e) => problems.push(`${path}: ${e.message}`));
       if (before) await before(page, context);
       await page.goto(origin + path);
-      if (wait) await page.waitForSelector("body[data-ready='1']");
+      if (wait) await page.waitForSelector("body[data-complete='1']");
       return { context, page };
     },
     /** Privacy and health over every page: only this origin, no console errors. */

@@ -52,7 +52,7 @@ test("in a course page on another origin, ptbill:resize sizes the frame to show 
   page.on("request", (r) => h.requests.push(r.url()));
   await page.goto(`${hostOrigin}/course`);
   const frame = page.frameLocator("iframe");
-  await frame.locator("body[data-ready='1']").waitFor();
+  await frame.locator("body[data-complete='1']").waitFor();
   await page.waitForFunction(() => got.some((m) => m.data?.type === "ptbill:resize"));
   const messages = await page.evaluate(() => got);
   for (const m of messages) {
@@ -114,13 +114,13 @@ test("?view in a frame drops the site header and opens the calculator in a new t
   page.on("pageerror", (e) => h.problems.push(`view: ${e.message}`));
   await page.goto(`${hostOrigin}/view`);
   const frame = page.frameLocator("iframe");
-  await frame.locator("body[data-ready='1']").waitFor();
+  await frame.locator("body[data-complete='1']").waitFor();
   assert.equal(await frame.locator(".site-header").isVisible(), false);
   const link = frame.locator(".banner a");
   assert.equal(await link.getAttribute("target"), "_blank");
   assert.match(await link.textContent(), /new tab/);
   const [tab] = await Promise.all([context.waitForEvent("page"), link.click()]);
-  await tab.waitForSelector("body[data-ready='1']");
+  await tab.waitForSelector("body[data-complete='1']");
   assert.equal(new URL(tab.url()).search, "");
   assert.deepEqual((await cards(tab)).map((c) => c.main), [2, 1]);
   assert.equal(await tab.isVisible(".site-header"), true);

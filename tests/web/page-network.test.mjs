@@ -5,10 +5,12 @@
 // version announced and taken on the next load; and the load figures, measured.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, appendFileSync, writeFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, appendFileSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { harness, hash, example3, cards, line, OUT, WWW } from "./harness.mjs";
+import { extname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { COMPRESSIBLE } from "../../scripts/compress.mjs";
+import { harness, hash, example3, pairVisit, cards, line, OUT, WWW } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -28,6 +30,43 @@ async function warm(path = "/" + hash(example3), options = {}, hooks = {}) {
   return opened;
 }
 const settle = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+test("the units come first; the tables follow, then the full findings and data-state ready", async () => {
+  h.throttle.paths = { "/data/tables.bin": 1500 };
+  try {
+    const { context, page } = await h.open("/" + hash(pairVisit), {}, { wait: false });
+    await page.waitForSelector("body[data-ready='1']");
+    assert.equal(await page.getAttribute("#results", "data-state"), "loading");
+    assert.deepEqual((await cards(page)).map((c) => c.main), [1, 2]);
+    assert.equal(await page.isVisible("#unit-cards"), true, "the units are shown while the tables load");
+    assert.match(await page.textContent("#pending"), /^Still loading the tables for code pairs \(NCCI edits\) and the diagnosis codes \(ICD-10-CM\)/);
+    assert.match(await page.textContent("#summary-text"), /^Bill 3 units/);
+    assert.equal(await page.$(".finding[data-rule='ncci-edit']"), null);
+    assert.equal(await page.isDisabled("#copy-doc"), true, "nothing to copy until the result is complete");
+    await page.waitForSelector("body[data-complete='1']");
+    assert.equal(await page.getAttribute("#results", "data-state"), "ready");
+    assert.equal(await page.$("#pending"), null);
+    assert.match(await page.textContent(".finding[data-rule='ncci-edit']"), /97110 is not paid with 97150/);
+    const t = await page.evaluate(() => ["ptbill-first-result", "ptbill-complete-result"].map((n) => performance.getEntriesByName(n)[0].startTime));
+    assert.ok(t[1] - t[0] >= 1000, `the complete result waited for the tables (${t})`);
+    await context.close();
+  } finally {
+    h.throttle.paths = {};
+  }
+});
+
+test("tables that cannot be loaded are said, never a silent pass", async () => {
+  const { context, page } = await h.open("/" + hash(pairVisit), {}, {
+    wait: false,
+    before: (p) => p.route("**/data/tables.bin", (route) => route.fulfill({ status: 200, body: "# not the tables" })),
+  });
+  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForFunction(() => /could not load the tables/.test(document.getElementById("pending")?.textContent));
+  assert.equal(await page.getAttribute("#results", "data-state"), "loading");
+  assert.match(await page.textContent("#pending"), /not ptbill's tables file/);
+  h.problems.length = 0; // the bad file's console noise is this test's point
+  await context.close();
+});
 
 test("scripts/serve.mjs sends ETag and Last-Modified and answers 304", async () => {
   const first = await fetch(`${h.origin}/style.css`);
@@ -141,7 +180,7 @@ test("no visit data in Cache Storage after opening share links (keys carry no qu
 
 test("a new version is fetched in the background, announced, and takes over on the next load", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ptbill-www-"));
-  cpSync(WWW, dir, { recursive: true, filter: (src) => !src.includes("/data") && !src.includes("pkg-audit") });
+  cpSync(WWW, dir, { recursive: true, filter: (src) => !src.includes("icd10cm-descriptions") && !src.includes("pkg-audit") });
   const other = await harness(3, { dir });
   try {
     const { context, page } = await other.open("/" + hash(example3));
@@ -167,17 +206,33 @@ test("a new version is fetched in the background, announced, and takes over on t
 
 // ---------- figures ----------
 
-/** One load: first result (ms after navigation start) and the bytes the server sent before it and in all. */
+/** What a file costs as gzip -9 (as scripts/serve.mjs sends it to a browser without brotli). */
+const gzipped = new Map();
+function gzipSize(path) {
+  if (!gzipped.has(path)) {
+    const body = readFileSync(join(WWW, path === "/" ? "index.html" : path));
+    gzipped.set(path, COMPRESSIBLE.has(extname(path === "/" ? "index.html" : path)) ? Math.min(body.length, gzipSync(body, { level: 9 }).length) : body.length);
+  }
+  return gzipped.get(path);
+}
+
+/**
+ * One load: the first result (the units shown: body data-ready), the complete
+ * result (the NCCI and ICD-10-CM findings in: data-state ready), in ms after
+ * navigation start, and the bytes the server sent before the first result
+ * (brotli, as sent; and what the same responses would be as gzip).
+ */
 async function measure(page, from) {
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   const t = await page.evaluate(() => {
-    const mark = performance.getEntriesByName("ptbill-first-result")[0];
-    return { ms: mark.startTime, at: performance.timeOrigin + mark.startTime };
+    const [first, complete] = ["ptbill-first-result", "ptbill-complete-result"].map((n) => performance.getEntriesByName(n)[0].startTime);
+    return { ms: first, at: performance.timeOrigin + first, complete };
   });
   await settle(300);
-  const sent = h.responses.slice(from);
-  const before = sent.filter((r) => r.at <= t.at).reduce((n, r) => n + r.bytes, 0);
-  return { ms: Math.round(t.ms), before, requests: sent.filter((r) => r.at <= t.at).length };
+  const sent = h.responses.slice(from).filter((r) => r.at <= t.at);
+  const before = sent.reduce((n, r) => n + r.bytes, 0);
+  const gzip = sent.reduce((n, r) => n + (r.status === 200 ? gzipSize(r.path) : 0), 0);
+  return { ms: Math.round(t.ms), complete: Math.round(t.complete), before, gzip, requests: sent.length };
 }
 
 test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Slow 4G", async () => {
@@ -209,8 +264,12 @@ test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Sl
       await context.close();
     }
   }
-  const table = ["| profile | cold: first result | cold: bytes before it | repeat: first result | repeat: bytes before it |", "|---|---|---|---|---|"];
-  for (const r of rows) table.push(`| ${r.profile} | ${r.cold.ms} ms | ${r.cold.before.toLocaleString("en-US")} (${r.cold.requests} responses) | ${r.repeat.ms} ms | ${r.repeat.before.toLocaleString("en-US")} (${r.repeat.requests} responses) |`);
+  const n = (x) => x.toLocaleString("en-US");
+  const table = [
+    "| profile | cold: first result (units) | cold: complete result (data-state ready) | cold: bytes before the first result, brotli (as gzip) | repeat: first result | repeat: complete result | repeat: bytes before it |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) table.push(`| ${r.profile} | ${r.cold.ms} ms | ${r.cold.complete} ms | ${n(r.cold.before)} (${n(r.cold.gzip)}), ${r.cold.requests} responses | ${r.repeat.ms} ms | ${r.repeat.complete} ms | ${n(r.repeat.before)} (${r.repeat.requests} responses) |`);
   console.log(table.join("\n"));
   writeFileSync(`${OUT}page-figures.md`, table.join("\n") + "\n");
   for (const r of rows) {

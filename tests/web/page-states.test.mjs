@@ -73,7 +73,7 @@ test("loading: the first service line is in the HTML and the result says Loading
   await page.click("#add-line");
   assert.equal(await page.locator("#lines .line").count(), 2);
   release();
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   assert.equal(await page.getAttribute("#results", "data-state"), "ready");
   assert.equal((await cards(page))[0].main, 2);
   await context.close();
@@ -298,9 +298,10 @@ export function check(visit) {
 });
 
 test("findings: one card per rule in the engine's order, headed by its title with the id as a tag; fixes as notes; the data-date caveat beside the dates", async () => {
-  const { initSync, check, rules } = await import("../../www/pkg-calc/ptbill.js");
+  const { initSync, check, rules, load_tables } = await import("../../www/pkg-calc/ptbill.js");
   const { readFileSync: read } = await import("node:fs");
   initSync({ module: read(`${WWW}/pkg-calc/ptbill_bg.wasm`) });
+  load_tables(read(`${WWW}/data/tables.bin`)); // as the page does after its first result
   // Modifiers left blank (ptbill proposes GP and CQ), an unneeded 59, an unspecified side.
   const visit = { ...fourLines, lines: [{ code: "97110", minutes: 18, modifiers: ["GP", "59"] }, ...fourLines.lines.slice(1)], diagnoses: ["M54.50", "M25.569"] };
   const report = check(visit);

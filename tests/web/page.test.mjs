@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { harness, hash, example3, fourLines, cards, line, axe, OUT } from "./harness.mjs";
+import { harness, hash, example3, fourLines, pairVisit, cards, line, axe, OUT } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -123,11 +123,16 @@ test("after one visit the page works with the network cut (service worker)", asy
   const { context, page } = await open("/" + hash(example3));
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   await context.setOffline(true);
   await page.reload();
-  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-complete='1']");
   assert.deepEqual(await column(page, "main"), [2, 1]);
+  // The NCCI and ICD-10-CM tables (data/tables.bin) come from the cache too: complete findings.
+  assert.equal(await page.getAttribute("#results", "data-state"), "ready");
+  await page.goto(page.url().split("#")[0] + hash(pairVisit));
+  await page.waitForSelector(".finding[data-rule='ncci-edit']");
+  assert.equal(await page.getAttribute("#results", "data-state"), "ready");
   await context.close();
 });
 

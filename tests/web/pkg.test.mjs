@@ -15,6 +15,9 @@ const m = await import(new URL(`${pkg}/ptbill.js`, root));
 const { initSync, check, rules, explain, version, icd10_load_descriptions, icd10_lookup, icd10_search } = m;
 const wasm = readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root));
 initSync({ module: wasm });
+// The calculator's module comes without the NCCI and ICD-10-CM tables: handed
+// over here as the page does (tests/web/tables.test.mjs tests before and after).
+if (m.tables_loaded && !m.tables_loaded()) m.load_tables(readFileSync(new URL("www/data/tables.bin", root)));
 const cases = JSON.parse(readFileSync(new URL("tests/fixtures/units.json", root), "utf8"));
 const units = (lines) => lines.map((l) => l.units);
 const oneOf = (want, got) => (Array.isArray(want[0]) ? want : [want]).some((w) => JSON.stringify(w) === JSON.stringify(got));

@@ -27,6 +27,7 @@ const KNOWN = {
   icd10_lookup: { args: ["M54.50", "2026-03-02"] },
   icd10_search: { args: ["low back", "2026-03-02", 5], optional: { 2: ["undefined"] } },
   icd10_load_descriptions: { args: ["# ICD-10-CM code descriptions\nM54.50\tLow back pain, unspecified\n"] },
+  load_tables: { args: [new Uint8Array(0)] },
   audit: { args: [CSV] },
   audit_summary: { args: [CSV] },
   audit_compact: { args: [CSV, 1, () => true], optional: { 1: ["undefined"], 2: ["undefined", "null", "function"] } },

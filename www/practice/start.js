@@ -39,6 +39,16 @@ export async function start(opened) {
   startResizeReports();
   await calculatorStarted();
   await init(); // at once when the calculator has started the same module; else loads it
+  // The exercises' answers need every check: the NCCI and ICD-10-CM tables too,
+  // through the calculator's engine when it runs (one download), else here.
+  const { tables_loaded, load_tables } = await import("../pkg-calc/ptbill.js");
+  const engine = await import("../engine.js");
+  if (engine.isReady()) await engine.loadTables();
+  if (!tables_loaded()) {
+    const r = await fetch(new URL("../data/tables.bin", import.meta.url));
+    if (!r.ok) throw new Error(`HTTP ${r.status} for data/tables.bin`);
+    load_tables(new Uint8Array(await r.arrayBuffer()));
+  }
 
   const app = await import("./app.js");
   app.run({ labels: new Map(catalog().map((c) => [c.code, c.label])), version: version(), embedded, hash: opened });
