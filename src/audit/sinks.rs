@@ -26,21 +26,35 @@ pub fn push_cell(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Appends a finding's text as a CSV cell, rendered into a reused buffer (no
-/// `String` per message) and then quoted as [`push_cell`] does.
+/// Appends a finding's text as a CSV cell: rendered straight into `out` (no
+/// `String` per message), then quoted in place when it must be, as
+/// [`push_cell`] would have quoted it.
 pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    let start = out.len();
+    // Writing into a Vec cannot fail.
+    let _ = m.write_to(&mut Bytes(out));
+    let text = &out[start..];
+    if memchr::memchr3(b',', b'"', b'\n', text).is_none() && memchr::memchr(b'\r', text).is_none() {
+        return;
     }
-    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-        Ok(mut text) => {
-            text.clear();
-            // Writing into a String cannot fail.
-            let _ = m.write_to(&mut *text);
-            push_cell(out, &text);
-        }
-        Err(_) => push_cell(out, m.as_str()),
-    });
+    if memchr::memchr(b'"', text).is_none() {
+        out.insert(start, b'"');
+        out.push(b'"');
+        return;
+    }
+    let raw = out.split_off(start);
+    // Rendered from `str` pieces only, so it is UTF-8.
+    push_cell(out, &String::from_utf8_lossy(&raw));
+}
+
+/// `fmt::Write` into a byte buffer.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// Appends a number in decimal.
@@ -135,7 +149,58 @@ fn push_visit_head(out: &mut Vec<u8>, r: &VisitResult) {
         push_json(out, p);
     }
     out.extend_from_slice(b",\"visit\":");
-    push_json(out, &crate::visit::visit_to_value(&r.visit));
+    push_visit(out, &r.visit);
+}
+
+/// The input visit as [`crate::visit::visit_to_value`] gives it, written
+/// straight into the buffer (no `Value` tree per visit): the same keys in the
+/// same (sorted) order, so the same bytes.
+fn push_visit(out: &mut Vec<u8>, v: &crate::Visit) {
+    out.extend_from_slice(b"{\"date_of_service\":\"");
+    // A date is digits and hyphens: nothing to escape.
+    let _ = std::io::Write::write_fmt(out, format_args!("{}", v.date_of_service));
+    out.extend_from_slice(b"\",\"diagnoses\":");
+    push_json(out, &v.diagnoses);
+    out.extend_from_slice(b",\"discipline\":");
+    push_json(out, &v.discipline);
+    out.extend_from_slice(b",\"lines\":[");
+    for (k, l) in v.lines.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        if l.assistant_minutes > 0 {
+            out.extend_from_slice(b"\"assistant_minutes\":");
+            push_number(out, u64::from(l.assistant_minutes));
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"code\":");
+        push_json(out, &l.code);
+        if let Some(m) = l.minutes {
+            out.extend_from_slice(b",\"minutes\":");
+            push_number(out, u64::from(m));
+        }
+        if l.modifiers_given {
+            out.extend_from_slice(b",\"modifiers\":");
+            push_json(out, &l.modifiers);
+        }
+        if let Some(u) = l.units {
+            out.extend_from_slice(b",\"units\":");
+            push_number(out, u64::from(u));
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"method\":");
+    push_json(out, &v.method);
+    out.extend_from_slice(b",\"payer\":");
+    push_json(out, &v.payer);
+    out.extend_from_slice(b",\"setting\":");
+    push_json(out, &v.setting);
+    if let Some(c) = v.ytd_allowed_cents {
+        out.extend_from_slice(b",\"ytd_allowed\":");
+        push_json(out, &(c as f64 / 100.0));
+    }
+    out.push(b'}');
 }
 
 /// A visit as the page needs it: findings, units and the input visit (to
@@ -394,11 +459,60 @@ impl Sink for PageSink {
 
 #[cfg(test)]
 mod message_cell_tests {
-    use super::{push_cell, push_message_cell};
+    use super::{push_cell, push_message_cell, push_visit};
+    use crate::visit::{Discipline, Line, Method, Payer, Setting, Visit};
+
+    #[test]
+    fn visit_written_as_its_value() {
+        let line = |code: &str, minutes, assistant, units, mods: &[&str], given| Line {
+            code: code.into(),
+            minutes,
+            assistant_minutes: assistant,
+            units,
+            modifiers: mods.iter().map(|m| m.to_string()).collect(),
+            modifiers_given: given,
+        };
+        let mut v = Visit {
+            date_of_service: crate::date::Date::new(2026, 3, 2).unwrap(),
+            payer: Payer::MedicareAdvantage,
+            method: Method::Ama,
+            discipline: Discipline::Slp,
+            setting: Setting::OutpatientHospital,
+            ytd_allowed_cents: None,
+            lines: vec![
+                line("97110", Some(33), 10, Some(2), &["GP", "59"], true),
+                line("97\"x", None, 0, None, &[], false),
+                line("G0283", Some(0), 0, Some(0), &[], true),
+            ],
+            diagnoses: vec!["M54.50".into(), "a\\b".into()],
+        };
+        for ytd in [None, Some(0), Some(123_456), Some(250_001), Some(u64::from(u32::MAX))] {
+            v.ytd_allowed_cents = ytd;
+            let mut out = Vec::new();
+            push_visit(&mut out, &v);
+            let want = serde_json::to_string(&crate::visit::visit_to_value(&v)).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+        v.lines.clear();
+        v.diagnoses.clear();
+        let mut out = Vec::new();
+        push_visit(&mut out, &v);
+        let want = serde_json::to_string(&crate::visit::visit_to_value(&v)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
 
     #[test]
     fn same_cell_as_a_rendered_string() {
-        for text in ["plain", "a, b", "say \"x\", twice \"\"", "\"", "line\nbreak", ""] {
+        for text in [
+            "plain",
+            "a, b",
+            "say \"x\", twice \"\"",
+            "\"",
+            "line\nbreak",
+            "cr\ronly",
+            "",
+            "é, ü",
+        ] {
             let owned = text.to_string();
             let m = crate::msg!("{owned}", owned.clone());
             let (mut a, mut b) = (b"x,".to_vec(), b"x,".to_vec());

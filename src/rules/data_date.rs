@@ -46,7 +46,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("Code-pair edits and daily unit limits were checked with CMS's {which} tables of {mue}, which cover dates of service to {ptp_to}; this visit is on {dos}, so changes since then are not reflected."),
+            msg!("Code-pair edits and daily unit limits were checked with CMS's {which} tables of {mue}, which cover dates of service to {ptp_to}; this visit is on {dos}, so changes since then are not reflected.", which, mue, ptp_to, dos),
             help,
         );
     } else if dos > ptp_to {
@@ -54,7 +54,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("Code-pair edits were checked with CMS's {which} table of {ptp_date}, which covers dates of service to {ptp_to}, and daily unit limits with CMS's table of {mue}, which covers them to {MUE_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected."),
+            msg!("Code-pair edits were checked with CMS's {which} table of {ptp_date}, which covers dates of service to {ptp_to}, and daily unit limits with CMS's table of {mue}, which covers them to {MUE_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected.", which, ptp_date, ptp_to, mue, MUE_COVERS_TO, dos),
             help,
         );
     } else if dos > MUE_COVERS_TO {
@@ -62,7 +62,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("Daily unit limits were checked with CMS's table of {mue}, which covers dates of service to {MUE_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected. Code-pair edits are from the {which} table of {ptp_date}, which covers this date."),
+            msg!("Daily unit limits were checked with CMS's table of {mue}, which covers dates of service to {MUE_COVERS_TO}; this visit is on {dos}, so changes since then are not reflected. Code-pair edits are from the {which} table of {ptp_date}, which covers this date.", mue, MUE_COVERS_TO, dos, which, ptp_date),
             "For a limit that matters, check CMS's current quarterly MUE file.",
         );
     }
@@ -71,14 +71,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("Code-pair edits were checked with CMS's practitioner table of {ptp_date}: edits that ended before {dos} are skipped, but that table does not say when each edit began, so one added after {dos} may be applied."),
+            msg!("Code-pair edits were checked with CMS's practitioner table of {ptp_date}: edits that ended before {dos} are skipped, but that table does not say when each edit began, so one added after {dos} may be applied.", ptp_date, dos, dos),
             "For an old date of service, check CMS's NCCI table of that quarter.",
         ),
         Setting::OutpatientHospital if dos < HOSPITAL_STARTS_FROM => ctx.emit(
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("Code-pair edits were checked with the outpatient-hospital edits as CMS's I/OCE applied them from {HOSPITAL_STARTS_FROM}: edits that ended before {dos} are skipped, but for an edit already in force on {HOSPITAL_STARTS_FROM} the data do not say when it began, so one added after {dos} may be applied."),
+            msg!("Code-pair edits were checked with the outpatient-hospital edits as CMS's I/OCE applied them from {HOSPITAL_STARTS_FROM}: edits that ended before {dos} are skipped, but for an edit already in force on {HOSPITAL_STARTS_FROM} the data do not say when it began, so one added after {dos} may be applied.", HOSPITAL_STARTS_FROM, dos, HOSPITAL_STARTS_FROM, dos),
             "For an old date of service, check CMS's NCCI table of that quarter.",
         ),
         _ => {}
@@ -88,7 +88,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("ptbill's code catalog reflects CPT and HCPCS as of {} (calendar year 2026); codes added or deleted for {} are not known.", crate::codes::catalog_date(), dos.year()),
+            {
+                let (catalog, year) = (crate::codes::catalog_date(), dos.year());
+                msg!("ptbill's code catalog reflects CPT and HCPCS as of {catalog} (calendar year 2026); codes added or deleted for {year} are not known.", catalog, year)
+            },
             "Check new and deleted codes for the year in the current CPT and HCPCS updates.",
         );
     }
