@@ -192,7 +192,7 @@ impl Message {
 fn render(template: &str, args: &[Arg], out: &mut dyn fmt::Write) -> fmt::Result {
     let mut rest = template;
     let mut next = args.iter();
-    while let Some(at) = rest.bytes().position(|b| b == b'{' || b == b'}') {
+    while let Some(at) = memchr::memchr2(b'{', b'}', rest.as_bytes()) {
         out.write_str(&rest[..at])?;
         let tail = &rest[at..];
         if tail.starts_with("{{") || tail.starts_with("}}") {
