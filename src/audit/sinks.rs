@@ -31,8 +31,7 @@ pub fn push_cell(out: &mut Vec<u8>, s: &str) {
 /// [`push_cell`] would have quoted it.
 pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
     let start = out.len();
-    // Writing into a Vec cannot fail.
-    let _ = m.write_to(&mut Bytes(out));
+    m.write_bytes(out);
     let text = &out[start..];
     if memchr::memchr3(b',', b'"', b'\n', text).is_none() && memchr::memchr(b'\r', text).is_none() {
         return;
@@ -45,16 +44,6 @@ pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
     let raw = out.split_off(start);
     // Rendered from `str` pieces only, so it is UTF-8.
     push_cell(out, &String::from_utf8_lossy(&raw));
-}
-
-/// `fmt::Write` into a byte buffer.
-struct Bytes<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Bytes<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
 }
 
 /// Appends a number in decimal.
