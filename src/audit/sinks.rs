@@ -326,6 +326,96 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 }
 
+/// The contract's JSON result in parts, for a host that parses JSON itself
+/// (the wasm door hands each part to `JSON.parse`): every part is a JSON array
+/// of whole visits, about `size` bytes, given to `part` as soon as it is full;
+/// [`PartsSink::finish`] gives the rest of the result (row errors, counts,
+/// summary) as the contract's object with an empty `results`, for the host to
+/// fill with the parts' visits in order. Neither side ever holds the whole
+/// result as one text.
+pub struct PartsSink<F: FnMut(&[u8])> {
+    rest: JsonSink<Vec<u8>>,
+    buf: Vec<u8>,
+    size: usize,
+    part: F,
+}
+
+impl<F: FnMut(&[u8])> PartsSink<F> {
+    /// Full reports (`compact` false) or what the page needs (true), in parts of about `size` bytes.
+    pub fn new(compact: bool, size: usize, part: F) -> Self {
+        PartsSink {
+            rest: JsonSink::new(Vec::new(), compact),
+            buf: Vec::with_capacity(size + (1 << 16)),
+            size,
+            part,
+        }
+    }
+
+    fn hand_over(&mut self) {
+        if !self.buf.is_empty() {
+            self.buf.push(b']');
+            (self.part)(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    /// Hands over the last part and returns the rest of the result.
+    pub fn finish(mut self, done: &Done) -> Result<Vec<u8>, std::io::Error> {
+        self.hand_over();
+        self.rest.finish(done)
+    }
+}
+
+impl<F: FnMut(&[u8])> Sink for PartsSink<F> {
+    fn full(&self) -> bool {
+        self.rest.full()
+    }
+    fn visit(&mut self, r: VisitResult) {
+        self.buf.push(if self.buf.is_empty() { b'[' } else { b',' });
+        if self.rest.compact {
+            visit_compact_json(&mut self.buf, &r);
+        } else {
+            visit_full_json(&mut self.buf, &r);
+        }
+        if self.buf.len() >= self.size {
+            self.hand_over();
+        }
+    }
+    fn row_error(&mut self, e: RowError) {
+        self.rest.row_error(e);
+    }
+    fn row_warning(&mut self, e: RowError) {
+        self.rest.row_warning(e);
+    }
+}
+
+/// JSON text with every non-ASCII character written as a `\\u` escape: the
+/// same JSON value, but ASCII, which a JS engine turns into a string several
+/// times faster than UTF-8 (the wasm door's parts). `json` must be JSON text:
+/// a byte above 127 there is always inside a string.
+pub fn ascii_json<'a>(json: &'a str, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    if json.is_ascii() {
+        return json.as_bytes();
+    }
+    scratch.clear();
+    let mut rest = json;
+    while let Some(at) = rest.bytes().position(|b| b >= 0x80) {
+        scratch.extend_from_slice(&rest.as_bytes()[..at]);
+        let c = rest[at..].chars().next().unwrap_or('\u{fffd}');
+        let mut units = [0u16; 2];
+        for u in c.encode_utf16(&mut units) {
+            let hex = b"0123456789abcdef";
+            scratch.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                scratch.push(hex[usize::from((*u >> shift) & 0xf)]);
+            }
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    scratch.extend_from_slice(rest.as_bytes());
+    scratch
+}
+
 /// One CSV output row per finding, row error, row warning and file notice:
 /// `visit_id,row,line,code,rule,severity,message`, notices first.
 pub struct CsvSink<W: Write> {
@@ -443,6 +533,76 @@ impl Sink for PageSink {
         self.lines.extend_from_slice(b"{\"row_warning\":");
         push_json(&mut self.lines, &e);
         self.lines.extend_from_slice(b"}\n");
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod parts_tests {
+    use super::{PartsSink, ascii_json};
+    use serde_json::Value;
+
+    #[test]
+    fn ascii_json_is_the_same_value() {
+        for text in [
+            r#"{"a":"plain"}"#,
+            r#"{"m":"97110 × 2 — 12 minutes","é":["ü","\"q\"","😀x"]}"#,
+            "\"\u{fffd}\"",
+        ] {
+            let mut scratch = Vec::new();
+            let out = ascii_json(text, &mut scratch);
+            assert!(out.is_ascii(), "{text}");
+            let a: Value = serde_json::from_slice(out).unwrap();
+            let b: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(a, b, "{text}");
+        }
+    }
+
+    /// The parts and the rest, put together, are the one-text result.
+    #[test]
+    fn parts_make_the_whole_result() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.starts_with("audit-") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for compact in [false, true] {
+                let whole = super::super::audit_json_with(&bytes, Default::default(), compact);
+                for size in [1, 700, 1 << 20] {
+                    let mut visits: Vec<Value> = Vec::new();
+                    let mut parts = 0;
+                    let mut sink = PartsSink::new(compact, size, |part: &[u8]| {
+                        parts += 1;
+                        match serde_json::from_slice::<Value>(part).unwrap() {
+                            Value::Array(a) => visits.extend(a),
+                            other => panic!("a part is not an array: {other}"),
+                        }
+                    });
+                    let result = super::super::audit_text(&bytes, Default::default(), &mut sink)
+                        .map(|done| sink.finish(&done).unwrap());
+                    match (&whole, result) {
+                        (Ok(whole), Ok(rest)) => {
+                            let mut rest: Value = serde_json::from_slice(&rest).unwrap();
+                            assert_eq!(rest["results"], Value::Array(Vec::new()), "{name}");
+                            let n = visits.len();
+                            rest["results"] = Value::Array(visits);
+                            let whole: Value = serde_json::from_str(whole).unwrap();
+                            assert_eq!(rest, whole, "{name} compact {compact} size {size}");
+                            if size == 1 {
+                                assert_eq!(parts, n, "{name}: one visit a part");
+                            }
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a, &b, "{name}"),
+                        (a, b) => panic!("{name}: {a:?} vs {b:?}"),
+                    }
+                }
+            }
+            files += 1;
+        }
+        assert!(files >= 10, "the audit fixtures were not found");
     }
 }
 
