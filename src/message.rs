@@ -244,7 +244,7 @@ fn render<W: fmt::Write + ?Sized>(template: &str, args: &[Arg], out: &mut W) -> 
             rest = &tail[2..];
             continue;
         }
-        let end = tail.find('}').unwrap_or(tail.len() - 1);
+        let end = memchr::memchr(b'}', tail.as_bytes()).unwrap_or(tail.len() - 1);
         let quoted = tail[..end].ends_with(":?");
         if let Some(a) = next.next() {
             a.write(out, quoted)?;
