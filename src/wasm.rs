@@ -194,11 +194,7 @@ impl JsResults {
     fn part(&mut self, bytes: &[u8]) {
         // Written from whole strings and serde_json output only, so UTF-8 and JSON;
         // handed over as ASCII, which the engine decodes much faster.
-        let parsed = std::str::from_utf8(bytes)
-            .ok()
-            .map(|t| crate::audit::ascii_json(t, &mut self.scratch))
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .and_then(|t| js_sys::JSON::parse(t).ok());
+        let parsed = crate::audit::ascii_json(bytes, &mut self.scratch).and_then(|t| js_sys::JSON::parse(t).ok());
         match parsed.and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
             Some(part) => part.for_each(&mut |v, _, _| {
                 self.results.push(&v);
