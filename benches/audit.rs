@@ -338,6 +338,7 @@ fn main() {
         Some((secs, mb)) => println!(
             "| the page's audit of the 100k file in Chromium | {secs:.1} s, browser peak memory {mb:.0} MB (targets < 10 s, < 1 GB) |"
         ),
+        None if quick => println!("| the page's audit in Chromium | skipped (PTBILL_BENCH_QUICK) |"),
         None => println!("| the page's audit in Chromium | not measured (needs make build and /usr/bin/chromium) |"),
     }
     if let Some((secs, mb)) = page.get(1) {
