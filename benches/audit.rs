@@ -81,6 +81,29 @@ fn cpu_seconds() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+/// CPU seconds (user + system) of this process's waited-for children (Linux `/proc`).
+fn child_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // cutime and cstime follow utime and stime.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(13)?.parse::<f64>().ok()? + f.get(14)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// The least CPU time of `runs` runs of a child process (on a loaded machine
+/// CPU time is the steadier figure: wall time also counts waiting for a core).
+fn least_child_cpu(runs: usize, mut f: impl FnMut()) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for _ in 0..runs {
+        let before = child_cpu_seconds()?;
+        f();
+        let used = child_cpu_seconds()? - before;
+        best = Some(best.map_or(used, |b| b.min(used)));
+    }
+    best
+}
+
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::MAX;
     let mut last = None;
@@ -93,16 +116,66 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (best, last.expect("at least one run"))
 }
 
+/// The page's audit in Chromium of the 100k file and the 200 MB file: seconds and peak MB each.
+fn page_figures(small: &Path, huge: &Path) -> Vec<(f64, f64)> {
+    Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-page.mjs"))
+        .arg(small)
+        .arg(huge)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter_map(|l| {
+                    let f: Vec<&str> = l.split(' ').collect();
+                    Some((f.get(1)?.parse().ok()?, f.get(2)?.parse().ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A million visits through the CLI: seconds and the peak resident memory it reports.
+fn big_run(bin: &str, big: &Path) -> (f64, String) {
+    let t = Instant::now();
+    let out = Command::new(bin)
+        .args(["audit", "--format", "csv"])
+        .arg(big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("ptbill runs");
+    let big_secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rss = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("ptbill audit: peak resident memory "))
+        .unwrap_or("n/a")
+        .to_string();
+
+    (big_secs, rss)
+}
+
 fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench dir");
     let small = dir.join("visits-100k.csv");
     let big = dir.join("visits-1m.csv");
     let rows_small = generate(&small, 100_000).expect("generate 100k");
-    let rows_big = generate(&big, 1_000_000).expect("generate 1M");
+    // PTBILL_BENCH_QUICK=1: only the 100k figures (no page, no 1M or 200 MB files).
+    let quick = std::env::var_os("PTBILL_BENCH_QUICK").is_some();
+    let rows_big = if quick {
+        0
+    } else {
+        generate(&big, 1_000_000).expect("generate 1M")
+    };
     // About 200 MB, for the page.
     let huge = dir.join("visits-200mb.csv");
-    generate(&huge, 1_390_000).expect("generate 200 MB");
+    if !quick {
+        generate(&huge, 1_390_000).expect("generate 200 MB");
+    }
     let huge_mb = std::fs::metadata(&huge).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
     let bin = env!("CARGO_BIN_EXE_ptbill");
     let size = std::fs::metadata(&small).map(|m| m.len()).unwrap_or(0);
@@ -113,6 +186,25 @@ fn main() {
         r.records().filter(|x| x.is_ok()).count()
     });
     assert_eq!(records as u64, rows_small);
+    // The floor's CPU time: ten parses, averaged (the clock ticks in 10 ms).
+    let floor_cpu = cpu_seconds().and_then(|a| {
+        for _ in 0..10 {
+            let mut r = csv::Reader::from_path(&small).expect("open");
+            std::hint::black_box(r.records().filter(|x| x.is_ok()).count());
+        }
+        cpu_seconds().map(|b| (b - a) / 10.0).filter(|s| *s > 0.0)
+    });
+    let cli_run = |format: &str| {
+        Command::new(bin)
+            .args(["audit", "--format", format])
+            .arg(&small)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("ptbill runs");
+    };
+    let cli_cpu = least_child_cpu(3, || cli_run("csv"));
+    let cli_json_cpu = least_child_cpu(2, || cli_run("json"));
 
     // Native audit, whole CLI: two passes over the file, findings written as CSV.
     let (cli, _) = best_of(3, || {
@@ -159,7 +251,7 @@ fn main() {
     });
 
     // The wasm `audit` export (full reports, streamed into one JSON text) under Node.
-    let wasm_audit: Option<f64> = Command::new("node")
+    let wasm_audit: Option<(f64, f64)> = Command::new("node")
         .args(["--max-old-space-size=8192"])
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-wasm.mjs"))
         .arg(&small)
@@ -170,46 +262,20 @@ fn main() {
         .and_then(|o| {
             let out = String::from_utf8_lossy(&o.stdout).to_string();
             let mut f = out.split_whitespace();
-            let (secs, checked) = (f.next()?, f.next()?);
+            let (secs, checked, cpu) = (f.next()?, f.next()?, f.next()?);
             (checked == "100000").then_some(())?;
-            secs.parse().ok()
+            Some((secs.parse().ok()?, cpu.parse().ok()?))
         });
 
     // The page in Chromium: the 100k file and the 200 MB file.
-    let page: Vec<(f64, f64)> = Command::new("node")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/audit-page.mjs"))
-        .arg(&small)
-        .arg(&huge)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .filter_map(|l| {
-                    let f: Vec<&str> = l.split(' ').collect();
-                    Some((f.get(1)?.parse().ok()?, f.get(2)?.parse().ok()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let page: Vec<(f64, f64)> = if quick { Vec::new() } else { page_figures(&small, &huge) };
 
     // Peak memory for a million visits, --format csv (the CLI reports its own VmHWM).
-    let t = Instant::now();
-    let out = Command::new(bin)
-        .args(["audit", "--format", "csv"])
-        .arg(&big)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("ptbill runs");
-    let big_secs = t.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let rss = stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("ptbill audit: peak resident memory "))
-        .unwrap_or("n/a")
-        .to_string();
+    let (big_secs, rss) = if quick {
+        (0.0, "n/a".to_string())
+    } else {
+        big_run(bin, &big)
+    };
 
     println!();
     println!(
@@ -227,6 +293,14 @@ fn main() {
         cli * 1e3,
         cli / floor
     );
+    if let (Some(c), Some(f)) = (cli_cpu, floor_cpu) {
+        println!(
+            "| the same, CPU time (user + system, both threads) against the floor's CPU time | {:.0} ms against {:.0} ms ({:.1}×) |",
+            c * 1e3,
+            f * 1e3,
+            c / f
+        );
+    }
     if let Some(c) = one_core {
         println!(
             "| native audit in-process, summary only, CPU time over all threads (one core) | {:.0} ms ({:.1}× the floor) |",
@@ -245,17 +319,26 @@ fn main() {
         cli_json * 1e3
     );
     match wasm_audit {
-        Some(w) => println!(
-            "| wasm `audit` under Node (full reports, one thread) | {:.0} ms ({:.1}× the CLI's `--format json`; target ≤ 3×) |",
-            w * 1e3,
-            w / cli_json
-        ),
+        Some((w, cpu)) => {
+            println!(
+                "| wasm `audit` under Node (full reports, one thread) | {:.0} ms ({:.1}× the CLI's `--format json`; target ≤ 3×) |",
+                w * 1e3,
+                w / cli_json
+            );
+            if let Some(c) = cli_json_cpu {
+                println!(
+                    "| the same, CPU time: wasm `audit` under Node against the CLI's `--format json` | {cpu:.2} s against {c:.2} s ({:.1}×; target ≤ 3×) |",
+                    cpu / c
+                );
+            }
+        }
         None => println!("| wasm `audit` under Node | not measured (build www/pkg-audit first: make build) |"),
     }
     match page.first() {
         Some((secs, mb)) => println!(
             "| the page's audit of the 100k file in Chromium | {secs:.1} s, browser peak memory {mb:.0} MB (targets < 10 s, < 1 GB) |"
         ),
+        None if quick => println!("| the page's audit in Chromium | skipped (PTBILL_BENCH_QUICK) |"),
         None => println!("| the page's audit in Chromium | not measured (needs make build and /usr/bin/chromium) |"),
     }
     if let Some((secs, mb)) = page.get(1) {
@@ -277,10 +360,12 @@ fn main() {
         ),
         None => println!("| wasm audit under Node | not measured (build www/pkg-audit first: make build) |"),
     }
-    println!(
-        "| 1,000,000 visits ({rows_big} rows), CLI `--format csv` | {:.1} s, peak RSS {rss} |",
-        big_secs
-    );
+    if !quick {
+        println!(
+            "| 1,000,000 visits ({rows_big} rows), CLI `--format csv` | {:.1} s, peak RSS {rss} |",
+            big_secs
+        );
+    }
     println!();
     println!("(best of 3 runs; `make bench` or `cargo bench --bench audit`)");
 }

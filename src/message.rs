@@ -73,15 +73,21 @@ impl Arg {
         }
     }
 
-    fn write(&self, out: &mut dyn fmt::Write, quoted: bool) -> fmt::Result {
+    fn write<W: fmt::Write + ?Sized>(&self, out: &mut W, quoted: bool) -> fmt::Result {
         let s = match self {
             Arg::Static(s) => s,
             Arg::Short(s) => s.as_str(),
             Arg::Text(s) => s,
-            Arg::Num(n) => return write!(out, "{n}"),
+            Arg::Num(n) => return write_number(out, *n),
             Arg::Date(d) => return write!(out, "{d}"),
-            Arg::Units(n) => return write!(out, "{n} unit{}", if *n == 1 { "" } else { "s" }),
-            Arg::Minutes(n) => return write!(out, "{n} minute{}", if *n == 1 { "" } else { "s" }),
+            Arg::Units(n) => {
+                write_number(out, *n)?;
+                return out.write_str(if *n == 1 { " unit" } else { " units" });
+            }
+            Arg::Minutes(n) => {
+                write_number(out, *n)?;
+                return out.write_str(if *n == 1 { " minute" } else { " minutes" });
+            }
         };
         if quoted { write!(out, "{s:?}") } else { out.write_str(s) }
     }
@@ -170,6 +176,27 @@ impl Message {
         }
     }
 
+    /// Appends the text to a byte buffer (the audit's CSV sink): the same text
+    /// as [`Message::write_to`], without a call through `dyn Write` per piece.
+    pub fn write_bytes(&self, out: &mut Vec<u8>) {
+        struct Bytes<'a>(&'a mut Vec<u8>);
+        impl fmt::Write for Bytes<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0.extend_from_slice(s.as_bytes());
+                Ok(())
+            }
+        }
+        match (&self.body, self.rendered.get()) {
+            (_, Some(s)) => out.extend_from_slice(s.as_bytes()),
+            (Body::Static(s), _) => out.extend_from_slice(s.as_bytes()),
+            (Body::Owned(s), _) => out.extend_from_slice(s.as_bytes()),
+            // Writing into a Vec cannot fail.
+            (Body::Template { template, args }, _) => {
+                let _ = render(template, args, &mut Bytes(out));
+            }
+        }
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         match &self.body {
@@ -188,11 +215,28 @@ impl Message {
     }
 }
 
+/// A whole number in decimal, without the formatting machinery (the audit
+/// writes a few hundred thousand of them).
+fn write_number<W: fmt::Write + ?Sized>(out: &mut W, mut n: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    out.write_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"))
+}
+
 /// Writes `template` with its `{…}` placeholders replaced by `args` in order.
-fn render(template: &str, args: &[Arg], out: &mut dyn fmt::Write) -> fmt::Result {
+fn render<W: fmt::Write + ?Sized>(template: &str, args: &[Arg], out: &mut W) -> fmt::Result {
     let mut rest = template;
     let mut next = args.iter();
-    while let Some(at) = rest.bytes().position(|b| b == b'{' || b == b'}') {
+    while let Some(at) = memchr::memchr2(b'{', b'}', rest.as_bytes()) {
         out.write_str(&rest[..at])?;
         let tail = &rest[at..];
         if tail.starts_with("{{") || tail.starts_with("}}") {
@@ -200,7 +244,7 @@ fn render(template: &str, args: &[Arg], out: &mut dyn fmt::Write) -> fmt::Result
             rest = &tail[2..];
             continue;
         }
-        let end = tail.find('}').unwrap_or(tail.len() - 1);
+        let end = memchr::memchr(b'}', tail.as_bytes()).unwrap_or(tail.len() - 1);
         let quoted = tail[..end].ends_with(":?");
         if let Some(a) = next.next() {
             a.write(out, quoted)?;
@@ -391,6 +435,14 @@ mod tests {
             serde_json::to_string(&m).unwrap(),
             serde_json::to_string(m.as_str()).unwrap()
         );
+        let mut b = Vec::new();
+        m.write_bytes(&mut b);
+        assert_eq!(String::from_utf8(b).unwrap(), m.to_string());
+        let (n0, big) = (0u64, u64::MAX);
+        let nums = crate::msg!("{n0} {big} {{}}", n0, big);
+        let mut b = Vec::new();
+        nums.write_bytes(&mut b);
+        assert_eq!(String::from_utf8(b).unwrap(), format!("0 {} {{}}", u64::MAX));
         let (units, minutes) = (Arg::Units(1), Arg::Minutes(12));
         let u = crate::msg!("{units} and {minutes}", units, minutes);
         assert_eq!(&*u, "1 unit and 12 minutes");

@@ -274,11 +274,12 @@ pub struct AddOn {
     pub last_day: Option<Date>,
 }
 
-/// The add-on code edits, parsed once.
+/// The add-on code edits, parsed once, sorted by add-on code (rows of one
+/// add-on in file order), so that a code's rows are found by binary search.
 pub fn addons() -> &'static [AddOn] {
     static T: OnceLock<Vec<AddOn>> = OnceLock::new();
     T.get_or_init(|| {
-        table_rows(AOC_CSV)
+        let mut rows: Vec<AddOn> = table_rows(AOC_CSV)
             .filter_map(|f| {
                 let d = |i: usize| f.get(i).and_then(|s| Date::parse(s).ok());
                 Some(AddOn {
@@ -289,7 +290,9 @@ pub fn addons() -> &'static [AddOn] {
                     last_day: d(4),
                 })
             })
-            .collect()
+            .collect();
+        rows.sort_by_key(|a| a.addon);
+        rows
     })
 }
 
@@ -297,7 +300,9 @@ pub fn addons() -> &'static [AddOn] {
 /// edits; `None` when the table has no row for the code (the catalog's
 /// `addon_of` then applies).
 pub fn addon_primaries(code: &str, dos: Date) -> Option<Vec<&'static str>> {
-    let rows: Vec<&AddOn> = addons().iter().filter(|a| a.addon == code).collect();
+    let all = addons();
+    let from = all.partition_point(|a| a.addon < code);
+    let rows: Vec<&AddOn> = all[from..].iter().take_while(|a| a.addon == code).collect();
     if rows.is_empty() {
         return None;
     }

@@ -206,13 +206,65 @@ fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
 }
 
 #[cfg(feature = "audit")]
+/// The result's visits as JS values, built a part at a time: each part (a JSON
+/// array of whole visits, about [`PART`] bytes) goes through `JSON.parse` and
+/// onto `results`, so no text of the whole result is ever made, in wasm memory
+/// or in JS.
+struct JsResults {
+    results: js_sys::Array,
+    failed: bool,
+    scratch: Vec<u8>,
+}
+
+#[cfg(feature = "audit")]
+/// The size of the parts handed to `JSON.parse`.
+const PART: usize = 1 << 20;
+
+#[cfg(feature = "audit")]
+impl JsResults {
+    fn new() -> Self {
+        JsResults {
+            results: js_sys::Array::new(),
+            failed: false,
+            scratch: Vec::new(),
+        }
+    }
+
+    fn part(&mut self, bytes: &[u8]) {
+        // Written from whole strings and serde_json output only, so UTF-8 and JSON;
+        // handed over as ASCII, which the engine decodes much faster.
+        let parsed = crate::audit::ascii_json(bytes, &mut self.scratch).and_then(|t| js_sys::JSON::parse(t).ok());
+        match parsed.and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
+            Some(part) => part.for_each(&mut |v, _, _| {
+                self.results.push(&v);
+            }),
+            None => self.failed = true,
+        }
+    }
+
+    /// The whole result: `rest` (the contract's object with an empty `results`) with the visits put in.
+    fn finish(self, rest: Vec<u8>) -> Result<JsValue, JsError> {
+        let rest = String::from_utf8(rest).map_err(|_| JsError::new("internal error: the result is not UTF-8"))?;
+        let out = to_js(&rest)?;
+        if self.failed || js_sys::Reflect::set(&out, &"results".into(), &self.results).is_err() {
+            return Err(JsError::new("internal error: the report is not valid JSON"));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(feature = "audit")]
 /// Audits many visits from CSV text (one row per service line): the same result
 /// as `ptbill audit --format json`. A file that cannot be audited throws.
 #[wasm_bindgen]
 pub fn audit(csv_text: JsValue) -> Result<JsValue, JsError> {
     let text = csv_argument(&csv_text, "audit")?;
-    let json = crate::audit::audit_json(&text).map_err(|e| JsError::new(&e))?;
-    to_js(&json)
+    let mut js = JsResults::new();
+    let mut sink = crate::audit::PartsSink::new(false, PART, |part: &[u8]| js.part(part));
+    let done = crate::audit::audit_text(text.as_bytes(), crate::audit::Options::default(), &mut sink)
+        .map_err(|e| JsError::new(&e))?;
+    let rest = sink.finish(&done).map_err(|e| JsError::new(&e.to_string()))?;
+    js.finish(rest)
 }
 
 #[cfg(feature = "audit")]
@@ -234,7 +286,8 @@ pub fn audit_compact(csv_text: JsValue, every: JsValue, progress: JsValue) -> Re
     }
     stream.begin().map_err(fail)?;
     let total = stream.counted().map_or(0, |c| c.0);
-    let mut sink = crate::audit::JsonSink::new(Vec::new(), true);
+    let mut js = JsResults::new();
+    let mut sink = crate::audit::PartsSink::new(true, PART, |part: &[u8]| js.part(part));
     let mut cancelled = false;
     let mut next = every;
     for chunk in bytes.chunks(crate::audit::CHUNK) {
@@ -270,9 +323,8 @@ pub fn audit_compact(csv_text: JsValue, every: JsValue, progress: JsValue) -> Re
             &JsValue::from_f64(total as f64),
         );
     }
-    let out = sink.finish(&done).map_err(|e| JsError::new(&e.to_string()))?;
-    let json = String::from_utf8(out).map_err(|_| JsError::new("internal error: the result is not UTF-8"))?;
-    to_js(&json)
+    let rest = sink.finish(&done).map_err(|e| JsError::new(&e.to_string()))?;
+    js.finish(rest)
 }
 
 #[cfg(feature = "audit")]

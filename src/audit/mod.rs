@@ -20,7 +20,7 @@ pub mod summary;
 pub mod visits;
 
 pub use header::COLUMNS;
-pub use sinks::{Count, CsvSink, FINDINGS_HEADER, JsonSink, PageSink};
+pub use sinks::{Count, CsvSink, FINDINGS_HEADER, JsonSink, PageSink, PartsSink, ascii_json};
 pub use summary::{Notice, Summary};
 
 use read::RowReader;

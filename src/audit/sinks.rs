@@ -11,8 +11,9 @@ pub const FINDINGS_HEADER: &str = "visit_id,row,line,code,rule,severity,message\
 
 /// Appends a CSV cell, quoted only when it must be.
 pub fn push_cell(out: &mut Vec<u8>, s: &str) {
-    // `contains` of one ASCII char searches with memchr: faster than a byte loop.
-    if s.contains(',') || s.contains('"') || s.contains('\n') || s.contains('\r') {
+    // Cells here are short (ids, codes, row errors): one pass over the bytes
+    // beats four memchr searches.
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
         for (i, part) in s.split('"').enumerate() {
             if i > 0 {
@@ -26,21 +27,24 @@ pub fn push_cell(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Appends a finding's text as a CSV cell, rendered into a reused buffer (no
-/// `String` per message) and then quoted as [`push_cell`] does.
+/// Appends a finding's text as a CSV cell: rendered straight into `out` (no
+/// `String` per message), then quoted in place when it must be, as
+/// [`push_cell`] would have quoted it.
 pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    let start = out.len();
+    m.write_bytes(out);
+    let text = &out[start..];
+    if memchr::memchr3(b',', b'"', b'\n', text).is_none() && memchr::memchr(b'\r', text).is_none() {
+        return;
     }
-    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-        Ok(mut text) => {
-            text.clear();
-            // Writing into a String cannot fail.
-            let _ = m.write_to(&mut *text);
-            push_cell(out, &text);
-        }
-        Err(_) => push_cell(out, m.as_str()),
-    });
+    if memchr::memchr(b'"', text).is_none() {
+        out.insert(start, b'"');
+        out.push(b'"');
+        return;
+    }
+    let raw = out.split_off(start);
+    // Rendered from `str` pieces only, so it is UTF-8.
+    push_cell(out, &String::from_utf8_lossy(&raw));
 }
 
 /// Appends a number in decimal.
@@ -135,7 +139,58 @@ fn push_visit_head(out: &mut Vec<u8>, r: &VisitResult) {
         push_json(out, p);
     }
     out.extend_from_slice(b",\"visit\":");
-    push_json(out, &crate::visit::visit_to_value(&r.visit));
+    push_visit(out, &r.visit);
+}
+
+/// The input visit as [`crate::visit::visit_to_value`] gives it, written
+/// straight into the buffer (no `Value` tree per visit): the same keys in the
+/// same (sorted) order, so the same bytes.
+fn push_visit(out: &mut Vec<u8>, v: &crate::Visit) {
+    out.extend_from_slice(b"{\"date_of_service\":\"");
+    // A date is digits and hyphens: nothing to escape.
+    let _ = std::io::Write::write_fmt(out, format_args!("{}", v.date_of_service));
+    out.extend_from_slice(b"\",\"diagnoses\":");
+    push_json(out, &v.diagnoses);
+    out.extend_from_slice(b",\"discipline\":");
+    push_json(out, &v.discipline);
+    out.extend_from_slice(b",\"lines\":[");
+    for (k, l) in v.lines.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        if l.assistant_minutes > 0 {
+            out.extend_from_slice(b"\"assistant_minutes\":");
+            push_number(out, u64::from(l.assistant_minutes));
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"code\":");
+        push_json(out, &l.code);
+        if let Some(m) = l.minutes {
+            out.extend_from_slice(b",\"minutes\":");
+            push_number(out, u64::from(m));
+        }
+        if l.modifiers_given {
+            out.extend_from_slice(b",\"modifiers\":");
+            push_json(out, &l.modifiers);
+        }
+        if let Some(u) = l.units {
+            out.extend_from_slice(b",\"units\":");
+            push_number(out, u64::from(u));
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"method\":");
+    push_json(out, &v.method);
+    out.extend_from_slice(b",\"payer\":");
+    push_json(out, &v.payer);
+    out.extend_from_slice(b",\"setting\":");
+    push_json(out, &v.setting);
+    if let Some(c) = v.ytd_allowed_cents {
+        out.extend_from_slice(b",\"ytd_allowed\":");
+        push_json(out, &(c as f64 / 100.0));
+    }
+    out.push(b'}');
 }
 
 /// A visit as the page needs it: findings, units and the input visit (to
@@ -272,6 +327,121 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 }
 
+/// The contract's JSON result in parts, for a host that parses JSON itself
+/// (the wasm door hands each part to `JSON.parse`): every part is a JSON array
+/// of whole visits, about `size` bytes, given to `part` as soon as it is full;
+/// [`PartsSink::finish`] gives the rest of the result (row errors, counts,
+/// summary) as the contract's object with an empty `results`, for the host to
+/// fill with the parts' visits in order. Neither side ever holds the whole
+/// result as one text.
+pub struct PartsSink<F: FnMut(&[u8])> {
+    rest: JsonSink<Vec<u8>>,
+    buf: Vec<u8>,
+    size: usize,
+    part: F,
+}
+
+impl<F: FnMut(&[u8])> PartsSink<F> {
+    /// Full reports (`compact` false) or what the page needs (true), in parts of about `size` bytes.
+    pub fn new(compact: bool, size: usize, part: F) -> Self {
+        PartsSink {
+            rest: JsonSink::new(Vec::new(), compact),
+            buf: Vec::with_capacity(size + (1 << 16)),
+            size,
+            part,
+        }
+    }
+
+    fn hand_over(&mut self) {
+        if !self.buf.is_empty() {
+            self.buf.push(b']');
+            (self.part)(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    /// Hands over the last part and returns the rest of the result.
+    pub fn finish(mut self, done: &Done) -> Result<Vec<u8>, std::io::Error> {
+        self.hand_over();
+        self.rest.finish(done)
+    }
+}
+
+impl<F: FnMut(&[u8])> Sink for PartsSink<F> {
+    fn full(&self) -> bool {
+        self.rest.full()
+    }
+    fn visit(&mut self, r: VisitResult) {
+        self.buf.push(if self.buf.is_empty() { b'[' } else { b',' });
+        if self.rest.compact {
+            visit_compact_json(&mut self.buf, &r);
+        } else {
+            visit_full_json(&mut self.buf, &r);
+        }
+        if self.buf.len() >= self.size {
+            self.hand_over();
+        }
+    }
+    fn row_error(&mut self, e: RowError) {
+        self.rest.row_error(e);
+    }
+    fn row_warning(&mut self, e: RowError) {
+        self.rest.row_warning(e);
+    }
+}
+
+/// JSON text with every non-ASCII character written as a `\u` escape: the
+/// same JSON value, but ASCII, which a JS engine turns into a string several
+/// times faster than UTF-8 (the wasm door's parts). `json` must be JSON text
+/// (a byte above 127 there is always inside a string); `None` if it is not UTF-8.
+pub fn ascii_json<'a>(json: &'a [u8], scratch: &'a mut Vec<u8>) -> Option<&'a str> {
+    let Some(mut at) = first_non_ascii(json) else {
+        return std::str::from_utf8(json).ok();
+    };
+    scratch.clear();
+    let mut rest = json;
+    loop {
+        scratch.extend_from_slice(&rest[..at]);
+        let width = match rest[at] {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        };
+        let c = std::str::from_utf8(rest.get(at..at + width)?).ok()?.chars().next()?;
+        let mut units = [0u16; 2];
+        for u in c.encode_utf16(&mut units) {
+            let hex = b"0123456789abcdef";
+            scratch.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                scratch.push(hex[usize::from((*u >> shift) & 0xf)]);
+            }
+        }
+        rest = &rest[at + width..];
+        match first_non_ascii(rest) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    scratch.extend_from_slice(rest);
+    // ASCII throughout now.
+    std::str::from_utf8(scratch).ok()
+}
+
+/// Where the first byte above 127 is, eight bytes at a time (wasm has no
+/// vector search here, and these texts are megabytes).
+fn first_non_ascii(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(word) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        if u64::from_le_bytes(w) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&x| x >= 0x80).map(|p| p + i)
+}
+
 /// One CSV output row per finding, row error, row warning and file notice:
 /// `visit_id,row,line,code,rule,severity,message`, notices first.
 pub struct CsvSink<W: Write> {
@@ -392,13 +562,137 @@ impl Sink for PageSink {
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod parts_tests {
+    use super::{PartsSink, ascii_json};
+    use serde_json::Value;
+
+    #[test]
+    fn ascii_json_is_the_same_value() {
+        let long = format!("[\"{}é{}×\"]", "a".repeat(17), "b".repeat(9));
+        for text in [
+            r#"{"a":"plain"}"#,
+            r#"{"m":"97110 × 2 — 12 minutes","é":["ü","\"q\"","😀x"]}"#,
+            "\"\u{fffd}\"",
+            "\"é\"",
+            long.as_str(),
+        ] {
+            let mut scratch = Vec::new();
+            let out = ascii_json(text.as_bytes(), &mut scratch).unwrap();
+            assert!(out.is_ascii(), "{text}");
+            let a: Value = serde_json::from_str(out).unwrap();
+            let b: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(a, b, "{text}");
+        }
+        assert_eq!(ascii_json(b"\"\xff\"", &mut Vec::new()), None);
+        assert_eq!(ascii_json(b"\"\xe2\x80\"", &mut Vec::new()), None);
+    }
+
+    /// The parts and the rest, put together, are the one-text result.
+    #[test]
+    fn parts_make_the_whole_result() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.starts_with("audit-") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for compact in [false, true] {
+                let whole = super::super::audit_json_with(&bytes, Default::default(), compact);
+                for size in [1, 700, 1 << 20] {
+                    let mut visits: Vec<Value> = Vec::new();
+                    let mut parts = 0;
+                    let mut sink = PartsSink::new(compact, size, |part: &[u8]| {
+                        parts += 1;
+                        match serde_json::from_slice::<Value>(part).unwrap() {
+                            Value::Array(a) => visits.extend(a),
+                            other => panic!("a part is not an array: {other}"),
+                        }
+                    });
+                    let result = super::super::audit_text(&bytes, Default::default(), &mut sink)
+                        .map(|done| sink.finish(&done).unwrap());
+                    match (&whole, result) {
+                        (Ok(whole), Ok(rest)) => {
+                            let mut rest: Value = serde_json::from_slice(&rest).unwrap();
+                            assert_eq!(rest["results"], Value::Array(Vec::new()), "{name}");
+                            let n = visits.len();
+                            rest["results"] = Value::Array(visits);
+                            let whole: Value = serde_json::from_str(whole).unwrap();
+                            assert_eq!(rest, whole, "{name} compact {compact} size {size}");
+                            if size == 1 {
+                                assert_eq!(parts, n, "{name}: one visit a part");
+                            }
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a, &b, "{name}"),
+                        (a, b) => panic!("{name}: {a:?} vs {b:?}"),
+                    }
+                }
+            }
+            files += 1;
+        }
+        assert!(files >= 10, "the audit fixtures were not found");
+    }
+}
+
 #[cfg(test)]
 mod message_cell_tests {
-    use super::{push_cell, push_message_cell};
+    use super::{push_cell, push_message_cell, push_visit};
+    use crate::visit::{Discipline, Line, Method, Payer, Setting, Visit};
+
+    #[test]
+    fn visit_written_as_its_value() {
+        let line = |code: &str, minutes, assistant, units, mods: &[&str], given| Line {
+            code: code.into(),
+            minutes,
+            assistant_minutes: assistant,
+            units,
+            modifiers: mods.iter().map(|m| m.to_string()).collect(),
+            modifiers_given: given,
+        };
+        let mut v = Visit {
+            date_of_service: crate::date::Date::new(2026, 3, 2).unwrap(),
+            payer: Payer::MedicareAdvantage,
+            method: Method::Ama,
+            discipline: Discipline::Slp,
+            setting: Setting::OutpatientHospital,
+            ytd_allowed_cents: None,
+            lines: vec![
+                line("97110", Some(33), 10, Some(2), &["GP", "59"], true),
+                line("97\"x", None, 0, None, &[], false),
+                line("G0283", Some(0), 0, Some(0), &[], true),
+            ],
+            diagnoses: vec!["M54.50".into(), "a\\b".into()],
+        };
+        for ytd in [None, Some(0), Some(123_456), Some(250_001), Some(u64::from(u32::MAX))] {
+            v.ytd_allowed_cents = ytd;
+            let mut out = Vec::new();
+            push_visit(&mut out, &v);
+            let want = serde_json::to_string(&crate::visit::visit_to_value(&v)).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+        v.lines.clear();
+        v.diagnoses.clear();
+        let mut out = Vec::new();
+        push_visit(&mut out, &v);
+        let want = serde_json::to_string(&crate::visit::visit_to_value(&v)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
 
     #[test]
     fn same_cell_as_a_rendered_string() {
-        for text in ["plain", "a, b", "say \"x\", twice \"\"", "\"", "line\nbreak", ""] {
+        for text in [
+            "plain",
+            "a, b",
+            "say \"x\", twice \"\"",
+            "\"",
+            "line\nbreak",
+            "cr\ronly",
+            "",
+            "é, ü",
+        ] {
             let owned = text.to_string();
             let m = crate::msg!("{owned}", owned.clone());
             let (mut a, mut b) = (b"x,".to_vec(), b"x,".to_vec());

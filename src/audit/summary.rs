@@ -1,8 +1,9 @@
 //! The summary: counts over the whole file, kept as the audit runs.
 
+use super::visits::FastMap;
 use crate::report::Severity;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A note about the whole file (reference-data age, unread columns): reported
 /// once, never per visit.
@@ -62,7 +63,7 @@ pub struct Summary {
 struct Tally {
     rules: Vec<(&'static str, u64)>,
     severities: [u64; 3],
-    codes: HashMap<String, u64>,
+    codes: FastMap<String, u64>,
 }
 
 impl Summary {

@@ -17,6 +17,38 @@ use crate::date::Date;
 use crate::report::{Report, Severity};
 use crate::visit::{MAX_DIAGNOSES, MAX_LINES, Visit};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast, non-keyed hasher for the audit's maps (visit ids and their hashes,
+/// codes): the keys come from the user's own file, so the denial-of-service
+/// resistance of the standard SipHash buys nothing, and it cost a tenth of the run.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // FNV-1a over the bytes, continuing from what came before.
+        let start = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        self.0 = bytes
+            .iter()
+            .fold(start, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write(&[n]);
+    }
+    fn write_u64(&mut self, n: u64) {
+        // A key that is already a hash: one multiply spreads it over every bit.
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn finish(&self) -> u64 {
+        // The table takes its bucket from the low bits and its tag from the top
+        // ones: fold the well-mixed high half down.
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// A map with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// The pass's counters, borrowed apart from its flight.
 macro_rules! apply_of {
@@ -44,7 +76,7 @@ fn hash(id: &str) -> u64 {
 #[derive(Clone, Debug, Default)]
 pub struct Counts {
     /// Rows per visit, by hash of the id.
-    pub per_visit: HashMap<u64, u32>,
+    pub per_visit: FastMap<u64, u32>,
     /// Data rows (not the header, not blank lines).
     pub rows: u64,
     /// Earliest and latest readable date of service.
@@ -201,7 +233,7 @@ enum Outcome {
 pub struct CheckPass {
     counts: Counts,
     opts: Options,
-    open: HashMap<String, Pending>,
+    open: FastMap<String, Pending>,
     batch: Vec<Item>,
     flight: Flight,
     heads: HeadCache,
@@ -228,7 +260,7 @@ impl CheckPass {
         CheckPass {
             counts,
             opts,
-            open: HashMap::new(),
+            open: FastMap::default(),
             batch: Vec::with_capacity(BATCH),
             flight: Flight::default(),
             heads: HeadCache::default(),
@@ -514,7 +546,12 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
         Item::Visit(id, p) => (id, *p),
     };
     if let Some(name) = &p.payer_name {
-        *a.summary.payers.entry(name.clone()).or_insert(0) += 1;
+        match a.summary.payers.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                a.summary.payers.insert(name.clone(), 1);
+            }
+        }
         if !a.summary.payers_checked_as.contains_key(name) {
             a.summary
                 .payers_checked_as

@@ -319,9 +319,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     for i in 0..ctx.visit.lines.len() {
         let code = ctx.visit.lines[i].code.clone();
         let minutes = ctx.visit.lines[i].minutes.filter(|&m| m > 0);
-        let uncounted = minutes
-            .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
-            .unwrap_or_default();
+        // Built only for a finding that says it (most lines have none).
+        let uncounted = || {
+            minutes
+                .map(|m| format!(" and its {} count toward no unit", n_minutes(u64::from(m))))
+                .unwrap_or_default()
+        };
         match ctx.shapes[i] {
             Shape::Invalid => {
                 let hint = if code.contains('O') && code.replace('O', "0").bytes().all(|b| b.is_ascii_digit()) {
@@ -332,6 +335,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 } else {
                     String::new()
                 };
+                let uncounted = uncounted();
                 ctx.emit(
                     &INVALID_CODE,
                     Severity::Error,
@@ -352,6 +356,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 continue;
             }
             Shape::Temporary if ctx.info[i].is_none() => {
+                let uncounted = uncounted();
                 ctx.emit(
                     &TEMPORARY,
                     Severity::Warning,
@@ -365,6 +370,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         let Some(info) = ctx.info[i] else {
             let lab = ctx.shapes[i] == Shape::Lab;
+            let uncounted = uncounted();
             ctx.emit(
                 &UNKNOWN_CODE,
                 Severity::Warning,

@@ -98,7 +98,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             &DATA_DATE,
             Severity::Info,
             None,
-            format!("ptbill's code catalog reflects CPT and HCPCS as of {} (calendar year 2026); codes added or deleted for {} are not known.", crate::codes::catalog_date(), dos.year()),
+            {
+                let (catalog, year) = (crate::codes::catalog_date(), dos.year());
+                msg!("ptbill's code catalog reflects CPT and HCPCS as of {catalog} (calendar year 2026); codes added or deleted for {year} are not known.", catalog, year)
+            },
             "Check new and deleted codes for the year in the current CPT and HCPCS updates.",
         );
     }

@@ -2,10 +2,10 @@
 
 use super::{Ctx, Rule};
 use crate::codes::Unit;
+use crate::message::{Arg, Message};
 use crate::report::Severity;
 use crate::units::{n_minutes, n_units, word};
 use crate::visit::Method;
-use std::borrow::Cow;
 
 /// `missing-minutes`
 pub static MISSING_MINUTES: Rule = Rule {
@@ -179,7 +179,8 @@ fn addon_since(code: &str, dos: crate::date::Date) -> String {
 }
 
 /// A finding waiting to be emitted: rule, severity, line, message, help.
-type Finding = (&'static Rule, Severity, Option<usize>, String, Cow<'static, str>);
+/// Messages are templates (rendered only when shown: see [`crate::message`]).
+type Finding = (&'static Rule, Severity, Option<usize>, Message, Message);
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     ctx.data.insert("ncci_aoc", crate::ncci_table::addon_date().into());
@@ -194,9 +195,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &MISSING_MINUTES,
                 Severity::Warning,
                 Some(i),
-                format!(
-                    "{} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
-                    line.code
+                msg!(
+                    "{code} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
+                    &line.code
                 ),
                 "Enter the one-on-one minutes of the service.".into(),
             ));
@@ -207,10 +208,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &UNTIMED_MINUTES,
                 Severity::Info,
                 Some(i),
-                format!(
-                    "{} is billed per service, not by time: its {} count toward total treatment time but earn no timed unit.",
-                    line.code,
-                    n_minutes(mins)
+                msg!(
+                    "{code} is billed per service, not by time: its {mins} count toward total treatment time but earn no timed unit.",
+                    &line.code,
+                    Arg::Minutes(mins)
                 ),
                 "Nothing to change.".into(),
             )),
@@ -218,11 +219,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &UNTIMED_MINUTES,
                 Severity::Info,
                 Some(i),
-                format!(
-                    "{} is a remote monitoring code, billed {} and never in 15-minute units: its {} are added neither to the visit's timed minutes nor to its treatment time.",
-                    line.code,
+                msg!(
+                    "{code} is a remote monitoring code, billed {words} and never in 15-minute units: its {mins} are added neither to the visit's timed minutes nor to its treatment time.",
+                    &line.code,
                     p.words(),
-                    n_minutes(mins)
+                    Arg::Minutes(mins)
                 ),
                 "Nothing to change; keep the monitoring time in the record for the period.".into(),
             )),
@@ -240,7 +241,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 format!(
                     "{} is counted by time in blocks (not 15-minute units), but no minutes are entered: it is billed as entered, and ptbill cannot check its units.",
                     line.code
-                ),
+                ).into(),
                 "Enter the minutes of the service.".into(),
             ));
         }
@@ -263,7 +264,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     } else {
                         String::new()
                     }
-                ),
+                )
+                .into(),
                 format!(
                     "Bill {} for the first increment and {} for each added one.",
                     addon_of.join(" or "),
@@ -297,7 +299,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 e.units,
                 e.code,
                 n_units(e.units)
-            ),
+            ).into(),
             format!("Add {} × {} to the claim, and bill {first} × 1.", e.code, e.units).into(),
         ));
     }
@@ -308,12 +310,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &SPLIT_TIMED,
                 Severity::Warning,
                 Some(later),
-                format!(
-                    "{} is also on line {}: its minutes are added together ({} in all) and its {} {} reported on line {}.",
-                    g.code,
+                msg!(
+                    "{code} is also on line {first}: its minutes are added together ({minutes} in all) and its {units} {is} reported on line {first}.",
+                    &g.code,
                     first + 1,
-                    n_minutes(g.minutes),
-                    n_units(g.units),
+                    Arg::Minutes(g.minutes),
+                    Arg::Units(g.units),
                     word(g.units, "is", "are"),
                     first + 1
                 ),
@@ -330,7 +332,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &BELOW_EIGHT,
                 Severity::Info,
                 Some(first),
-                format!("{} has {}, under 8: {how}.", g.code, n_minutes(g.minutes)),
+                msg!(
+                    "{code} has {minutes}, under 8: {how}.",
+                    &g.code,
+                    Arg::Minutes(g.minutes),
+                    how
+                ),
                 "Nothing to change; bill the units shown.".into(),
             ));
         }
@@ -344,28 +351,26 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     &UNITS_MISMATCH,
                     if more { Severity::Error } else { Severity::Warning },
                     Some(first),
-                    format!(
-                        "{} is billed with {}, but its {} earn {} under the {} method.",
-                        g.code,
-                        n_units(claimed),
-                        n_minutes(g.minutes),
-                        n_units(g.units),
+                    msg!(
+                        "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
+                        &g.code,
+                        Arg::Units(claimed),
+                        Arg::Minutes(g.minutes),
+                        Arg::Units(g.units),
                         method_name(ctx.alloc.method)
                     ),
                     if more {
-                        format!(
-                            "Bill {}: billing more than the minutes support is overbilling.",
-                            n_units(g.units)
+                        msg!(
+                            "Bill {units}: billing more than the minutes support is overbilling.",
+                            Arg::Units(g.units)
                         )
-                        .into()
                     } else {
-                        format!(
-                            "Bill {}: otherwise {} that the minutes earn {} unbilled.",
-                            n_units(g.units),
-                            n_units(g.units - claimed),
+                        msg!(
+                            "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
+                            Arg::Units(g.units),
+                            Arg::Units(g.units - claimed),
                             word(g.units - claimed, "goes", "go")
                         )
-                        .into()
                     },
                 ));
             }
@@ -393,7 +398,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                         o.first,
                         o.addon,
                         n_units(earned)
-                    ),
+                    )
+                    .into(),
                     format!("Bill {code} × {earned}.").into(),
                 ));
             }

@@ -322,7 +322,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         for m in typed {
             let known = modifier_table().iter().find(|r| r.0 == m);
             let too_early = known.is_some_and(|r| {
-                r.1 != "assistant" && crate::date::Date::parse(r.3).is_ok_and(|from| visit.date_of_service < from)
+                r.1 != "assistant"
+                    && !r.3.is_empty()
+                    && crate::date::Date::parse(r.3).is_ok_and(|from| visit.date_of_service < from)
             });
             if known.is_none() || too_early {
                 let close = modifier_table()
