@@ -61,7 +61,7 @@ function card(g, report) {
   const messages = g.items.map((d) => `<li>${esc(d.message)}</li>`).join("");
   const helps = [...new Set(g.items.map((d) => d.help))].map((h) => `<p class="help">${esc(h)}</p>`).join("");
   return `<li class="finding ${g.severity}${g.fixed ? " fixed" : ""}" data-rule="${esc(g.rule)}">
-    <h5><span class="sev-word">${{ error: "Error", warning: "Warning", info: "Note" }[g.severity]}:</span> ${esc(g.title)}${where ? ` <span class="where">${esc(where)}${codes ? ` (${esc(codes)})` : ""}</span>` : ""}
+    <h5><span class="sev-word">${g.fixed ? "Fixed" : { error: "Error", warning: "Warning", info: "Note" }[g.severity]}:</span> ${esc(g.title)}${where ? ` <span class="where">${esc(where)}${codes ? ` (${esc(codes)})` : ""}</span>` : ""}
     <button type="button" class="rule" data-rule="${esc(g.rule)}" aria-label="About the rule ${esc(g.rule)}"><span>${esc(g.rule)}</span></button></h5>
     ${g.fixed ? `<details><summary>What ptbill found</summary><ul class="messages">${messages}</ul></details>` : `<ul class="messages">${messages}</ul>${helps}`}</li>`;
 }
@@ -93,7 +93,11 @@ export function renderFindings(report, visit) {
   const changes = modifierChanges(report, visit);
   const waiting = pendingSentence(report.pending);
   let html = waiting ? `<p id="pending" class="pending">${esc(waiting)}</p>` : "";
-  html += open.length ? `<ul class="findings">${open.map((g) => card(g, report)).join("")}</ul>` : waiting ? "<p>No problems found in the checks done so far.</p>" : "<p>No problems found.</p>";
+  html += open.length ? `<ul class="findings">${open.map((g) => card(g, report)).join("")}</ul>` : waiting
+      ? "<p>No problems found in the checks done so far.</p>"
+      : fixed.length
+        ? "<p>Nothing left to fix: ptbill corrected what it found, below. Bill the modifiers as shown.</p>"
+        : "<p>No problems found.</p>";
   if (changes.length || fixed.length) {
     html += `<h4>What ptbill did</h4>`;
     if (changes.length) html += `<ul class="did">${changes.map((c) => `<li>${esc(c)} (in “Modifiers to bill”).</li>`).join("")}</ul>`;

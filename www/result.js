@@ -37,6 +37,7 @@ export function setState(value, { partial = false } = {}) {
   $("result-body").hidden = value === "empty" || (value === "loading" && !partial);
   $("result-empty").hidden = value !== "empty";
   $("result-error").hidden = !stale;
+  if (value === "empty" || stale) $("summary-alert").hidden = true;
   if (value === "empty") $("summary-text").textContent = "Type a code and its minutes to see the units to bill.";
   if (value === "loading" && !partial) $("summary-text").textContent = "Loading…";
 }
@@ -83,9 +84,11 @@ function cardsHtml(r, visit) {
       const alt = r.alternative.lines[i];
       const minutes = visit.lines[i]?.minutes;
       const split = l.split ? `<p class="split">Bill as: ${l.split.map((x) => `${esc(l.code)} × ${x.units} (${esc(x.modifiers.join(" "))})`).join("; ")}</p>` : "";
-      const notBilled = l.billable === false ? ' <span class="tag">not billed</span>' : "";
+      // A line that is not billed says why, not whether its code is timed
+      // (a mistyped 9711O is no "untimed" code).
+      const notBilled = l.billable === false ? ` <span class="tag">not billed${l.not_billed_reason ? `: ${esc(l.not_billed_reason)}` : ""}</span>` : "";
       return `<li class="unit-card${l.billable === false ? " not-billable" : ""}" data-line="${i}">
-        <p class="card-head"><span class="code">${esc(l.code)}</span> <span class="label">${esc(l.label ?? "")}</span>${l.timed ? "" : ' <span class="tag">untimed</span>'}${notBilled}${minutes !== undefined ? ` <span class="mins">${esc(minutes)} min</span>` : ""}</p>
+        <p class="card-head"><span class="code">${esc(l.code)}</span> <span class="label">${esc(l.label ?? "")}</span>${l.timed || l.billable === false ? "" : ' <span class="tag">untimed</span>'}${notBilled}${minutes !== undefined ? ` <span class="mins">${esc(minutes)} min</span>` : ""}</p>
         <p class="card-units"><span class="u main" data-k="main"><span class="k">${main}</span> <span class="v">${l.units}</span></span>
           <span class="u alt" data-k="alt"><span class="k">${other}</span> <span class="v">${alt.units}</span></span>
           <span class="u mods" data-k="modifiers"><span class="k">Modifiers to bill</span> <span class="v">${esc(l.modifiers.join(" ")) || "none"}</span></span></p>${split}
@@ -138,6 +141,11 @@ export function renderReport(r, visit) {
   $("footer-data").textContent = dates;
   const text = summaryText(r);
   $("summary-text").textContent = text;
+  // The answer bar is all a clinician may read between patients: an error
+  // still to fix is said there, not only in the findings further down.
+  const errors = r.diagnostics.filter((d) => d.severity === "error" && !d.fixed).length;
+  $("summary-alert").textContent = errors ? `${s(errors, "error")} to fix before billing: see Findings` : "";
+  $("summary-alert").hidden = !errors;
   const pending = (r.pending ?? []).length > 0;
   setState(pending ? "loading" : "ready", { partial: pending });
   announce(text);

@@ -328,3 +328,28 @@ test("findings: one card per rule in the engine's order, headed by its title wit
   assert.match(await page.textContent("#data-dates"), /Reference data used: .*Data date:/s);
   await context.close();
 });
+
+test("an error to fix is said in the answer bar; a mistyped code's card says why it is not billed; fixed findings are labelled fixed", async () => {
+  const typo = { date_of_service: "2026-11-30", payer: "medicare", lines: [{ code: "9711O", minutes: 23, modifiers: ["GP"] }, { code: "97140", minutes: 12, modifiers: ["GP"] }], diagnoses: ["M54.50"] };
+  const { context, page } = await h.open("/" + hash(typo));
+  assert.equal(await page.getAttribute("#results", "data-state"), "ready");
+  assert.equal(await page.isHidden("#summary-alert"), false);
+  assert.match(await page.textContent("#summary-alert"), /^1 error to fix before billing/);
+  const head = await page.textContent('#unit-cards [data-line="0"] .card-head');
+  assert.match(head, /not billed: /);
+  assert.doesNotMatch(head, /untimed/);
+  // A clean visit: no alert.
+  const clean = { ...typo, lines: [{ code: "97110", minutes: 23, modifiers: ["GP"] }] };
+  await page.goto(h.origin + "/" + hash(clean));
+  await page.waitForSelector('#results[data-state="ready"]');
+  assert.equal(await page.isHidden("#summary-alert"), true);
+  // GO on a PT visit: ptbill puts GP in its place, so nothing is left to fix.
+  const go = { ...clean, discipline: "pt", lines: [{ code: "97110", minutes: 23, modifiers: ["GO"] }] };
+  await page.goto(h.origin + "/" + hash(go));
+  await page.waitForSelector('#results[data-state="ready"]');
+  assert.match(await page.textContent("#diagnostics"), /Nothing left to fix/);
+  assert.doesNotMatch(await page.textContent("#diagnostics"), /No problems found/);
+  assert.match(await page.textContent("#diagnostics .notes .sev-word"), /^Fixed:/);
+  assert.equal(await page.isHidden("#summary-alert"), true);
+  await context.close();
+});
