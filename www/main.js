@@ -146,7 +146,19 @@ if (MODE === "audit") {
   $("audit-view").hidden = false;
   $("nav-calc").removeAttribute("aria-current");
   $("nav-audit").setAttribute("aria-current", "page");
-  import("./audit.js").then((m) => m.start());
+  // The audit's files are stored for offline use the first time this view
+  // opens online; before that, offline, say so instead of doing nothing.
+  import("./audit.js")
+    .then((m) => m.start())
+    .catch(() => {
+      const p = document.createElement("p");
+      p.className = "result-error";
+      p.textContent = navigator.onLine
+        ? "The audit could not start: its files did not load. Reload the page to try again."
+        : "The audit is not on this device yet: open this view once while online, and it works offline after that. The calculator works offline now.";
+      $("audit-result").replaceChildren(p);
+      for (const id of ["audit-file", "audit-sample"]) $(id).disabled = true;
+    });
   startOffline();
 }
 

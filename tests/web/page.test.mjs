@@ -192,6 +192,23 @@ test("after one audit, auditing works with the network cut (the audit build is k
   await context.close();
 });
 
+test("offline before the audit was ever opened: the audit view says it needs one visit online instead of doing nothing", async () => {
+  const { context, page } = await open("/" + hash(example3));
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForSelector("body[data-complete='1']");
+  await context.setOffline(true);
+  const seen = h.problems.length;
+  await page.goto(page.url().split("#")[0].replace(/\/?$/, "/") + "?audit");
+  await page.waitForSelector("#audit-result .result-error");
+  assert.match(await page.textContent("#audit-result"), /not on this device yet: open this view once while online/);
+  assert.equal(await page.isDisabled("#audit-sample"), true);
+  // The one expected console error: the audit's module could not be fetched offline.
+  const fresh = h.problems.splice(seen);
+  assert.ok(fresh.every((p) => /ERR_FAILED|Failed to fetch dynamically imported module/.test(p)), fresh.join("\n"));
+  await context.close();
+});
+
 test("the audit can be cancelled and the page stays responsive", async () => {
   const { context, page } = await open("/?audit");
   const rows = ["visit_id,date_of_service,code,minutes"];
