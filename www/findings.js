@@ -62,7 +62,7 @@ function card(g, report) {
   const helps = [...new Set(g.items.map((d) => d.help))].map((h) => `<p class="help">${esc(h)}</p>`).join("");
   return `<li class="finding ${g.severity}${g.fixed ? " fixed" : ""}" data-rule="${esc(g.rule)}">
     <h5><span class="sev-word">${g.fixed ? "Fixed" : { error: "Error", warning: "Warning", info: "Note" }[g.severity]}:</span> ${esc(g.title)}${where ? ` <span class="where">${esc(where)}${codes ? ` (${esc(codes)})` : ""}</span>` : ""}
-    <button type="button" class="rule" data-rule="${esc(g.rule)}" aria-label="About the rule ${esc(g.rule)}"><span>${esc(g.rule)}</span></button></h5>
+    <button type="button" class="rule" data-rule="${esc(g.rule)}" aria-label="${esc(g.rule)}: about this rule, ${esc(g.title)}"><span>${esc(g.rule)}</span></button></h5>
     ${g.fixed ? `<details><summary>What ptbill found</summary><ul class="messages">${messages}</ul></details>` : `<ul class="messages">${messages}</ul>${helps}`}</li>`;
 }
 

@@ -87,13 +87,15 @@ export function fillForm(visit) {
 function lineHtml(l, i) {
   const n = `<span class="sr-only">Line ${i + 1} </span>`;
   const input = (k, attrs) => `<input ${attrs} data-i="${i}" data-k="${k}" data-field="lines[${i}].${k}" value="${esc(l[k])}">`;
+  // Remove comes last in the tab order (the grid still shows it beside the
+  // minutes): a key pressed between Minutes and Assistant must not delete the line.
   return `<div class="line" role="listitem" data-line="${i}">
     <div class="code"><label>${n}Code ${input("code", `list="code-list" placeholder="97110 or exercise" autocapitalize="characters" aria-describedby="hint-${i}"`)}</label><span class="label-hint" id="hint-${i}"></span></div>
     <label class="num min">${n}Minutes ${input("minutes", 'inputmode="numeric"')}</label>
-    <button type="button" class="remove" data-remove="${i}" aria-label="Remove line ${i + 1}">✕</button>
     <label class="num asst">${n}Assistant<span class="sr-only"> minutes</span> ${input("assistant_minutes", 'inputmode="numeric"')}</label>
     <label class="mods">${n}Modifiers ${input("modifiers", 'placeholder="auto" autocapitalize="characters"')}</label>
     <label class="num units">${n}Units ${input("units", 'inputmode="numeric" placeholder="auto"')}</label>
+    <button type="button" class="remove" data-remove="${i}" aria-label="Remove line ${i + 1}">✕</button>
   </div>`;
 }
 

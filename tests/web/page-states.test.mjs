@@ -353,3 +353,14 @@ test("an error to fix is said in the answer bar; a mistyped code's card says why
   assert.equal(await page.isHidden("#summary-alert"), true);
   await context.close();
 });
+
+test("keyboard: Tab from a line's minutes goes to its assistant minutes, not to Remove; the rule button is named by the rule's title", async () => {
+  const { context, page } = await h.open("/" + hash(example3));
+  await page.focus(line(0, "minutes"));
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.k), "assistant_minutes");
+  const names = await page.$$eval("#diagnostics button.rule", (bs) => bs.map((b) => b.getAttribute("aria-label")));
+  assert.ok(names.length > 0);
+  for (const n of names) assert.match(n, /^[a-z0-9-]+: about this rule, [A-Z]/);
+  await context.close();
+});
