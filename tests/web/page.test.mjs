@@ -238,3 +238,9 @@ for (const [name, viewport] of [
     await context.close();
   });
 }
+
+test("phone: the audit view fits the screen (its long column list wraps)", async () => {
+  const { context, page } = await open("/?audit", { viewport: { width: 390, height: 844 } });
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, "no horizontal scroll");
+  await context.close();
+});
