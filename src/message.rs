@@ -215,21 +215,26 @@ impl Message {
     }
 }
 
-/// A whole number in decimal, without the formatting machinery (the audit
-/// writes a few hundred thousand of them).
-fn write_number<W: fmt::Write + ?Sized>(out: &mut W, mut n: u64) -> fmt::Result {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+/// The decimal digits of `n`, written into `buf` without the formatting
+/// machinery (the audit writes a few hundred thousand numbers).
+pub fn decimal(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
+    let mut i = buf.len();
     loop {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+        buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
+    &buf[i..]
+}
+
+/// A whole number in decimal (see [`decimal`]).
+fn write_number<W: fmt::Write + ?Sized>(out: &mut W, n: u64) -> fmt::Result {
+    let mut buf = [0u8; 20];
     // ASCII digits only.
-    out.write_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"))
+    out.write_str(std::str::from_utf8(decimal(&mut buf, n)).unwrap_or("0"))
 }
 
 /// Writes `template` with its `{…}` placeholders replaced by `args` in order.
@@ -410,6 +415,15 @@ impl serde::Serialize for Message {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn decimal_digits() {
+        let mut buf = [0u8; 20];
+        for n in [0, 7, 10, 2480, u64::MAX] {
+            assert_eq!(decimal(&mut buf, n), n.to_string().as_bytes());
+        }
+    }
+
     use super::*;
 
     #[test]

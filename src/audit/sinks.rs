@@ -48,18 +48,8 @@ pub fn push_message_cell(out: &mut Vec<u8>, m: &crate::report::Message) {
 }
 
 /// Appends a number in decimal.
-pub fn push_number(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+pub fn push_number(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(crate::message::decimal(&mut [0u8; 20], n));
 }
 
 /// Appends a JSON string.
