@@ -227,36 +227,20 @@ pub fn visit_full_json(out: &mut Vec<u8>, r: &VisitResult) {
     out.push(b'}');
 }
 
-/// The contract's JSON result, streamed: `{"results":[…` as visits are
-/// checked, then row errors, counts and the summary at the end. Row errors and
-/// warnings are kept until then (they grow with bad rows, not with the file).
-pub struct JsonSink<W: Write> {
+/// The buffer a sink writes into, sent to `out` in large writes; the first
+/// write that fails is kept, and nothing more is written after it.
+struct Spool<W: Write> {
     out: W,
     buf: Vec<u8>,
-    compact: bool,
-    any: bool,
-    row_errors: Vec<RowError>,
-    row_warnings: Vec<RowError>,
-    /// The first write that failed.
-    pub error: Option<std::io::Error>,
+    error: Option<std::io::Error>,
 }
 
-impl<W: Write> JsonSink<W> {
-    /// Full reports (`compact` false) or what the page needs (true).
-    pub fn new(out: W, compact: bool) -> Self {
-        let mut s = JsonSink {
-            out,
-            buf: Vec::with_capacity(1 << 16),
-            compact,
-            any: false,
-            row_errors: Vec::new(),
-            row_warnings: Vec::new(),
-            error: None,
-        };
-        s.buf.extend_from_slice(b"{\"results\":[");
-        s
+impl<W: Write> Spool<W> {
+    fn new(out: W, buf: Vec<u8>) -> Self {
+        Spool { out, buf, error: None }
     }
 
+    /// Writes the buffer once it holds `size` bytes or more.
     fn flush_if(&mut self, size: usize) {
         if self.buf.len() >= size && self.error.is_none() {
             if let Err(e) = self.out.write_all(&self.buf) {
@@ -266,9 +250,45 @@ impl<W: Write> JsonSink<W> {
         }
     }
 
+    /// Writes what is left; the first write error, if any.
+    fn finish(mut self) -> Result<W, std::io::Error> {
+        self.flush_if(0);
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// The contract's JSON result, streamed: `{"results":[…` as visits are
+/// checked, then row errors, counts and the summary at the end. Row errors and
+/// warnings are kept until then (they grow with bad rows, not with the file).
+pub struct JsonSink<W: Write> {
+    spool: Spool<W>,
+    compact: bool,
+    any: bool,
+    row_errors: Vec<RowError>,
+    row_warnings: Vec<RowError>,
+}
+
+impl<W: Write> JsonSink<W> {
+    /// Full reports (`compact` false) or what the page needs (true).
+    pub fn new(out: W, compact: bool) -> Self {
+        let mut buf = Vec::with_capacity(1 << 16);
+        buf.extend_from_slice(b"{\"results\":[");
+        JsonSink {
+            spool: Spool::new(out, buf),
+            compact,
+            any: false,
+            row_errors: Vec::new(),
+            row_warnings: Vec::new(),
+        }
+    }
+
     /// Writes the rest of the result and hands back the writer.
     pub fn finish(mut self, done: &Done) -> Result<W, std::io::Error> {
-        let buf = &mut self.buf;
+        let buf = &mut self.spool.buf;
         buf.extend_from_slice(b"],\"row_errors\":");
         push_json(buf, &self.row_errors);
         buf.extend_from_slice(b",\"row_warnings\":");
@@ -284,12 +304,7 @@ impl<W: Write> JsonSink<W> {
         buf.extend_from_slice(b",\"summary\":");
         push_json(buf, &done.summary);
         buf.push(b'}');
-        self.flush_if(0);
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        self.out.flush()?;
-        Ok(self.out)
+        self.spool.finish()
     }
 }
 
@@ -299,15 +314,15 @@ impl<W: Write> Sink for JsonSink<W> {
     }
     fn visit(&mut self, r: VisitResult) {
         if self.any {
-            self.buf.push(b',');
+            self.spool.buf.push(b',');
         }
         self.any = true;
         if self.compact {
-            visit_compact_json(&mut self.buf, &r);
+            visit_compact_json(&mut self.spool.buf, &r);
         } else {
-            visit_full_json(&mut self.buf, &r);
+            visit_full_json(&mut self.spool.buf, &r);
         }
-        self.flush_if(1 << 16);
+        self.spool.flush_if(1 << 16);
     }
     fn row_error(&mut self, e: RowError) {
         self.row_errors.push(e);
@@ -435,10 +450,7 @@ fn first_non_ascii(b: &[u8]) -> Option<usize> {
 /// One CSV output row per finding, row error, row warning and file notice:
 /// `visit_id,row,line,code,rule,severity,message`, notices first.
 pub struct CsvSink<W: Write> {
-    out: W,
-    buf: Vec<u8>,
-    /// The first write that failed.
-    pub error: Option<std::io::Error>,
+    spool: Spool<W>,
 }
 
 impl<W: Write> CsvSink<W> {
@@ -446,26 +458,14 @@ impl<W: Write> CsvSink<W> {
     pub fn new(out: W) -> Self {
         let mut buf = Vec::with_capacity(1 << 16);
         buf.extend_from_slice(FINDINGS_HEADER.as_bytes());
-        CsvSink { out, buf, error: None }
-    }
-
-    fn flush_if(&mut self, size: usize) {
-        if self.buf.len() >= size && self.error.is_none() {
-            if let Err(e) = self.out.write_all(&self.buf) {
-                self.error = Some(e);
-            }
-            self.buf.clear();
+        CsvSink {
+            spool: Spool::new(out, buf),
         }
     }
 
     /// Writes what is left; the first write error, if any.
-    pub fn finish(mut self) -> Result<W, std::io::Error> {
-        self.flush_if(0);
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        self.out.flush()?;
-        Ok(self.out)
+    pub fn finish(self) -> Result<W, std::io::Error> {
+        self.spool.finish()
     }
 }
 
@@ -474,19 +474,19 @@ impl<W: Write> Sink for CsvSink<W> {
         false
     }
     fn notice(&mut self, n: &Notice) {
-        notice_csv(&mut self.buf, n);
+        notice_csv(&mut self.spool.buf, n);
     }
     fn visit(&mut self, r: VisitResult) {
-        visit_csv(&mut self.buf, &r);
-        self.flush_if(1 << 16);
+        visit_csv(&mut self.spool.buf, &r);
+        self.spool.flush_if(1 << 16);
     }
     fn row_error(&mut self, e: RowError) {
-        row_error_csv(&mut self.buf, &e, false);
-        self.flush_if(1 << 16);
+        row_error_csv(&mut self.spool.buf, &e, false);
+        self.spool.flush_if(1 << 16);
     }
     fn row_warning(&mut self, e: RowError) {
-        row_error_csv(&mut self.buf, &e, true);
-        self.flush_if(1 << 16);
+        row_error_csv(&mut self.spool.buf, &e, true);
+        self.spool.flush_if(1 << 16);
     }
 }
 
