@@ -449,12 +449,55 @@ impl AuditStream {
     /// `takeLines()` as UTF-8 bytes (a `Uint8Array`).
     #[wasm_bindgen(js_name = takeLinesBytes)]
     pub fn take_lines_bytes(&mut self) -> Vec<u8> {
-        let lines = std::mem::take(&mut self.sink.lines);
-        self.rows_listed += lines
+        self.count_row_entries();
+        std::mem::take(&mut self.sink.lines)
+    }
+
+    /// Bytes that `takeInto` would write now: the CSV rows and the lines.
+    #[wasm_bindgen(js_name = pendingBytes)]
+    pub fn pending_bytes(&self) -> f64 {
+        (self.sink.csv.len() + self.sink.lines.len()) as f64
+    }
+
+    /// `takeCsvBytes()` and `takeLinesBytes()` copied into `buffer` (a
+    /// `Uint8Array` of at least `pendingBytes()`), the CSV rows first; returns
+    /// `[csvBytes, linesBytes]`. A host can then reuse its buffers rather than
+    /// leave two new ones per call for the collector (the page's worker keeps
+    /// a few and gets them back from the store).
+    #[wasm_bindgen(js_name = takeInto)]
+    pub fn take_into(&mut self, buffer: JsValue) -> Result<Vec<u32>, JsError> {
+        let Some(out) = buffer.dyn_ref::<js_sys::Uint8Array>() else {
+            return Err(JsError::new(&format!(
+                "AuditStream.takeInto(buffer): buffer must be a Uint8Array, got {}",
+                args::what(&buffer)
+            )));
+        };
+        let (csv, lines) = (self.sink.csv.len(), self.sink.lines.len());
+        if (out.length() as usize) < csv + lines {
+            return Err(JsError::new(&format!(
+                "AuditStream.takeInto(buffer): buffer holds {} bytes, {} are pending (pendingBytes())",
+                out.length(),
+                csv + lines
+            )));
+        }
+        self.count_row_entries();
+        out.subarray(0, csv as u32).copy_from(&self.sink.csv);
+        out.subarray(csv as u32, (csv + lines) as u32)
+            .copy_from(&self.sink.lines);
+        // Cleared, not taken: the engine's buffers keep their capacity.
+        self.sink.csv.clear();
+        self.sink.lines.clear();
+        Ok(vec![csv as u32, lines as u32])
+    }
+
+    /// Row errors and warnings in the lines about to be taken, for `listed()`.
+    fn count_row_entries(&mut self) {
+        self.rows_listed += self
+            .sink
+            .lines
             .split(|&b| b == b'\n')
             .filter(|l| l.starts_with(b"{\"row_"))
             .count() as u64;
-        lines
     }
 
     /// Entries of a findings list in the lines taken so far: each finding, row

@@ -52,7 +52,11 @@ async function closeSegment() {
   everything += s.entries;
 }
 
-async function take({ csv: rows, lines, entries }) {
+/** One batch from the engine: `buffer` holds `csvBytes` of CSV rows, then `linesBytes` of lines. */
+async function take({ buffer, csv: csvBytes, lines: linesBytes, entries }) {
+  const rows = new Uint8Array(buffer, 0, csvBytes);
+  const lines = new Uint8Array(buffer, csvBytes, linesBytes);
+  // The compressor has read a chunk once its write settles: the buffer can go back.
   if (rows.length) await csv.writer.write(rows);
   if (lines.length) {
     if (!open) open = { ...gzipSink(), entries: 0, bytes: 0 };
@@ -80,7 +84,7 @@ function fromEngine({ data }) {
       await csv.writer.write(new TextEncoder().encode(data.header));
     } else if (data.type === "take") {
       await take(data);
-      port.postMessage({ type: "ack", bytes: data.csv.length + data.lines.length });
+      port.postMessage({ type: "ack", bytes: data.csv + data.lines, buffer: data.buffer }, [data.buffer]);
     } else if (data.type === "finish") {
       await finish();
       const page = await pageOf({ offset: 0, size: data.size, id: ++latest });

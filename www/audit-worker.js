@@ -16,6 +16,13 @@ let running = false;
 let store = null; // MessagePort to the store worker
 let waiting = 0; // bytes sent and not yet acknowledged
 let resume = null; // resolves when the store catches up
+const pool = []; // ArrayBuffers back from the store, ready for the next batch
+
+/** A buffer of at least `n` bytes: one the store gave back, or a new one. */
+function borrow(n) {
+  const k = pool.findIndex((b) => b.byteLength >= n);
+  return k >= 0 ? pool.splice(k, 1)[0] : new ArrayBuffer(Math.max(n, 4 << 20));
+}
 
 // A trap (memory exhausted, a bug) leaves a wasm instance unusable: say so and
 // let the page start a fresh worker, which instantiates the module anew.
@@ -57,16 +64,19 @@ async function audit(file, payers) {
     const counted = stream.begin();
     store.postMessage({ type: "begin", header: HEADER });
     let listed = 0;
-    // Bytes straight out of the module's memory, handed over (not copied) to
-    // the store: no text is decoded, so nothing piles up for the collector.
+    // Bytes straight out of the module's memory into one of a few buffers that
+    // travel to the store and back (transferred, never copied or decoded):
+    // a new buffer per batch would leave gigabytes for the collector over a
+    // big file, which it reclaims late, in spikes of hundreds of megabytes.
     const take = () => {
-      const csv = stream.takeCsvBytes();
-      const lines = stream.takeLinesBytes();
-      if (!csv.length && !lines.length) return;
+      const n = stream.pendingBytes();
+      if (!n) return;
+      const buffer = borrow(n);
+      const [csv, lines] = stream.takeInto(new Uint8Array(buffer, 0, n));
       const entries = stream.listed() - listed;
       listed += entries;
-      waiting += csv.length + lines.length;
-      store.postMessage({ type: "take", csv, lines, entries }, [csv.buffer, lines.buffer]);
+      waiting += n;
+      store.postMessage({ type: "take", buffer, csv, lines, entries }, [buffer]);
     };
     const complete = await feed(file, async (chunk) => {
       for (let at = 0; at < chunk.length; at += SLICE) {
@@ -100,6 +110,7 @@ self.onmessage = async ({ data }) => {
     store = data.store;
     store.onmessage = ({ data: m }) => {
       if (m.type !== "ack") return;
+      if (m.buffer && pool.length < 8) pool.push(m.buffer);
       waiting -= m.bytes;
       if (waiting <= AHEAD && resume) {
         resume();

@@ -116,6 +116,60 @@ test("the byte takes (the page's worker) give the same CSV and lines as the text
   assert.ok(all > 20, `${all} entries`);
 });
 
+test("takeInto (the page's worker, one reused buffer) gives the same CSV and lines as the byte takes; a wrong or short buffer is an Error naming it", () => {
+  const decoder = new TextDecoder();
+  let checked = 0;
+  for (const name of readdirSync(FIX).filter((f) => f.startsWith("audit-") && !FATAL[f])) {
+    const bytes = readFileSync(join(FIX, name));
+    const want = streamed(bytes, [4096]);
+    const s = new AuditStream();
+    s.count(bytes);
+    s.begin();
+    const buffer = new Uint8Array(1 << 16);
+    let csv = HEADER;
+    let lines = "";
+    const take = () => {
+      const n = s.pendingBytes();
+      // Stale bytes from the last batch must not leak into this one.
+      buffer.fill(0x7e);
+      const [c, l] = s.takeInto(buffer);
+      assert.equal(c + l, n, name);
+      csv += decoder.decode(buffer.subarray(0, c));
+      lines += decoder.decode(buffer.subarray(c, c + l));
+      assert.equal(s.pendingBytes(), 0, name);
+    };
+    for (let at = 0; at < bytes.length; at += 97) {
+      s.check(bytes.subarray(at, at + 97));
+      take();
+    }
+    s.finish(false);
+    take();
+    assert.equal(csv, want.csv, name);
+    assert.equal(lines, want.lines, name);
+    const entries = lines
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .reduce((n, item) => n + (item.visit ? item.visit.findings.length : 1), 0);
+    assert.equal(s.listed(), entries, name);
+    checked++;
+    s.free();
+  }
+  assert.ok(checked > 5, `${checked} fixtures`);
+  const bytes = readFileSync(join(FIX, readdirSync(FIX).find((f) => f.startsWith("audit-") && !FATAL[f])));
+  const s = new AuditStream();
+  s.count(bytes);
+  s.begin();
+  s.check(bytes);
+  const n = s.pendingBytes();
+  assert.ok(n > 0);
+  assert.throws(() => s.takeInto(new Uint8Array(n - 1)), (e) => e instanceof Error && /takeInto\(buffer\): buffer holds \d+ bytes, \d+ are pending/.test(e.message));
+  assert.throws(() => s.takeInto([1, 2, 3]), (e) => e instanceof Error && /takeInto\(buffer\): buffer must be a Uint8Array, got/.test(e.message));
+  // Nothing was taken by the failed calls.
+  assert.equal(s.pendingBytes(), n);
+  s.free();
+});
+
 test("fatal files throw an Error with one sentence; the module still checks a visit", () => {
   for (const [name, want] of Object.entries(FATAL)) {
     const bytes = readFileSync(join(FIX, name));
