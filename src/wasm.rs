@@ -211,7 +211,9 @@ fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
 /// onto `results`, so no text of the whole result is ever made, in wasm memory
 /// or in JS.
 struct JsResults {
-    results: js_sys::Array,
+    /// The parsed parts, each an array of visits: flattened once at the end
+    /// (one call, rather than a call from wasm per visit).
+    parts: js_sys::Array,
     failed: bool,
     scratch: Vec<u8>,
 }
@@ -224,7 +226,7 @@ const PART: usize = 1 << 20;
 impl JsResults {
     fn new() -> Self {
         JsResults {
-            results: js_sys::Array::new(),
+            parts: js_sys::Array::new(),
             failed: false,
             scratch: Vec::new(),
         }
@@ -235,9 +237,9 @@ impl JsResults {
         // handed over as ASCII, which the engine decodes much faster.
         let parsed = crate::audit::ascii_json(bytes, &mut self.scratch).and_then(|t| js_sys::JSON::parse(t).ok());
         match parsed.and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
-            Some(part) => part.for_each(&mut |v, _, _| {
-                self.results.push(&v);
-            }),
+            Some(part) => {
+                self.parts.push(&part);
+            }
             None => self.failed = true,
         }
     }
@@ -246,7 +248,8 @@ impl JsResults {
     fn finish(self, rest: Vec<u8>) -> Result<JsValue, JsError> {
         let rest = String::from_utf8(rest).map_err(|_| JsError::new("internal error: the result is not UTF-8"))?;
         let out = to_js(&rest)?;
-        if self.failed || js_sys::Reflect::set(&out, &"results".into(), &self.results).is_err() {
+        let results = self.parts.flat(1);
+        if self.failed || js_sys::Reflect::set(&out, &"results".into(), &results).is_err() {
             return Err(JsError::new("internal error: the report is not valid JSON"));
         }
         Ok(out)
