@@ -171,13 +171,7 @@ try {
   throw e;
 }
 $("version").textContent = call("version");
-state.codeInfo = new Map(call("catalog").filter((c) => !c.code.includes("–")).map((c) => [c.code, c]));
-$("code-list").innerHTML = [...state.codeInfo.values()]
-  .filter((c) => !c.valid_to)
-  .map((c) => `<option value="${esc(c.code)}">${esc(c.code)} — ${esc(c.label)}</option>`)
-  .join("");
 loadRuleTitles();
-state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
 renderChips();
 update();
 // Right after the first result: the tables the NCCI and ICD-10-CM checks need,
@@ -197,6 +191,16 @@ async function completeChecks() {
 }
 if (MODE === "audit") completeResult();
 else completeChecks();
+// Then, once the first result has had a chance to be drawn, while the tables
+// download: the code catalog, for the label under each code and the code
+// suggestions (the units and findings do not need it).
+await new Promise((ok) => setTimeout(ok));
+state.codeInfo = new Map(call("catalog").filter((c) => !c.code.includes("–")).map((c) => [c.code, c]));
+state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
+$("code-list").innerHTML = [...state.codeInfo.values()]
+  .filter((c) => !c.valid_to)
+  .map((c) => `<option value="${esc(c.code)}">${esc(c.code)} — ${esc(c.label)}</option>`)
+  .join("");
 // After the answer: the activity helper, then the service worker (which
 // installs from the HTTP cache once the page has fetched its files).
 const { startHelper } = await import("./helper.js");
