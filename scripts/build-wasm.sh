@@ -19,7 +19,7 @@ size() {
 }
 opt=node_modules/.bin/wasm-opt
 
-# build PROFILE OUT_DIR WASM_OPT_LEVEL [CARGO_FLAGS...]
+# build PROFILE OUT_DIR "WASM_OPT_FLAGS" [CARGO_FLAGS...]
 build() {
   local profile=$1 out=$2 level=$3
   shift 3
@@ -30,7 +30,8 @@ build() {
   if [ -x "$opt" ] && [ "${WASM_OPT:-1}" = 1 ]; then
     cp "$wasm" "target/$profile.unopt.wasm"
     # Rust 1.95 emits these post-MVP features; wasm-opt must be told it may keep them.
-    if "$opt" "$level" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    # shellcheck disable=SC2086 # the level and its extra flags, one word each
+    if "$opt" $level --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
          --enable-mutable-globals --enable-reference-types --enable-multivalue \
          "target/$profile.unopt.wasm" -o "target/$profile.opt.wasm" 2>"target/$profile.wasm-opt.log" \
        && cp "target/$profile.opt.wasm" "$wasm" \
@@ -52,7 +53,10 @@ mkdir -p www/data
 cp data/icd10cm-descriptions.txt www/data/icd10cm-descriptions.txt
 cargo run --quiet --release --bin ptbill-tables -- www/data/tables.bin
 
-build wasm www/pkg-calc -Oz --no-default-features
+# --low-memory-unused: Rust's wasm32 layout puts the 1 MB stack first (data from
+# 1 MB up), so the low 1 KB is reached only by a stack already overflowing;
+# wasm-opt may then fold address arithmetic into loads and stores (~1 KB brotli).
+build wasm www/pkg-calc "-Oz --low-memory-unused" --no-default-features
 build wasm-fast www/pkg-audit -O3
 rm -rf www/pkg
 cp -r www/pkg-audit www/pkg

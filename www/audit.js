@@ -6,7 +6,7 @@
 // findings; a store worker (www/audit-store.js) keeps the rest compressed, and
 // the download is decompressed as it is saved (by the service worker, www/sw.js,
 // or, when none controls the page, in this page).
-import { encodeVisit } from "./visit-link.js";
+import { encodeVisit } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) =>

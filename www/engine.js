@@ -22,20 +22,38 @@ export function onRestart(fn) {
   listeners.add(fn);
 }
 
-async function instantiate() {
-  // A new URL is a new module record: a new instance with its own memory. The
-  // service worker keys its cache without the query, so nothing is downloaded.
-  api = await import(generation === 0 ? "./pkg-calc/ptbill.js" : `./pkg-calc/ptbill.js?instance=${generation}`);
-  await api.default({ module_or_path: compiled });
-  if (descriptions !== null) api.icd10_load_descriptions(descriptions);
-  if (tables !== null) api.load_tables(tables);
+/**
+ * A new instance of the compiled module. The first takes the glue that
+ * startEngine began importing beside the compile; later ones import it again
+ * under a new URL: a new module record, a new instance with its own memory (the
+ * service worker keys its cache without the query, so nothing is downloaded).
+ */
+async function instantiate(glue = import(`./pkg-calc/ptbill.js?instance=${generation}`)) {
+  const next = await glue;
+  await next.default({ module_or_path: compiled });
+  if (descriptions !== null) next.icd10_load_descriptions(descriptions);
+  if (tables !== null) next.load_tables(tables);
+  api = next;
 }
 
-/** Loads the engine; resolves when it can check a visit. */
-export async function loadEngine() {
-  compiled = await WebAssembly.compileStreaming(fetch(WASM));
-  await instantiate();
+// Started when this module runs, which index.html asks for first (an async
+// module script with no imports): the wasm compiles while it downloads (the
+// preloaded response streams into the compiler) and the glue arrives beside it,
+// so the engine is ready about when the page's other modules are.
+let starting = null;
+function startEngine() {
+  starting ??= (async () => {
+    const glue = import("./pkg-calc/ptbill.js");
+    glue.catch(() => {}); // awaited below; a failure is the engine's
+    compiled = await WebAssembly.compileStreaming(fetch(WASM));
+    await instantiate(glue);
+  })();
+  return starting;
 }
+startEngine().catch(() => {}); // the page hears of a failure from loadEngine()
+
+/** Loads the engine; resolves when it can check a visit. */
+export const loadEngine = startEngine;
 
 export const isReady = () => api !== null && restarting === null;
 

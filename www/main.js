@@ -13,14 +13,15 @@ import { startDiagnoses, renderChips } from "./diagnoses.js";
 import { renderReport, showStale, showEmpty, setState, showTablesFailed } from "./result.js";
 import { startFindings, loadRuleTitles } from "./findings.js";
 import { startShare, visitChanged, visitFromHash, setReadOnly, inFrame, copy, forgetUrl } from "./share.js";
-import { startOffline, listenForUpdates } from "./offline.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const MODE = params.has("embed") ? "embed" : params.has("view") ? "view" : params.has("audit") ? "audit" : "calc";
 document.body.classList.add(`mode-${MODE}`);
 if (inFrame) document.body.classList.add("in-frame");
-listenForUpdates();
+// The service worker's module, imported after the first result (one request
+// fewer before it); its news of a new version is asked for again then.
+const offline = () => import("./offline.js").then((m) => (m.listenForUpdates(), m));
 
 // A visit that stopped the engine is tried once more on the fresh instance; if it
 // stops that one too, it is not tried again until it changes (no restart loop).
@@ -159,7 +160,7 @@ if (MODE === "audit") {
       $("audit-result").replaceChildren(p);
       for (const id of ["audit-file", "audit-sample"]) $(id).disabled = true;
     });
-  startOffline();
+  offline().then((m) => m.startOffline());
 }
 
 try {
@@ -170,13 +171,7 @@ try {
   throw e;
 }
 $("version").textContent = call("version");
-state.codeInfo = new Map(call("catalog").filter((c) => !c.code.includes("–")).map((c) => [c.code, c]));
-$("code-list").innerHTML = [...state.codeInfo.values()]
-  .filter((c) => !c.valid_to)
-  .map((c) => `<option value="${esc(c.code)}">${esc(c.code)} — ${esc(c.label)}</option>`)
-  .join("");
 loadRuleTitles();
-state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
 renderChips();
 update();
 // Right after the first result: the tables the NCCI and ICD-10-CM checks need,
@@ -196,8 +191,18 @@ async function completeChecks() {
 }
 if (MODE === "audit") completeResult();
 else completeChecks();
+// Then, once the first result has had a chance to be drawn, while the tables
+// download: the code catalog, for the label under each code and the code
+// suggestions (the units and findings do not need it).
+await new Promise((ok) => setTimeout(ok));
+state.codeInfo = new Map(call("catalog").filter((c) => !c.code.includes("–")).map((c) => [c.code, c]));
+state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
+$("code-list").innerHTML = [...state.codeInfo.values()]
+  .filter((c) => !c.valid_to)
+  .map((c) => `<option value="${esc(c.code)}">${esc(c.code)} — ${esc(c.label)}</option>`)
+  .join("");
 // After the answer: the activity helper, then the service worker (which
 // installs from the HTTP cache once the page has fetched its files).
 const { startHelper } = await import("./helper.js");
 startHelper();
-if (MODE !== "audit") startOffline();
+if (MODE !== "audit") offline().then((m) => m.startOffline());

@@ -22,7 +22,6 @@ const SHELL = [
   "offline.js",
   "helper.js",
   "activities.js",
-  "visit-link.js",
   "practice/boot.js",
   "practice/start.js",
   "practice/address.js",

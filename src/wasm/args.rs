@@ -83,7 +83,11 @@ pub fn whole(v: &JsValue, export: &str, name: &str, default: Option<u32>) -> Res
         Some(n) if n.is_finite() && n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
         Some(n) => Err(error(
             export,
-            format_args!("{name} must be a whole number from 0 to {}, got {n}", u32::MAX),
+            format_args!(
+                "{name} must be a whole number from 0 to {}, got {}",
+                u32::MAX,
+                number(n)
+            ),
         )),
         None => Err(error(
             export,
@@ -108,7 +112,7 @@ pub fn callback(v: &JsValue, export: &str, name: &str) -> Result<Option<js_sys::
 /// A number as JavaScript writes it, without Rust's float formatting (which
 /// would add some 20 KB to the page's module): whole numbers as integers,
 /// others through serde_json's shortest form.
-fn number(n: f64) -> String {
+pub(super) fn number(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {

@@ -147,7 +147,10 @@ impl Walk {
         if length > MAX_LIST as f64 {
             return Err(problem(
                 path,
-                format!("has {length} entries; no visit is that large (at most {MAX_LIST} are read)"),
+                format!(
+                    "has {} entries; no visit is that large (at most {MAX_LIST} are read)",
+                    super::args::number(length)
+                ),
             ));
         }
         self.out.push('[');

@@ -60,6 +60,17 @@ test("bad input throws an Error naming the field", () => {
   assert.throws(() => explain("no-such-rule"), Error);
 });
 
+// The door writes numbers as JavaScript does, without Rust's float formatting
+// (which would cost the page's module some 8 KB of brotli).
+test("a bad number in an argument or a list's length is named as JavaScript writes it", () => {
+  for (const limit of [1.5, -2, 2 ** 32, 1e21, 0.1 + 0.2, NaN, -Infinity]) {
+    assert.throws(() => icd10_search("S83", "2026-03-02", limit), { message: `icd10_search: limit must be a whole number from 0 to 4294967295, got ${limit}` });
+  }
+  const lines = [];
+  lines.length = 2.5e9; // sparse: nothing is allocated
+  assert.throws(() => check({ date_of_service: "2026-03-02", lines }), { message: /^lines: has 2500000000 entries; no visit is that large/ });
+});
+
 test("rules, explain, version", () => {
   const list = rules();
   assert.ok(Array.isArray(list) && list.some((r) => r.id === "kx-threshold"));
