@@ -110,7 +110,7 @@ fn whole_dollars(cents: u64) -> String {
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
-    ctx.data.insert("kx", kx_date().into());
+    ctx.used("kx", kx_date());
     if visit.payer != Payer::Medicare {
         return;
     }

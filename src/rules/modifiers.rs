@@ -190,7 +190,7 @@ const THERAPY: &[&str] = &["GP", "GO", "GN"];
 const X_MODS: &[&str] = &["XE", "XS", "XP", "XU"];
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
-    ctx.data.insert("modifiers", modifiers_date().into());
+    ctx.used("modifiers", modifiers_date());
     let visit = ctx.visit;
     let want = therapy_modifier(visit.discipline);
     for i in 0..visit.lines.len() {

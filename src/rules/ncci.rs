@@ -281,8 +281,8 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     }
 
     check_mue(ctx);
-    ctx.data.insert("ncci", ptp_name(visit.setting).into());
-    ctx.data.insert("mue", mue_date().into());
+    ctx.used("ncci", ptp_name(visit.setting));
+    ctx.used("mue", mue_date());
 }
 
 fn check_mue(ctx: &mut Ctx<'_>) {
