@@ -96,7 +96,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
 
     let mut ctx = rules::Ctx {
         visit,
-        info: info.clone(),
+        info,
         shapes,
         billable: not_billed.iter().map(Option::is_none).collect(),
         alloc: &main,
@@ -114,6 +114,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
     };
     rules::run(&mut ctx);
     let rules::Ctx {
+        info,
         modifiers,
         split,
         mut diagnostics,

@@ -171,6 +171,23 @@ pub fn modifier_table() -> &'static [ModifierRow] {
     })
 }
 
+/// The row of modifier `m`: its packed form compared with every row's (one
+/// integer compare a row, where a string compare is a call per row).
+fn modifier_row(m: &str) -> Option<&'static ModifierRow> {
+    static PACKED: OnceLock<Vec<Option<u64>>> = OnceLock::new();
+    let table = modifier_table();
+    let packed = PACKED.get_or_init(|| table.iter().map(|r| crate::ncci_table::pack(r.0)).collect());
+    match crate::ncci_table::pack(m) {
+        // Confirmed as text: a typed NUL byte would pack like a shorter modifier.
+        Some(key) => packed
+            .iter()
+            .position(|&p| p == Some(key))
+            .map(|i| &table[i])
+            .filter(|r| r.0 == m),
+        None => table.iter().find(|r| r.0 == m),
+    }
+}
+
 /// The date the modifier table is valid for.
 pub fn modifiers_date() -> &'static str {
     static DATE: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
@@ -320,7 +337,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
         }
         for m in typed {
-            let known = modifier_table().iter().find(|r| r.0 == m);
+            let known = modifier_row(m);
             let too_early = known.is_some_and(|r| {
                 r.1 != "assistant"
                     && !r.3.is_empty()
