@@ -88,7 +88,9 @@ pub fn row_error_csv(out: &mut Vec<u8>, e: &RowError, warning: bool) {
 /// A checked visit's findings as CSV rows.
 pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
     // Runs once per finding (half a million for 100k visits): bytes are
-    // appended by hand rather than through `write!`.
+    // appended by hand rather than through `write!`, and the visit's id cell
+    // is quoted once and copied for each of its findings.
+    let mut id_cell: Option<std::ops::Range<usize>> = None;
     for d in &r.report.diagnostics {
         let (row, line, code) = match d.line {
             Some(i) => (
@@ -98,7 +100,14 @@ pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
             ),
             None => (r.rows.first().copied().unwrap_or(0), 0, ""),
         };
-        push_cell(out, &r.visit_id);
+        match &id_cell {
+            Some(cell) => out.extend_from_within(cell.clone()),
+            None => {
+                let start = out.len();
+                push_cell(out, &r.visit_id);
+                id_cell = Some(start..out.len());
+            }
+        }
         out.push(b',');
         push_number(out, row);
         out.push(b',');

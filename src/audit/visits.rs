@@ -604,7 +604,7 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -
     s.timed_units += report.timed_units;
     s.total_units += report.total_units;
     // Claimed vs computed, per code.
-    let mut per_code: Vec<(&str, u64, u64, bool)> = Vec::new();
+    let mut per_code: Vec<(&str, u64, u64, bool)> = Vec::with_capacity(visit.lines.len());
     for (l, r) in visit.lines.iter().zip(&report.lines) {
         let k = match per_code.iter().position(|e| e.0 == l.code) {
             Some(k) => k,
