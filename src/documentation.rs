@@ -24,7 +24,7 @@ fn unit_of(code: &str) -> Unit {
 
 /// Writes the statement from the visit and its report lines.
 pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_minutes: u64) -> String {
-    let mut out = String::with_capacity(256);
+    let mut out = String::with_capacity(512);
     let date = visit.date_of_service.iso_bytes();
     // Digits and hyphens only.
     out.put("Date of service: ").put(std::str::from_utf8(&date).unwrap_or(""));

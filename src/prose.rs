@@ -6,11 +6,11 @@
 use std::cell::Cell;
 use std::fmt;
 
-/// `format!` into a buffer sized for a typical sentence, so writing it rarely
+/// `format!` into a buffer sized for a long sentence, so writing it rarely
 /// grows the buffer.
 macro_rules! sentence {
     ($($arg:tt)*) => {{
-        let mut s = String::with_capacity(160);
+        let mut s = String::with_capacity(256);
         let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)*));
         s
     }};
@@ -33,8 +33,10 @@ impl Put for String {
     }
     fn num(&mut self, n: u64) -> &mut Self {
         let mut buf = [0u8; 20];
-        // ASCII digits only.
-        self.push_str(std::str::from_utf8(crate::message::decimal(&mut buf, n)).unwrap_or("0"));
+        // Digit by digit: numbers here are short, and a `str` check costs more.
+        for &d in crate::message::decimal(&mut buf, n) {
+            self.push(char::from(d));
+        }
         self
     }
 }

@@ -398,7 +398,7 @@ fn own_time_units(lines: &[LineInput<'_>], line_units: &mut [u64], extra: &mut V
 
 /// The teacher's steps for an allocation, citing the source.
 pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
-    let mut out = Vec::with_capacity(8);
+    let mut out = Vec::with_capacity(16);
     match a.method {
         Method::Cms => out.push(
             "Medicare total-time method (CMS Claims Processing Manual, Pub. 100-04, Ch. 5, §20.2): add the minutes of every timed code, convert the total with the unit chart, then give the units out."
@@ -425,7 +425,7 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         match a.method {
             Method::Cms => explain_cms(a, &mut out),
             Method::Ama => {
-                let mut s = String::with_capacity(160);
+                let mut s = String::with_capacity(256);
                 s.put("Each code on its own: ");
                 for (k, g) in a.groups.iter().enumerate() {
                     if k > 0 {
@@ -444,7 +444,7 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             }
         }
         explain_families(a, lines, &mut out);
-        let mut s = String::with_capacity(160);
+        let mut s = String::with_capacity(256);
         s.put("Timed result: ");
         let mut first = true;
         let mut sep = |s: &mut String| {
@@ -471,7 +471,7 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             .filter(|(l, _)| l.unit == Unit::Service && l.billable)
     };
     if untimed().next().is_some() {
-        let mut s = String::with_capacity(160);
+        let mut s = String::with_capacity(256);
         s.put("Untimed codes are billed per service, not by the clock: ");
         for (k, (l, u)) in untimed().enumerate() {
             if k > 0 {
@@ -608,7 +608,7 @@ fn put_chart_row(s: &mut String, units: u64) -> &mut String {
 
 fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     let total_units = chart(a.timed_minutes);
-    let mut s = String::with_capacity(160);
+    let mut s = String::with_capacity(256);
     s.put("Timed minutes: ");
     for (k, g) in a.groups.iter().enumerate() {
         if k > 0 {
@@ -618,7 +618,7 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     }
     s.put(" = ").num(a.timed_minutes).put(".");
     out.push(s);
-    let mut s = String::with_capacity(160);
+    let mut s = String::with_capacity(256);
     s.put("Total timed minutes ").num(a.timed_minutes).put(" → ").num(total_units);
     s.put(" ").put(unit_word(total_units)).put(" (");
     put_chart_row(&mut s, total_units).put(").");
@@ -627,7 +627,7 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
         return;
     }
     let placed = total_units - a.remaining;
-    let mut s = String::with_capacity(160);
+    let mut s = String::with_capacity(256);
     s.put("Full 15-minute blocks first: ");
     for (k, g) in a.groups.iter().enumerate() {
         if k > 0 {
@@ -642,7 +642,7 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     let mut left: Vec<&crate::units::CodeGroup> = a.groups.iter().filter(|g| g.leftover > 0).collect();
     left.sort_by_key(|g| (std::cmp::Reverse(g.leftover), g.lines[0]));
     if a.remaining > 0 {
-        let mut s = String::with_capacity(160);
+        let mut s = String::with_capacity(256);
         s.num(a.remaining).put(" ").put(unit_word(a.remaining));
         s.put(" left, given to the largest leftover minutes: ");
         for (k, g) in left.iter().enumerate() {
@@ -661,7 +661,7 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
         s.put(".");
         out.push(s);
     } else if !left.is_empty() {
-        let mut s = String::with_capacity(160);
+        let mut s = String::with_capacity(256);
         s.put("No unit is left for the leftover minutes (");
         for (k, g) in left.iter().enumerate() {
             if k > 0 {

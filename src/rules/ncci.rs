@@ -194,12 +194,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     }
     for (a, &i) in firsts.iter().enumerate() {
         for (b, &j) in firsts.iter().enumerate().skip(a + 1) {
-            for ((c1, p1), (c2, p2)) in [((i, packed[a]), (j, packed[b])), ((j, packed[b]), (i, packed[a]))] {
+            // Both directions of the pair from one probe of the table.
+            let (Some(table), Some(pa), Some(pb)) = (table, packed[a], packed[b]) else {
+                continue;
+            };
+            let (ij, ji) = table.edits_both(pa, pb, dos);
+            for (c1, c2, edit) in [(i, j, ij), (j, i, ji)] {
                 let (code1, code2) = (&visit.lines[c1].code, &visit.lines[c2].code);
-                let (Some(table), Some(p1), Some(p2)) = (table, p1, p2) else {
-                    continue;
-                };
-                let Some(edit) = table.edit_packed(p1, p2, dos) else {
+                let Some(edit) = edit else {
                     continue;
                 };
                 // Every line of either code is part of an edit.
