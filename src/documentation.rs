@@ -27,8 +27,11 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
     let mut out = String::with_capacity(512);
     let date = visit.date_of_service.iso_bytes();
     // Digits and hyphens only.
-    out.put("Date of service: ").put(std::str::from_utf8(&date).unwrap_or(""));
-    out.put(". Total timed code treatment minutes: ").num(timed_minutes).put(". ");
+    out.put("Date of service: ")
+        .put(std::str::from_utf8(&date).unwrap_or(""));
+    out.put(". Total timed code treatment minutes: ")
+        .num(timed_minutes)
+        .put(". ");
     let mut own_minutes = 0;
     let mut own_codes: Vec<&str> = Vec::new();
     let mut monitored = false;
@@ -76,7 +79,11 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
         }
         out.push(')');
     } else if untimed > 0 {
-        out.put(" (").num(timed_minutes).put(" timed + ").num(untimed).put(" untimed)");
+        out.put(" (")
+            .num(timed_minutes)
+            .put(" timed + ")
+            .num(untimed)
+            .put(" untimed)");
     }
     out.push_str(". ");
     if monitored {

@@ -184,8 +184,7 @@ impl PtpTable {
 
     /// [`PtpTable::edit`] for codes already packed with [`pack`].
     pub fn edit_packed(&self, col1: u64, col2: u64, dos: Date) -> Option<Edit> {
-        let (ab, ba) = self.edits_both(col1, col2, dos);
-        if col1 <= col2 { ab } else { ba }
+        self.edits_both(col1, col2, dos).0
     }
 
     /// The strictest edit in force on `dos` each way: (`a` in column 1 and `b`
@@ -208,8 +207,16 @@ impl PtpTable {
         let (low, high) = (a.min(b), a.max(b));
         let forward = run(low_first, low, high);
         // A code paired with itself has one direction only.
-        let backward = if low == high { forward } else { run(high_first, high, low) };
-        if a <= b { (forward, backward) } else { (backward, forward) }
+        let backward = if low == high {
+            forward
+        } else {
+            run(high_first, high, low)
+        };
+        if a <= b {
+            (forward, backward)
+        } else {
+            (backward, forward)
+        }
     }
 
     /// How many edits the table holds.
@@ -385,6 +392,38 @@ mod tests {
             Some(0)
         );
         assert_eq!(ptp(Setting::Practitioner).edit("97124", "97140", d("2026-03-02")), None);
+    }
+
+    /// The one-probe look-up agrees with a scan of the edits, both ways.
+    #[test]
+    fn both_directions_as_scanned() {
+        let scan = |t: &PtpTable, a: u64, b: u64, dos: Date| {
+            t.edits()
+                .iter()
+                .filter(|e| e.0 == a && e.1 == b && e.2.in_force(dos))
+                .map(|e| e.2)
+                .min_by_key(|e| e.indicator)
+        };
+        for setting in [Setting::Practitioner, Setting::OutpatientHospital] {
+            let t = ptp(setting);
+            let codes: Vec<u64> = [
+                "97110", "97112", "97140", "97150", "97530", "97124", "97161", "97010", "G0283", "97164", "20560",
+                "97116",
+            ]
+            .iter()
+            .filter_map(|c| pack(c))
+            .collect();
+            for dos in ["2015-06-01", "2020-06-01", "2024-07-01", "2026-03-02"].map(d) {
+                for &a in &codes {
+                    for &b in &codes {
+                        let (ab, ba) = t.edits_both(a, b, dos);
+                        assert_eq!(ab, scan(t, a, b, dos), "{setting:?} {a:x} {b:x} {dos}");
+                        assert_eq!(ba, scan(t, b, a, dos), "{setting:?} {b:x} {a:x} {dos}");
+                        assert_eq!(t.edit_packed(a, b, dos), ab);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

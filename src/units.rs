@@ -460,7 +460,11 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             sep(&mut s);
             s.put(&e.code).put(" × ").num(e.units).put(" (a line to add)");
         }
-        s.put(" (").num(a.timed_units).put(" timed ").put(unit_word(a.timed_units)).put(").");
+        s.put(" (")
+            .num(a.timed_units)
+            .put(" timed ")
+            .put(unit_word(a.timed_units))
+            .put(").");
         out.push(s);
     }
     explain_own_time(a, &mut out);
@@ -482,7 +486,10 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         s.put(".");
         let untimed_minutes: u64 = untimed().map(|(l, _)| u64::from(l.minutes)).sum();
         if untimed_minutes > 0 {
-            s.put(" Their ").num(untimed_minutes).put(" ").put(word(untimed_minutes, "minute", "minutes"));
+            s.put(" Their ")
+                .num(untimed_minutes)
+                .put(" ")
+                .put(word(untimed_minutes, "minute", "minutes"));
             s.put(" count toward total treatment time, not toward timed units.");
         }
         out.push(s);
@@ -619,7 +626,10 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     s.put(" = ").num(a.timed_minutes).put(".");
     out.push(s);
     let mut s = String::with_capacity(256);
-    s.put("Total timed minutes ").num(a.timed_minutes).put(" → ").num(total_units);
+    s.put("Total timed minutes ")
+        .num(a.timed_minutes)
+        .put(" → ")
+        .num(total_units);
     s.put(" ").put(unit_word(total_units)).put(" (");
     put_chart_row(&mut s, total_units).put(").");
     out.push(s);

@@ -386,7 +386,12 @@ impl CheckPass {
         });
         if !self.open.contains_key(id) {
             // The first pass counted the visit's rows: its vectors are sized once.
-            let expected = self.counts.per_visit.get(&hash(id)).map_or(1, |&n| n as usize).min(MAX_LINES + 1);
+            let expected = self
+                .counts
+                .per_visit
+                .get(&hash(id))
+                .map_or(1, |&n| n as usize)
+                .min(MAX_LINES + 1);
             self.open.insert(
                 id.to_string(),
                 Pending {

@@ -137,7 +137,10 @@ pub fn normalise(typed: &str) -> Option<String> {
         return None;
     }
     let mut b = [0u8; 7];
-    for (slot, &c) in b.iter_mut().zip(t.iter().enumerate().filter(|&(i, _)| Some(i) != dot).map(|(_, c)| c)) {
+    for (slot, &c) in b
+        .iter_mut()
+        .zip(t.iter().enumerate().filter(|&(i, _)| Some(i) != dot).map(|(_, c)| c))
+    {
         *slot = c.to_ascii_uppercase();
     }
     let b = &b[..len];

@@ -271,10 +271,17 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     msg!("Use {want} alone (the corrected modifiers have it).", want),
                 );
             }
-            for m in THERAPY {
-                ctx.drop_modifier(i, m);
+            // The corrected set leads with `want` and holds no other therapy
+            // modifier; it mostly does already, and is then left as it is.
+            let mods = &ctx.modifiers[i];
+            let settled =
+                mods.first().is_some_and(|m| m == want) && !mods[1..].iter().any(|m| THERAPY.contains(&m.as_str()));
+            if !settled {
+                for m in THERAPY {
+                    ctx.drop_modifier(i, m);
+                }
+                ctx.modifiers[i].insert(0, want.to_string());
             }
-            ctx.modifiers[i].insert(0, want.to_string());
         }
         let is_em = info.is_some_and(|c| c.kind == Kind::Em);
         if typed.iter().any(|m| m == "25") && !is_em {

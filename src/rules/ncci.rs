@@ -394,7 +394,18 @@ mod tests {
 
     #[test]
     fn code_ids_equal_exactly_when_codes_are() {
-        let codes = ["97110", "97110", "97110\0", "9711", "", "", "ABCDEFGHIJ", "ABCDEFGHIJ", "ABCDEFGHIK", "12345678"];
+        let codes = [
+            "97110",
+            "97110",
+            "97110\0",
+            "9711",
+            "",
+            "",
+            "ABCDEFGHIJ",
+            "ABCDEFGHIJ",
+            "ABCDEFGHIK",
+            "12345678",
+        ];
         let lines: Vec<Line> = codes
             .iter()
             .map(|c| Line {
