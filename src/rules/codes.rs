@@ -434,12 +434,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
             ctx.explained[i] = true;
         }
-        check_payer(ctx, i, &code);
+        check_payer(ctx, i, code);
         if info.kind == Kind::SCode {
-            check_scode(ctx, i, &code, payer);
+            check_scode(ctx, i, code, payer);
             continue;
         }
-        check_not_therapy(ctx, i, &code, info, payer);
+        check_not_therapy(ctx, i, code, info, payer);
     }
 }
 
