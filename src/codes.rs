@@ -255,21 +255,31 @@ pub fn catalog() -> &'static [CodeInfo] {
 
 /// The catalog row for a code (the narrowest range when ranges overlap).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    // Exact codes by hash; the few ranges are scanned.
-    static INDEX: OnceLock<(std::collections::HashMap<&'static str, usize>, Vec<usize>)> = OnceLock::new();
-    let (exact, ranges) = INDEX.get_or_init(|| {
-        let mut exact = std::collections::HashMap::new();
-        let mut ranges = Vec::new();
+    // Exact codes by packed code (one multiply to hash, where SipHash over the
+    // text cost more than the rest of the look-up); the few ranges are scanned.
+    type Exact = std::collections::HashMap<u64, usize, crate::ncci_table::BuildPairHasher>;
+    static INDEX: OnceLock<(Exact, Vec<usize>, Vec<usize>)> = OnceLock::new();
+    let (exact, long, ranges) = INDEX.get_or_init(|| {
+        let mut exact = Exact::default();
+        let (mut long, mut ranges) = (Vec::new(), Vec::new());
         for (i, c) in catalog().iter().enumerate() {
-            if c.first == c.last {
-                exact.insert(c.first, i);
-            } else {
+            if c.first != c.last {
                 ranges.push(i);
+            } else if let Some(key) = crate::ncci_table::pack(c.first) {
+                // A later row of the same code wins, as it always has.
+                exact.insert(key, i);
+            } else {
+                long.push(i);
             }
         }
-        (exact, ranges)
+        (exact, long, ranges)
     });
-    if let Some(&i) = exact.get(code) {
+    // Confirmed as text: a typed NUL byte would pack like a shorter code.
+    let found = crate::ncci_table::pack(code)
+        .and_then(|key| exact.get(&key).copied())
+        .filter(|&i| catalog()[i].first == code)
+        .or_else(|| long.iter().rev().copied().find(|&i| catalog()[i].first == code));
+    if let Some(i) = found {
         return catalog().get(i);
     }
     ranges

@@ -54,6 +54,27 @@ impl Date {
     pub const fn year(self) -> u16 {
         self.year
     }
+
+    /// `YYYY-MM-DD` as bytes, without the formatting machinery (the audit
+    /// writes one into many of its findings).
+    pub const fn iso_bytes(self) -> [u8; 10] {
+        const fn digit(n: u16) -> u8 {
+            b'0' + (n % 10) as u8
+        }
+        let (y, m, d) = (self.year, self.month, self.day);
+        [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m as u16 / 10),
+            digit(m as u16),
+            b'-',
+            digit(d as u16 / 10),
+            digit(d as u16),
+        ]
+    }
 }
 
 const fn days_in_month(year: u16, month: u8) -> u8 {
@@ -80,6 +101,15 @@ impl serde::Serialize for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_bytes_as_displayed() {
+        for (y, m, d) in [(2026, 3, 2), (1999, 12, 31), (1, 1, 1), (2024, 2, 29), (9999, 10, 10)] {
+            if let Some(date) = Date::new(y, m, d) {
+                assert_eq!(&date.iso_bytes()[..], date.to_string().as_bytes());
+            }
+        }
+    }
 
     #[test]
     fn parses_and_rejects() {

@@ -13,7 +13,7 @@
 //! patient on the day: its minutes are named apart and are in neither total.
 
 use crate::codes::{Unit, lookup};
-use crate::prose::{from_fn, joined};
+use crate::prose::{Put, from_fn, joined};
 use crate::report::ReportLine;
 use crate::visit::Visit;
 use std::fmt::Write as _;
@@ -24,12 +24,14 @@ fn unit_of(code: &str) -> Unit {
 
 /// Writes the statement from the visit and its report lines.
 pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_minutes: u64) -> String {
-    let mut out = String::with_capacity(256);
-    let _ = write!(
-        out,
-        "Date of service: {}. Total timed code treatment minutes: {timed_minutes}. ",
-        visit.date_of_service
-    );
+    let mut out = String::with_capacity(512);
+    let date = visit.date_of_service.iso_bytes();
+    // Digits and hyphens only.
+    out.put("Date of service: ")
+        .put(std::str::from_utf8(&date).unwrap_or(""));
+    out.put(". Total timed code treatment minutes: ")
+        .num(timed_minutes)
+        .put(". ");
     let mut own_minutes = 0;
     let mut own_codes: Vec<&str> = Vec::new();
     let mut monitored = false;
@@ -58,7 +60,7 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
             .map(|(l, _)| l.code.as_str())
     };
     if unrecorded().next().is_none() {
-        let _ = write!(out, "Total treatment time: {total_minutes} minutes");
+        out.put("Total treatment time: ").num(total_minutes).put(" minutes");
     } else {
         let _ = write!(
             out,
@@ -77,7 +79,11 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
         }
         out.push(')');
     } else if untimed > 0 {
-        let _ = write!(out, " ({timed_minutes} timed + {untimed} untimed)");
+        out.put(" (")
+            .num(timed_minutes)
+            .put(" timed + ")
+            .num(untimed)
+            .put(" untimed)");
     }
     out.push_str(". ");
     if monitored {
@@ -122,14 +128,29 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
     if billed.is_empty() {
         out.push_str("Billed: nothing.");
     } else {
-        let items = billed.iter().map(|&(r, part)| {
-            from_fn(move |f| match part {
-                Some(p) => write!(f, "{} × {} ({})", r.code, p.units, joined(", ", &p.modifiers)),
-                None if r.modifiers.is_empty() => write!(f, "{} × {}", r.code, r.units),
-                None => write!(f, "{} × {} ({})", r.code, r.units, joined(", ", &r.modifiers)),
-            })
-        });
-        let _ = write!(out, "Billed: {}.", joined("; ", items));
+        out.put("Billed: ");
+        for (k, &(r, part)) in billed.iter().enumerate() {
+            if k > 0 {
+                out.put("; ");
+            }
+            let (units, modifiers) = match part {
+                Some(p) => (p.units, &p.modifiers),
+                None => (r.units, &r.modifiers),
+            };
+            out.put(&r.code).put(" × ").num(units);
+            // A split part always names its modifiers, even none.
+            if part.is_some() || !modifiers.is_empty() {
+                out.put(" (");
+                for (k, m) in modifiers.iter().enumerate() {
+                    if k > 0 {
+                        out.put(", ");
+                    }
+                    out.put(m);
+                }
+                out.put(")");
+            }
+        }
+        out.put(".");
     }
     if unbilled().next().is_some() {
         let items = unbilled().map(|(l, r)| from_fn(move |f| write!(f, "{}{}", r.code, mins(l.minutes))));

@@ -335,7 +335,14 @@ impl CodeSet {
         };
         tails
             .split(' ')
-            .filter_map(|t| Some(format!("{}{t}{ext}", stem.get(..stem.len().checked_sub(t.len())?)?)))
+            .filter_map(|t| {
+                let head = stem.get(..stem.len().checked_sub(t.len())?)?;
+                let mut s = String::with_capacity(head.len() + t.len() + ext.len());
+                s.push_str(head);
+                s.push_str(t);
+                s.push_str(ext);
+                Some(s)
+            })
             .filter(|s| self.billable(s, date))
             .collect()
     }

@@ -57,8 +57,9 @@ pub fn check(visit: &Visit) -> Report {
     check_with(visit, true)
 }
 
-/// [`check`], optionally without the explanations and documentation statement
-/// (the batch audit's CSV and summary outputs never show them).
+/// [`check`], optionally without the explanations, the documentation statement
+/// and the table versions (`data`): the batch audit's CSV and summary outputs
+/// never show them.
 pub fn check_with(visit: &Visit, explained: bool) -> Report {
     let shapes: Vec<Shape> = visit.lines.iter().map(|l| shape(&l.code)).collect();
     let info: Vec<_> = visit
@@ -95,21 +96,25 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
 
     let mut ctx = rules::Ctx {
         visit,
-        info: info.clone(),
+        info,
         shapes,
         billable: not_billed.iter().map(Option::is_none).collect(),
         alloc: &main,
         alt: &alt,
         modifiers: visit.lines.iter().map(|l| dedup(&l.modifiers)).collect(),
         split: vec![None; visit.lines.len()],
-        diagnostics: Vec::new(),
+        // Room for a typical visit's findings: a finding is a few hundred
+        // bytes, and each doubling of the vector copies them all.
+        diagnostics: Vec::with_capacity(8),
         notes: Vec::new(),
         explained: vec![false; visit.lines.len()],
         data: Default::default(),
         pending: Vec::new(),
+        full: explained,
     };
     rules::run(&mut ctx);
     let rules::Ctx {
+        info,
         modifiers,
         split,
         mut diagnostics,

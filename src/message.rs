@@ -93,6 +93,41 @@ impl Arg {
     }
 }
 
+impl Arg {
+    /// Appends the argument to a byte buffer: the same text as [`Arg::write`],
+    /// without the formatting machinery (a short text is copied as its bytes).
+    fn write_bytes(&self, out: &mut Vec<u8>, quoted: bool) {
+        if quoted {
+            struct Bytes<'a>(&'a mut Vec<u8>);
+            impl fmt::Write for Bytes<'_> {
+                fn write_str(&mut self, s: &str) -> fmt::Result {
+                    self.0.extend_from_slice(s.as_bytes());
+                    Ok(())
+                }
+            }
+            // Writing into a Vec cannot fail.
+            let _ = self.write(&mut Bytes(out), true);
+            return;
+        }
+        let mut buf = [0u8; 20];
+        match self {
+            Arg::Static(s) => out.extend_from_slice(s.as_bytes()),
+            Arg::Short(s) => out.extend_from_slice(&s.bytes[..usize::from(s.len)]),
+            Arg::Text(s) => out.extend_from_slice(s.as_bytes()),
+            Arg::Num(n) => out.extend_from_slice(decimal(&mut buf, *n)),
+            Arg::Date(d) => out.extend_from_slice(&d.iso_bytes()),
+            Arg::Units(n) => {
+                out.extend_from_slice(decimal(&mut buf, *n));
+                out.extend_from_slice(if *n == 1 { b" unit" } else { b" units" });
+            }
+            Arg::Minutes(n) => {
+                out.extend_from_slice(decimal(&mut buf, *n));
+                out.extend_from_slice(if *n == 1 { b" minute" } else { b" minutes" });
+            }
+        }
+    }
+}
+
 impl From<&'static str> for Arg {
     fn from(s: &'static str) -> Arg {
         Arg::Static(s)
@@ -146,8 +181,60 @@ enum Body {
     Owned(String),
     Template {
         template: &'static str,
+        /// Where its placeholders are, when found at compile time.
+        plan: Option<&'static Plan>,
         args: [Arg; MAX_ARGS],
     },
+}
+
+/// Where a template's placeholders are: found when the crate compiles (by
+/// [`msg!`](crate::msg)), so rendering copies the pieces between them without
+/// searching the text again.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    /// Per placeholder: the byte where its `{` is, the byte after its `}`, and
+    /// whether it is `{name:?}`.
+    cuts: [(u16, u16, bool); MAX_ARGS],
+    /// Placeholders in the template.
+    n: usize,
+}
+
+impl Plan {
+    /// The plan of `template`, or `None` when it has `{{` or `}}` escapes or is
+    /// too long (such a template is searched when rendered instead).
+    pub const fn of(template: &str) -> Option<Plan> {
+        let t = template.as_bytes();
+        if t.len() > u16::MAX as usize {
+            return None;
+        }
+        let mut cuts = [(0u16, 0u16, false); MAX_ARGS];
+        let mut n = 0;
+        let mut i = 0;
+        while i < t.len() {
+            if t[i] == b'}' {
+                return None;
+            }
+            if t[i] == b'{' {
+                if i + 1 < t.len() && t[i + 1] == b'{' {
+                    return None;
+                }
+                let mut end = i + 1;
+                while end < t.len() && t[end] != b'}' {
+                    end += 1;
+                }
+                if end == t.len() || n == MAX_ARGS {
+                    return None;
+                }
+                let quoted = end >= i + 3 && t[end - 2] == b':' && t[end - 1] == b'?';
+                cuts[n] = (i as u16, (end + 1) as u16, quoted);
+                n += 1;
+                i = end + 1;
+                continue;
+            }
+            i += 1;
+        }
+        Some(Plan { cuts, n })
+    }
 }
 
 const NO_ARG: Arg = Arg::Static("");
@@ -161,9 +248,22 @@ impl Message {
             *slot = a;
         }
         Message {
-            body: Body::Template { template, args: all },
+            body: Body::Template {
+                template,
+                plan: None,
+                args: all,
+            },
             rendered: OnceLock::new(),
         }
+    }
+
+    /// [`Message::template`] with the template's [`Plan`] (what [`msg!`](crate::msg) calls).
+    pub fn planned<const N: usize>(template: &'static str, plan: &'static Option<Plan>, args: [Arg; N]) -> Message {
+        let mut m = Message::template(template, args);
+        if let Body::Template { plan: p, .. } = &mut m.body {
+            *p = plan.as_ref();
+        }
+        m
     }
 
     /// Writes the text into `out` (the audit's sinks write into their buffers).
@@ -172,7 +272,7 @@ impl Message {
             (_, Some(s)) => out.write_str(s),
             (Body::Static(s), _) => out.write_str(s),
             (Body::Owned(s), _) => out.write_str(s),
-            (Body::Template { template, args }, _) => render(template, args, out),
+            (Body::Template { template, args, .. }, _) => render(template, args, out),
         }
     }
 
@@ -190,8 +290,25 @@ impl Message {
             (_, Some(s)) => out.extend_from_slice(s.as_bytes()),
             (Body::Static(s), _) => out.extend_from_slice(s.as_bytes()),
             (Body::Owned(s), _) => out.extend_from_slice(s.as_bytes()),
+            (
+                Body::Template {
+                    template,
+                    plan: Some(plan),
+                    args,
+                },
+                _,
+            ) => {
+                let t = template.as_bytes();
+                let mut at = 0;
+                for (&(open, close, quoted), a) in plan.cuts[..plan.n].iter().zip(args) {
+                    out.extend_from_slice(&t[at..usize::from(open)]);
+                    a.write_bytes(out, quoted);
+                    at = usize::from(close);
+                }
+                out.extend_from_slice(&t[at..]);
+            }
             // Writing into a Vec cannot fail.
-            (Body::Template { template, args }, _) => {
+            (Body::Template { template, args, .. }, _) => {
                 let _ = render(template, args, &mut Bytes(out));
             }
         }
@@ -320,7 +437,8 @@ const fn contains(hay: &[u8], t: &[u8], start: usize, end: usize) -> bool {
 macro_rules! msg {
     ($template:literal $(, $arg:expr)* $(,)?) => {{
         const _: () = $crate::message::check_template($template, &[$(stringify!($arg)),*]);
-        $crate::message::Message::template($template, [$($crate::message::Arg::from($arg)),*])
+        const PLAN: Option<$crate::message::Plan> = $crate::message::Plan::of($template);
+        $crate::message::Message::planned($template, &PLAN, [$($crate::message::Arg::from($arg)),*])
     }};
 }
 

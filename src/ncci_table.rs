@@ -40,13 +40,16 @@ const OUT_COVERS_TO: [u8; 10] =
 /// Add-on code edits, as compiled in.
 pub const AOC_CSV: &str = include_str!("../data/ncci-aoc.csv");
 
-/// One PTP table: every (column 1, column 2) edit, sorted, with a hash index of
-/// each pair's first edit. Codes are packed into integers (see [`pack`]): every
+/// One PTP table: every (column 1, column 2) edit, sorted, with a hash index,
+/// by the two codes in either order, of each direction's first edit. Codes are packed into integers (see [`pack`]): every
 /// visit looks up each pair of its codes both ways, so a visit packs its codes
 /// once and each look-up is one hash probe.
 pub struct PtpTable {
     edits: Vec<(u64, u64, Edit)>,
-    index: HashMap<u128, u32, BuildPairHasher>,
+    /// Keyed by (lower code, higher code): where the edits with the lower code
+    /// in column 1 start, and where those with it in column 2 start
+    /// ([`NONE`] for none). A visit's pair of codes is one probe, both ways.
+    index: HashMap<u128, (u32, u32), BuildPairHasher>,
 }
 
 /// A hasher for packed code pairs: one multiply, no SipHash (the keys are
@@ -85,6 +88,9 @@ impl std::hash::Hasher for PairHasher {
 fn pair(col1: u64, col2: u64) -> u128 {
     (u128::from(col1) << 64) | u128::from(col2)
 }
+
+/// No edits in that direction.
+const NONE: u32 = u32::MAX;
 
 /// An edit between two codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,9 +160,14 @@ impl PtpTable {
     /// A table of edits already sorted by (column 1, column 2), as the binary
     /// form ([`crate::tables::binary`]) holds them: only the index is built.
     pub fn from_sorted(edits: Vec<(u64, u64, Edit)>) -> PtpTable {
-        let mut index = HashMap::with_capacity_and_hasher(edits.len(), BuildPairHasher);
+        let mut index: HashMap<u128, (u32, u32), BuildPairHasher> =
+            HashMap::with_capacity_and_hasher(edits.len(), BuildPairHasher);
         for (i, e) in edits.iter().enumerate() {
-            index.entry(pair(e.0, e.1)).or_insert(i as u32);
+            let slot = index.entry(pair(e.0.min(e.1), e.0.max(e.1))).or_insert((NONE, NONE));
+            let start = if e.0 <= e.1 { &mut slot.0 } else { &mut slot.1 };
+            if *start == NONE {
+                *start = i as u32;
+            }
         }
         PtpTable { edits, index }
     }
@@ -173,13 +184,39 @@ impl PtpTable {
 
     /// [`PtpTable::edit`] for codes already packed with [`pack`].
     pub fn edit_packed(&self, col1: u64, col2: u64, dos: Date) -> Option<Edit> {
-        let start = *self.index.get(&pair(col1, col2))? as usize;
-        self.edits[start..]
-            .iter()
-            .take_while(|e| e.0 == col1 && e.1 == col2)
-            .map(|e| e.2)
-            .filter(|e| e.in_force(dos))
-            .min_by_key(|e| e.indicator)
+        self.edits_both(col1, col2, dos).0
+    }
+
+    /// The strictest edit in force on `dos` each way: (`a` in column 1 and `b`
+    /// in column 2, the reverse), with one probe of the index.
+    pub fn edits_both(&self, a: u64, b: u64, dos: Date) -> (Option<Edit>, Option<Edit>) {
+        let Some(&(low_first, high_first)) = self.index.get(&pair(a.min(b), a.max(b))) else {
+            return (None, None);
+        };
+        let run = |start: u32, col1: u64, col2: u64| {
+            if start == NONE {
+                return None;
+            }
+            self.edits[start as usize..]
+                .iter()
+                .take_while(|e| e.0 == col1 && e.1 == col2)
+                .map(|e| e.2)
+                .filter(|e| e.in_force(dos))
+                .min_by_key(|e| e.indicator)
+        };
+        let (low, high) = (a.min(b), a.max(b));
+        let forward = run(low_first, low, high);
+        // A code paired with itself has one direction only.
+        let backward = if low == high {
+            forward
+        } else {
+            run(high_first, high, low)
+        };
+        if a <= b {
+            (forward, backward)
+        } else {
+            (backward, forward)
+        }
     }
 
     /// How many edits the table holds.
@@ -355,6 +392,38 @@ mod tests {
             Some(0)
         );
         assert_eq!(ptp(Setting::Practitioner).edit("97124", "97140", d("2026-03-02")), None);
+    }
+
+    /// The one-probe look-up agrees with a scan of the edits, both ways.
+    #[test]
+    fn both_directions_as_scanned() {
+        let scan = |t: &PtpTable, a: u64, b: u64, dos: Date| {
+            t.edits()
+                .iter()
+                .filter(|e| e.0 == a && e.1 == b && e.2.in_force(dos))
+                .map(|e| e.2)
+                .min_by_key(|e| e.indicator)
+        };
+        for setting in [Setting::Practitioner, Setting::OutpatientHospital] {
+            let t = ptp(setting);
+            let codes: Vec<u64> = [
+                "97110", "97112", "97140", "97150", "97530", "97124", "97161", "97010", "G0283", "97164", "20560",
+                "97116",
+            ]
+            .iter()
+            .filter_map(|c| pack(c))
+            .collect();
+            for dos in ["2015-06-01", "2020-06-01", "2024-07-01", "2026-03-02"].map(d) {
+                for &a in &codes {
+                    for &b in &codes {
+                        let (ab, ba) = t.edits_both(a, b, dos);
+                        assert_eq!(ab, scan(t, a, b, dos), "{setting:?} {a:x} {b:x} {dos}");
+                        assert_eq!(ba, scan(t, b, a, dos), "{setting:?} {b:x} {a:x} {dos}");
+                        assert_eq!(t.edit_packed(a, b, dos), ab);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,14 +6,39 @@
 use std::cell::Cell;
 use std::fmt;
 
-/// `format!` into a buffer sized for a typical sentence, so writing it rarely
+/// `format!` into a buffer sized for a long sentence, so writing it rarely
 /// grows the buffer.
 macro_rules! sentence {
     ($($arg:tt)*) => {{
-        let mut s = String::with_capacity(160);
+        let mut s = String::with_capacity(256);
         let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)*));
         s
     }};
+}
+
+/// Appending to a sentence without the formatting machinery: a check writes a
+/// few dozen numbers and codes into its explanation and statement, and
+/// `write!` costs several times a plain copy for each.
+pub trait Put {
+    /// Appends text.
+    fn put(&mut self, s: &str) -> &mut Self;
+    /// Appends a whole number in decimal.
+    fn num(&mut self, n: u64) -> &mut Self;
+}
+
+impl Put for String {
+    fn put(&mut self, s: &str) -> &mut Self {
+        self.push_str(s);
+        self
+    }
+    fn num(&mut self, n: u64) -> &mut Self {
+        let mut buf = [0u8; 20];
+        // Digit by digit: numbers here are short, and a `str` check costs more.
+        for &d in crate::message::decimal(&mut buf, n) {
+            self.push(char::from(d));
+        }
+        self
+    }
 }
 
 /// The items, each displayed, with `sep` between them: a list written into a
@@ -89,6 +114,13 @@ impl<A: fmt::Display, B: fmt::Display> fmt::Display for Either<A, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn put_writes_as_display_does() {
+        let mut s = String::new();
+        s.put("a ").num(0).put(" ").num(1234).put(" ").num(u64::MAX);
+        assert_eq!(s, format!("a 0 1234 {}", u64::MAX));
+    }
 
     #[test]
     fn joins_with_separators_only_between() {

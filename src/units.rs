@@ -25,7 +25,7 @@
 //!   never counted by minutes.
 
 use crate::codes::Unit;
-use crate::prose::{Either, from_fn, joined};
+use crate::prose::{Put, from_fn, joined};
 use crate::visit::Method;
 use std::fmt::{self, Write as _};
 
@@ -398,7 +398,7 @@ fn own_time_units(lines: &[LineInput<'_>], line_units: &mut [u64], extra: &mut V
 
 /// The teacher's steps for an allocation, citing the source.
 pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
-    let mut out = Vec::with_capacity(8);
+    let mut out = Vec::with_capacity(16);
     match a.method {
         Method::Cms => out.push(
             "Medicare total-time method (CMS Claims Processing Manual, Pub. 100-04, Ch. 5, §20.2): add the minutes of every timed code, convert the total with the unit chart, then give the units out."
@@ -425,37 +425,47 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
         match a.method {
             Method::Cms => explain_cms(a, &mut out),
             Method::Ama => {
-                let parts = a.groups.iter().map(|g| {
-                    from_fn(move |f| {
-                        write!(f, "{} {} min → {} {}", g.code, g.minutes, g.units, unit_word(g.units))?;
-                        if g.minutes < 8 {
-                            f.write_str(" (under 8 minutes)")
-                        } else {
-                            write!(f, " ({})", ChartRow(g.units))
-                        }
-                    })
-                });
-                out.push(sentence!("Each code on its own: {}.", joined("; ", parts)));
+                let mut s = String::with_capacity(256);
+                s.put("Each code on its own: ");
+                for (k, g) in a.groups.iter().enumerate() {
+                    if k > 0 {
+                        s.put("; ");
+                    }
+                    s.put(&g.code).put(" ").num(g.minutes).put(" min → ").num(g.units);
+                    s.put(" ").put(unit_word(g.units));
+                    if g.minutes < 8 {
+                        s.put(" (under 8 minutes)");
+                    } else {
+                        put_chart_row(s.put(" ("), g.units).put(")");
+                    }
+                }
+                s.put(".");
+                out.push(s);
             }
         }
         explain_families(a, lines, &mut out);
-        let result = a
-            .groups
-            .iter()
-            .map(|g| from_fn(move |f| write!(f, "{} × {}", g.code, g.units)))
-            .map(Either::A)
-            .chain(
-                a.extra
-                    .iter()
-                    .filter(|e| e.timed)
-                    .map(|e| Either::B(from_fn(move |f| write!(f, "{} × {} (a line to add)", e.code, e.units)))),
-            );
-        out.push(sentence!(
-            "Timed result: {} ({} timed {}).",
-            joined(", ", result),
-            a.timed_units,
-            unit_word(a.timed_units)
-        ));
+        let mut s = String::with_capacity(256);
+        s.put("Timed result: ");
+        let mut first = true;
+        let mut sep = |s: &mut String| {
+            if !std::mem::take(&mut first) {
+                s.put(", ");
+            }
+        };
+        for g in &a.groups {
+            sep(&mut s);
+            s.put(&g.code).put(" × ").num(g.units);
+        }
+        for e in a.extra.iter().filter(|e| e.timed) {
+            sep(&mut s);
+            s.put(&e.code).put(" × ").num(e.units).put(" (a line to add)");
+        }
+        s.put(" (")
+            .num(a.timed_units)
+            .put(" timed ")
+            .put(unit_word(a.timed_units))
+            .put(").");
+        out.push(s);
     }
     explain_own_time(a, &mut out);
     let untimed = || {
@@ -465,20 +475,22 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             .filter(|(l, _)| l.unit == Unit::Service && l.billable)
     };
     if untimed().next().is_some() {
-        let mut s = sentence!(
-            "Untimed codes are billed per service, not by the clock: {}.",
-            joined(
-                ", ",
-                untimed().map(|(l, u)| from_fn(move |f| write!(f, "{} × {u}", l.code)))
-            )
-        );
+        let mut s = String::with_capacity(256);
+        s.put("Untimed codes are billed per service, not by the clock: ");
+        for (k, (l, u)) in untimed().enumerate() {
+            if k > 0 {
+                s.put(", ");
+            }
+            s.put(l.code).put(" × ").num(*u);
+        }
+        s.put(".");
         let untimed_minutes: u64 = untimed().map(|(l, _)| u64::from(l.minutes)).sum();
         if untimed_minutes > 0 {
-            let _ = write!(
-                s,
-                " Their {} count toward total treatment time, not toward timed units.",
-                Count(untimed_minutes, "minute", "minutes")
-            );
+            s.put(" Their ")
+                .num(untimed_minutes)
+                .put(" ")
+                .put(word(untimed_minutes, "minute", "minutes"));
+            s.put(" count toward total treatment time, not toward timed units.");
         }
         out.push(s);
     }
@@ -589,64 +601,86 @@ fn explain_own_time(a: &Allocation, out: &mut Vec<String>) {
     }
 }
 
+/// [`ChartRow`] appended without the formatting machinery.
+fn put_chart_row(s: &mut String, units: u64) -> &mut String {
+    if units == 0 {
+        s.put("fewer than 8 minutes")
+    } else {
+        s.num(units.saturating_mul(15).saturating_sub(7))
+            .put("–")
+            .num(units.saturating_mul(15).saturating_add(7))
+            .put(" minutes")
+    }
+}
+
 fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     let total_units = chart(a.timed_minutes);
-    out.push(sentence!(
-        "Timed minutes: {} = {}.",
-        joined(
-            " + ",
-            a.groups
-                .iter()
-                .map(|g| from_fn(move |f| write!(f, "{} {}", g.code, g.minutes)))
-        ),
-        a.timed_minutes
-    ));
-    out.push(sentence!(
-        "Total timed minutes {} → {} {} ({}).",
-        a.timed_minutes,
-        total_units,
-        unit_word(total_units),
-        ChartRow(total_units)
-    ));
+    let mut s = String::with_capacity(256);
+    s.put("Timed minutes: ");
+    for (k, g) in a.groups.iter().enumerate() {
+        if k > 0 {
+            s.put(" + ");
+        }
+        s.put(&g.code).put(" ").num(g.minutes);
+    }
+    s.put(" = ").num(a.timed_minutes).put(".");
+    out.push(s);
+    let mut s = String::with_capacity(256);
+    s.put("Total timed minutes ")
+        .num(a.timed_minutes)
+        .put(" → ")
+        .num(total_units);
+    s.put(" ").put(unit_word(total_units)).put(" (");
+    put_chart_row(&mut s, total_units).put(").");
+    out.push(s);
     if total_units == 0 {
         return;
     }
     let placed = total_units - a.remaining;
-    out.push(sentence!(
-        "Full 15-minute blocks first: {}. That places {placed} of {total_units} {}.",
-        joined(
-            "; ",
-            a.groups.iter().map(|g| from_fn(move |f| write!(
-                f,
-                "{} {} min = {} full, {} min left",
-                g.code, g.minutes, g.full_units, g.leftover
-            )))
-        ),
-        unit_word(total_units)
-    ));
+    let mut s = String::with_capacity(256);
+    s.put("Full 15-minute blocks first: ");
+    for (k, g) in a.groups.iter().enumerate() {
+        if k > 0 {
+            s.put("; ");
+        }
+        s.put(&g.code).put(" ").num(g.minutes).put(" min = ").num(g.full_units);
+        s.put(" full, ").num(g.leftover).put(" min left");
+    }
+    s.put(". That places ").num(placed).put(" of ").num(total_units);
+    s.put(" ").put(unit_word(total_units)).put(".");
+    out.push(s);
     let mut left: Vec<&crate::units::CodeGroup> = a.groups.iter().filter(|g| g.leftover > 0).collect();
     left.sort_by_key(|g| (std::cmp::Reverse(g.leftover), g.lines[0]));
     if a.remaining > 0 {
-        out.push(sentence!(
-            "{} {} left, given to the largest leftover minutes: {} → {}.",
-            a.remaining,
-            unit_word(a.remaining),
-            joined(
-                ", ",
-                left.iter()
-                    .map(|g| from_fn(move |f| write!(f, "{} ({} min)", g.code, g.leftover)))
-            ),
-            joined(", ", left.iter().take(a.remaining as usize).map(|g| g.code.as_str()))
-        ));
+        let mut s = String::with_capacity(256);
+        s.num(a.remaining).put(" ").put(unit_word(a.remaining));
+        s.put(" left, given to the largest leftover minutes: ");
+        for (k, g) in left.iter().enumerate() {
+            if k > 0 {
+                s.put(", ");
+            }
+            s.put(&g.code).put(" (").num(g.leftover).put(" min)");
+        }
+        s.put(" → ");
+        for (k, g) in left.iter().take(a.remaining as usize).enumerate() {
+            if k > 0 {
+                s.put(", ");
+            }
+            s.put(&g.code);
+        }
+        s.put(".");
+        out.push(s);
     } else if !left.is_empty() {
-        out.push(sentence!(
-            "No unit is left for the leftover minutes ({}): the total allows only the full blocks.",
-            joined(
-                ", ",
-                left.iter()
-                    .map(|g| from_fn(move |f| write!(f, "{} {} min", g.code, g.leftover)))
-            )
-        ));
+        let mut s = String::with_capacity(256);
+        s.put("No unit is left for the leftover minutes (");
+        for (k, g) in left.iter().enumerate() {
+            if k > 0 {
+                s.put(", ");
+            }
+            s.put(&g.code).put(" ").num(g.leftover).put(" min");
+        }
+        s.put("): the total allows only the full blocks.");
+        out.push(s);
     }
     if let Some(t) = &a.tie {
         out.push(sentence!(

@@ -62,8 +62,8 @@ pub trait Sink {
     }
     /// A note about the whole file (given before any visit).
     fn notice(&mut self, _notice: &Notice) {}
-    /// A visit was checked.
-    fn visit(&mut self, result: VisitResult);
+    /// A visit was checked (lent: the audit frees it on its checking thread).
+    fn visit(&mut self, result: &VisitResult);
     /// A row could not be used.
     fn row_error(&mut self, error: RowError);
     /// A row was used, with a warning.

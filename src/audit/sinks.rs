@@ -88,7 +88,9 @@ pub fn row_error_csv(out: &mut Vec<u8>, e: &RowError, warning: bool) {
 /// A checked visit's findings as CSV rows.
 pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
     // Runs once per finding (half a million for 100k visits): bytes are
-    // appended by hand rather than through `write!`.
+    // appended by hand rather than through `write!`, and the visit's id cell
+    // is quoted once and copied for each of its findings.
+    let mut id_cell: Option<std::ops::Range<usize>> = None;
     for d in &r.report.diagnostics {
         let (row, line, code) = match d.line {
             Some(i) => (
@@ -98,7 +100,14 @@ pub fn visit_csv(out: &mut Vec<u8>, r: &VisitResult) {
             ),
             None => (r.rows.first().copied().unwrap_or(0), 0, ""),
         };
-        push_cell(out, &r.visit_id);
+        match &id_cell {
+            Some(cell) => out.extend_from_within(cell.clone()),
+            None => {
+                let start = out.len();
+                push_cell(out, &r.visit_id);
+                id_cell = Some(start..out.len());
+            }
+        }
         out.push(b',');
         push_number(out, row);
         out.push(b',');
@@ -312,15 +321,15 @@ impl<W: Write> Sink for JsonSink<W> {
     fn full(&self) -> bool {
         !self.compact
     }
-    fn visit(&mut self, r: VisitResult) {
+    fn visit(&mut self, r: &VisitResult) {
         if self.any {
             self.spool.buf.push(b',');
         }
         self.any = true;
         if self.compact {
-            visit_compact_json(&mut self.spool.buf, &r);
+            visit_compact_json(&mut self.spool.buf, r);
         } else {
-            visit_full_json(&mut self.spool.buf, &r);
+            visit_full_json(&mut self.spool.buf, r);
         }
         self.spool.flush_if(1 << 16);
     }
@@ -376,12 +385,12 @@ impl<F: FnMut(&[u8])> Sink for PartsSink<F> {
     fn full(&self) -> bool {
         self.rest.full()
     }
-    fn visit(&mut self, r: VisitResult) {
+    fn visit(&mut self, r: &VisitResult) {
         self.buf.push(if self.buf.is_empty() { b'[' } else { b',' });
         if self.rest.compact {
-            visit_compact_json(&mut self.buf, &r);
+            visit_compact_json(&mut self.buf, r);
         } else {
-            visit_full_json(&mut self.buf, &r);
+            visit_full_json(&mut self.buf, r);
         }
         if self.buf.len() >= self.size {
             self.hand_over();
@@ -476,8 +485,8 @@ impl<W: Write> Sink for CsvSink<W> {
     fn notice(&mut self, n: &Notice) {
         notice_csv(&mut self.spool.buf, n);
     }
-    fn visit(&mut self, r: VisitResult) {
-        visit_csv(&mut self.spool.buf, &r);
+    fn visit(&mut self, r: &VisitResult) {
+        visit_csv(&mut self.spool.buf, r);
         self.spool.flush_if(1 << 16);
     }
     fn row_error(&mut self, e: RowError) {
@@ -501,7 +510,7 @@ impl Sink for Count {
     fn full(&self) -> bool {
         false
     }
-    fn visit(&mut self, r: VisitResult) {
+    fn visit(&mut self, r: &VisitResult) {
         self.findings += r.report.diagnostics.len() as u64;
     }
     fn row_error(&mut self, _: RowError) {}
@@ -527,15 +536,15 @@ impl Sink for PageSink {
     fn notice(&mut self, n: &Notice) {
         notice_csv(&mut self.csv, n);
     }
-    fn visit(&mut self, r: VisitResult) {
+    fn visit(&mut self, r: &VisitResult) {
         self.findings += r.report.diagnostics.len() as u64;
         // The lines serve the findings list: a visit without findings has no entry.
         if r.report.diagnostics.is_empty() {
             return;
         }
-        visit_csv(&mut self.csv, &r);
+        visit_csv(&mut self.csv, r);
         self.lines.extend_from_slice(b"{\"visit\":");
-        visit_compact_json(&mut self.lines, &r);
+        visit_compact_json(&mut self.lines, r);
         self.lines.extend_from_slice(b"}\n");
     }
     fn row_error(&mut self, e: RowError) {

@@ -385,12 +385,19 @@ impl CheckPass {
                 .map(|v| (l, v))
         });
         if !self.open.contains_key(id) {
+            // The first pass counted the visit's rows: its vectors are sized once.
+            let expected = self
+                .counts
+                .per_visit
+                .get(&hash(id))
+                .map_or(1, |&n| n as usize)
+                .min(MAX_LINES + 1);
             self.open.insert(
                 id.to_string(),
                 Pending {
                     first_row: row,
-                    rows: Vec::new(),
-                    lines: Vec::new(),
+                    rows: Vec::with_capacity(expected),
+                    lines: Vec::with_capacity(expected),
                     head: None,
                     payer_name: None,
                     diagnoses: Vec::new(),
@@ -417,10 +424,16 @@ impl CheckPass {
                 let names = ["date_of_service", "payer", "discipline", "setting"];
                 match &mut pending.head {
                     None => {
+                        // The visit-wide fields only (its diagnoses are gathered below).
                         let template = Visit {
+                            date_of_service: parsed_head.date_of_service,
+                            payer: parsed_head.payer,
+                            method: parsed_head.method,
+                            discipline: parsed_head.discipline,
+                            setting: parsed_head.setting,
+                            ytd_allowed_cents: parsed_head.ytd_allowed_cents,
                             lines: Vec::new(),
                             diagnoses: Vec::new(),
-                            ..parsed_head.clone()
                         };
                         pending.head = Some((row, norm.map(str::to_string), template));
                     }
@@ -521,27 +534,31 @@ fn evaluate(p: &mut Pending, full: bool) -> Outcome {
             "it has more than {MAX_DIAGNOSES} diagnoses; a visit may have at most {MAX_DIAGNOSES} (the same cap as check)"
         ));
     }
-    let Some((_, _, template)) = p.head.as_ref() else {
+    let Some((_, _, template)) = p.head.take() else {
         return Outcome::Empty;
     };
     // Every row passed the strict parser with these same visit-wide fields, so the
     // visit is assembled directly rather than parsed again.
-    let mut visit = template.clone();
+    let mut visit = template;
     visit.lines = std::mem::take(&mut p.lines);
     visit.diagnoses = std::mem::take(&mut p.diagnoses);
     let report = crate::check_with(&visit, full);
     Outcome::Checked(Box::new((visit, report)))
 }
 
-fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
+/// Counts an outcome and hands it to the sink; a checked visit comes back, to
+/// be freed on the checking thread.
+fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -> Option<VisitResult> {
     let (id, p) = match item {
         Item::Error(e) => {
             a.summary.row_errors += 1;
-            return sink.row_error(e);
+            sink.row_error(e);
+            return None;
         }
         Item::Warning(w) => {
             a.summary.row_warnings += 1;
-            return sink.row_warning(w);
+            sink.row_warning(w);
+            return None;
         }
         Item::Visit(id, p) => (id, *p),
     };
@@ -569,13 +586,13 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
                     message: format!("visit {id} not checked: {why}"),
                 });
             }
-            return;
+            return None;
         }
         Outcome::Empty => {
             a.summary.visits_with_errors += 1;
-            return;
+            return None;
         }
-        Outcome::None => return,
+        Outcome::None => return None,
         Outcome::Checked(b) => *b,
     };
     // The data-age note is said once for the file, not on every visit.
@@ -592,7 +609,7 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
     s.timed_units += report.timed_units;
     s.total_units += report.total_units;
     // Claimed vs computed, per code.
-    let mut per_code: Vec<(&str, u64, u64, bool)> = Vec::new();
+    let mut per_code: Vec<(&str, u64, u64, bool)> = Vec::with_capacity(visit.lines.len());
     for (l, r) in visit.lines.iter().zip(&report.lines) {
         let k = match per_code.iter().position(|e| e.0 == l.code) {
             Some(k) => k,
@@ -622,13 +639,15 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
             d.line.map_or("(visit)", |i| report.lines[i].code.as_str()),
         );
     }
-    sink.visit(VisitResult {
+    let result = VisitResult {
         visit_id: id,
         rows: p.rows,
         payer_name: p.payer_name,
         visit,
         report,
-    });
+    };
+    sink.visit(&result);
+    Some(result)
 }
 
 /// Complete visits wait in batches of this size, so that one batch can be checked
@@ -653,9 +672,19 @@ struct Flight {
     in_flight: usize,
 }
 
+/// Work for the checking thread.
+#[cfg(not(target_arch = "wasm32"))]
+enum Job {
+    /// Check these visits and send the outcomes back.
+    Check(Batch),
+    /// Free these written results: a report is freed fastest on the thread
+    /// that built it, and the reading thread is the busier one.
+    Free(Vec<VisitResult>),
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 struct Worker {
-    to: std::sync::mpsc::Sender<Batch>,
+    to: std::sync::mpsc::Sender<Job>,
     from: std::sync::mpsc::Receiver<(Batch, Vec<Outcome>)>,
     handle: std::thread::JoinHandle<()>,
 }
@@ -670,10 +699,12 @@ fn check_batch(batch: &mut Batch, full: bool) -> Vec<Outcome> {
         .collect()
 }
 
-fn apply_all(batch: Batch, outcomes: Vec<Outcome>, sink: &mut dyn Sink, a: &mut Apply<'_>) {
+fn apply_all(batch: Batch, outcomes: Vec<Outcome>, sink: &mut dyn Sink, a: &mut Apply<'_>) -> Vec<VisitResult> {
+    let mut spent = Vec::with_capacity(batch.len());
     for (item, outcome) in batch.into_iter().zip(outcomes) {
-        apply(item, outcome, sink, a);
+        spent.extend(apply(item, outcome, sink, a));
     }
+    spent
 }
 
 impl Flight {
@@ -686,24 +717,31 @@ impl Flight {
         #[cfg(not(target_arch = "wasm32"))]
         {
             let worker = self.worker.get_or_insert_with(|| {
-                let (to, inbox) = std::sync::mpsc::channel::<Batch>();
+                let (to, inbox) = std::sync::mpsc::channel::<Job>();
                 let (outbox, from) = std::sync::mpsc::channel();
                 let handle = std::thread::spawn(move || {
-                    for mut batch in inbox {
-                        let outcomes = check_batch(&mut batch, full);
-                        if outbox.send((batch, outcomes)).is_err() {
-                            return;
+                    for job in inbox {
+                        match job {
+                            Job::Check(mut batch) => {
+                                let outcomes = check_batch(&mut batch, full);
+                                if outbox.send((batch, outcomes)).is_err() {
+                                    return;
+                                }
+                            }
+                            Job::Free(spent) => drop(spent),
                         }
                     }
                 });
                 Worker { to, from, handle }
             });
-            match worker.to.send(batch) {
+            match worker.to.send(Job::Check(batch)) {
                 Ok(()) => self.in_flight += 1,
                 // The thread is gone (a panic in a check, a bug): check here instead.
-                Err(std::sync::mpsc::SendError(mut batch)) => {
-                    let outcomes = check_batch(&mut batch, full);
-                    apply_all(batch, outcomes, sink, a);
+                Err(std::sync::mpsc::SendError(job)) => {
+                    if let Job::Check(mut batch) = job {
+                        let outcomes = check_batch(&mut batch, full);
+                        apply_all(batch, outcomes, sink, a);
+                    }
                 }
             }
             // Write what is ready; wait only when enough is queued.
@@ -720,7 +758,9 @@ impl Flight {
                 match ready {
                     Some((batch, outcomes)) => {
                         self.in_flight -= 1;
-                        apply_all(batch, outcomes, sink, a);
+                        let spent = apply_all(batch, outcomes, sink, a);
+                        // If the thread is gone, they are freed here.
+                        let _ = worker.to.send(Job::Free(spent));
                     }
                     None => {
                         self.lost(a.summary);
@@ -740,12 +780,12 @@ impl Flight {
     fn land(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>) {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(Worker { to, from, handle }) = self.worker.take() {
-            drop(to);
             while self.in_flight > 0 {
                 match from.recv() {
                     Ok((batch, outcomes)) => {
                         self.in_flight -= 1;
-                        apply_all(batch, outcomes, sink, a);
+                        let spent = apply_all(batch, outcomes, sink, a);
+                        let _ = to.send(Job::Free(spent));
                     }
                     Err(_) => {
                         self.lost(a.summary);
@@ -753,6 +793,7 @@ impl Flight {
                     }
                 }
             }
+            drop(to);
             let _ = handle.join();
         }
         let _ = (sink, a);

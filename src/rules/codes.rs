@@ -313,11 +313,13 @@ fn not_billable_kind(kind: Kind, payer: Payer) -> Option<(&'static str, &'static
 }
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
-    ctx.data.insert("payer_rules", payer_rules_date().into());
-    let dos = ctx.visit.date_of_service;
-    let payer = ctx.visit.payer;
-    for i in 0..ctx.visit.lines.len() {
-        let code = ctx.visit.lines[i].code.clone();
+    ctx.used("payer_rules", payer_rules_date());
+    let visit = ctx.visit;
+    let dos = visit.date_of_service;
+    let payer = visit.payer;
+    for i in 0..visit.lines.len() {
+        // Borrowed from the visit, not from `ctx`, so `ctx` can take findings.
+        let code = &visit.lines[i].code;
         let minutes = ctx.visit.lines[i].minutes.filter(|&m| m > 0);
         // Built only for a finding that says it (most lines have none).
         let uncounted = || {
@@ -432,12 +434,12 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
             ctx.explained[i] = true;
         }
-        check_payer(ctx, i, &code);
+        check_payer(ctx, i, code);
         if info.kind == Kind::SCode {
-            check_scode(ctx, i, &code, payer);
+            check_scode(ctx, i, code, payer);
             continue;
         }
-        check_not_therapy(ctx, i, &code, info, payer);
+        check_not_therapy(ctx, i, code, info, payer);
     }
 }
 
@@ -484,21 +486,23 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
     };
     let applies = |r: &PayerRule| r.code == code && r.from.is_none_or(|f| dos >= f) && r.to.is_none_or(|t| dos <= t);
     for r in payer_rules().iter().filter(|r| applies(r)) {
+        // The rule's own code is the line's code, and lives for the program.
+        let code = r.code;
         if r.bundled {
             ctx.emit(
                 &BUNDLED_CODE,
                 severity,
                 Some(i),
-                format!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either."),
-                format!("Leave {code} off the claim and record it in the treatment note."),
+                msg!("{who}Medicare never pays {code} on its own: its payment is included in the other services of the day, and the patient cannot be billed for it either.", who, code),
+                msg!("Leave {code} off the claim and record it in the treatment note.", code),
             );
         } else {
             ctx.emit(
                 &SUBSTITUTION,
                 severity,
                 Some(i),
-                format!("{who}{}.", r.why),
-                format!("Bill {} in place of {code}.", r.instead),
+                msg!("{who}{why}.", who, r.why),
+                msg!("Bill {instead} in place of {code}.", r.instead, code),
             );
         }
         ctx.explained[i] = true;

@@ -105,5 +105,5 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             "Check new and deleted codes for the year in the current CPT and HCPCS updates.",
         );
     }
-    ctx.data.insert("codes", crate::codes::catalog_date().into());
+    ctx.used("codes", crate::codes::catalog_date());
 }

@@ -4,7 +4,7 @@
 
 use super::{Ctx, Rule};
 use crate::date::Date;
-use crate::icd10::{Status, code_set, display};
+use crate::icd10::{Status, code_set};
 use crate::message::Arg;
 use crate::report::Severity;
 
@@ -125,34 +125,87 @@ const ICD10_START: Date = Date::new(2015, 10, 1).unwrap();
 /// ICD-10-CM code by shape: a letter, then two letters or digits (the second is
 /// a letter in the FY2026 QA0/QA1 codes, found by fuzzing), then up to four more.
 pub fn normalise(typed: &str) -> Option<String> {
-    let t = typed.trim().to_ascii_uppercase();
-    let compact: String = match t.find('.') {
-        Some(3) => t.replacen('.', "", 1),
+    let t = typed.trim().as_bytes();
+    // Only the first dot may go, and only after the third character.
+    let dot = match t.iter().position(|&b| b == b'.') {
+        Some(3) => Some(3),
         Some(_) => return None,
-        None => t,
+        None => None,
     };
-    let b = compact.as_bytes();
-    let ok = (3..=7).contains(&b.len())
-        && b[0].is_ascii_uppercase()
+    let len = t.len() - usize::from(dot.is_some());
+    if !(3..=7).contains(&len) {
+        return None;
+    }
+    let mut b = [0u8; 7];
+    for (slot, &c) in b
+        .iter_mut()
+        .zip(t.iter().enumerate().filter(|&(i, _)| Some(i) != dot).map(|(_, c)| c))
+    {
+        *slot = c.to_ascii_uppercase();
+    }
+    let b = &b[..len];
+    let ok = b[0].is_ascii_uppercase()
         && b[1].is_ascii_alphanumeric()
         && b[2].is_ascii_alphanumeric()
         && b[3..].iter().all(u8::is_ascii_alphanumeric);
-    ok.then_some(compact)
+    // ASCII letters and digits only, so always UTF-8.
+    ok.then(|| String::from_utf8_lossy(b).into_owned())
 }
 
-fn list(codes: &[String], max: usize) -> String {
-    let shown: Vec<String> = codes.iter().take(max).map(|c| display(c)).collect();
-    if codes.len() > max {
-        format!("{} and {} more", shown.join(", "), codes.len() - max)
-    } else {
-        shown.join(", ")
+/// A code with its dot ("M25.561"), as [`crate::icd10::display`] writes it, into `out`.
+fn push_display(out: &mut String, code: &str) {
+    match (code.get(..3), code.get(3..)) {
+        (Some(head), Some(tail)) if !tail.is_empty() => {
+            out.push_str(head);
+            out.push('.');
+            out.push_str(tail);
+        }
+        _ => out.push_str(code),
     }
+}
+
+/// A code with its dot, as a message argument (no allocation for a code).
+fn shown(code: &str) -> Arg {
+    let mut s = String::new();
+    if code.len() < 15 {
+        let mut buf = [0u8; 16];
+        let (head, tail) = code.as_bytes().split_at(code.len().min(3));
+        buf[..head.len()].copy_from_slice(head);
+        let mut n = head.len();
+        if !tail.is_empty() && code.is_char_boundary(3) {
+            buf[n] = b'.';
+            n += 1;
+        }
+        buf[n..n + tail.len()].copy_from_slice(tail);
+        if let Ok(text) = std::str::from_utf8(&buf[..n + tail.len()]) {
+            return Arg::text(text);
+        }
+    }
+    push_display(&mut s, code);
+    Arg::from(s)
+}
+
+/// Up to `max` codes with their dots, comma separated, then how many more.
+fn list(codes: &[String], max: usize) -> String {
+    let mut out = String::with_capacity(codes.len().min(max) * 10 + 16);
+    for (k, c) in codes.iter().take(max).enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        push_display(&mut out, c);
+    }
+    if codes.len() > max {
+        out.push_str(" and ");
+        out.push_str(&(codes.len() - max).to_string());
+        out.push_str(" more");
+    }
+    out
 }
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     let dos = visit.date_of_service;
-    ctx.data.insert("icd10cm", "FY2016-FY2027".into());
+    ctx.used("icd10cm", "FY2016-FY2027");
     if visit.diagnoses.is_empty() {
         ctx.emit(
             &MISSING_DIAGNOSIS,
@@ -206,7 +259,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             }
             continue;
         };
-        let shown = Arg::from(display(&code));
+        let shown = shown(&code);
         match set.status(&code, dos) {
             Status::Billable => {
                 let sides = set.sided_siblings(&code, dos);

@@ -89,17 +89,23 @@ pub fn threshold_for(year: u16) -> Option<(u64, u16, bool)> {
         .map(|t| (t.1, t.0, t.2))
 }
 
+/// "$2,480.00": dollars with thousands separators and cents.
 fn dollars(cents: u64) -> String {
-    let whole = cents / 100;
-    let s = whole.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
+    let mut buf = [0u8; 20];
+    let digits = crate::message::decimal(&mut buf, cents / 100);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+    out.push('$');
+    for (i, &d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
-        out.push(c);
+        out.push(char::from(d));
     }
-    format!("${out}.{:02}", cents % 100)
+    let rest = (cents % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + rest / 10));
+    out.push(char::from(b'0' + rest % 10));
+    out
 }
 
 /// "$2,480": whole dollars, for sentences about a table's amount.
@@ -110,7 +116,7 @@ fn whole_dollars(cents: u64) -> String {
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
-    ctx.data.insert("kx", kx_date().into());
+    ctx.used("kx", kx_date());
     if visit.payer != Payer::Medicare {
         return;
     }
@@ -236,5 +242,16 @@ mod tests {
         assert_eq!(threshold_for(2010), None);
         assert_eq!(dollars(248_000), "$2,480.00");
         assert_eq!(dollars(183_450), "$1,834.50");
+        for cents in [0, 5, 99, 100, 12_345, 99_999_999, 100_000_001, u64::MAX] {
+            let whole = (cents / 100).to_string();
+            let mut grouped = String::new();
+            for (i, c) in whole.chars().enumerate() {
+                if i > 0 && (whole.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            assert_eq!(dollars(cents), format!("${grouped}.{:02}", cents % 100));
+        }
     }
 }

@@ -183,7 +183,7 @@ fn addon_since(code: &str, dos: crate::date::Date) -> String {
 type Finding = (&'static Rule, Severity, Option<usize>, Message, Message);
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
-    ctx.data.insert("ncci_aoc", crate::ncci_table::addon_date().into());
+    ctx.used("ncci_aoc", crate::ncci_table::addon_date());
     let lines = &ctx.visit.lines;
     let mut out: Vec<Finding> = Vec::new();
     for (i, line) in lines.iter().enumerate() {

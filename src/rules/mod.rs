@@ -202,9 +202,20 @@ pub struct Ctx<'a> {
     pub data: std::collections::BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
     /// Rules that could not run on this visit yet: their table is not loaded.
     pub pending: Vec<&'static str>,
+    /// Whether the report will be shown whole (`data` filled); the batch
+    /// audit's CSV and summary never show `data`, so it is left empty there.
+    pub full: bool,
 }
 
 impl Ctx<'_> {
+    /// Records the date or version of a reference table the visit was checked
+    /// with (the report's `data`; skipped when the report is not shown whole).
+    pub fn used(&mut self, table: &'static str, version: &'static str) {
+        if self.full {
+            self.data.insert(table, version.into());
+        }
+    }
+
     /// Records a finding that the corrected modifiers do not fix.
     pub fn emit(
         &mut self,

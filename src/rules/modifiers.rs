@@ -171,6 +171,23 @@ pub fn modifier_table() -> &'static [ModifierRow] {
     })
 }
 
+/// The row of modifier `m`: its packed form compared with every row's (one
+/// integer compare a row, where a string compare is a call per row).
+fn modifier_row(m: &str) -> Option<&'static ModifierRow> {
+    static PACKED: OnceLock<Vec<Option<u64>>> = OnceLock::new();
+    let table = modifier_table();
+    let packed = PACKED.get_or_init(|| table.iter().map(|r| crate::ncci_table::pack(r.0)).collect());
+    match crate::ncci_table::pack(m) {
+        // Confirmed as text: a typed NUL byte would pack like a shorter modifier.
+        Some(key) => packed
+            .iter()
+            .position(|&p| p == Some(key))
+            .map(|i| &table[i])
+            .filter(|r| r.0 == m),
+        None => table.iter().find(|r| r.0 == m),
+    }
+}
+
 /// The date the modifier table is valid for.
 pub fn modifiers_date() -> &'static str {
     static DATE: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
@@ -190,7 +207,7 @@ const THERAPY: &[&str] = &["GP", "GO", "GN"];
 const X_MODS: &[&str] = &["XE", "XS", "XP", "XU"];
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
-    ctx.data.insert("modifiers", modifiers_date().into());
+    ctx.used("modifiers", modifiers_date());
     let visit = ctx.visit;
     let want = therapy_modifier(visit.discipline);
     for i in 0..visit.lines.len() {
@@ -254,10 +271,17 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     msg!("Use {want} alone (the corrected modifiers have it).", want),
                 );
             }
-            for m in THERAPY {
-                ctx.drop_modifier(i, m);
+            // The corrected set leads with `want` and holds no other therapy
+            // modifier; it mostly does already, and is then left as it is.
+            let mods = &ctx.modifiers[i];
+            let settled =
+                mods.first().is_some_and(|m| m == want) && !mods[1..].iter().any(|m| THERAPY.contains(&m.as_str()));
+            if !settled {
+                for m in THERAPY {
+                    ctx.drop_modifier(i, m);
+                }
+                ctx.modifiers[i].insert(0, want.to_string());
             }
-            ctx.modifiers[i].insert(0, want.to_string());
         }
         let is_em = info.is_some_and(|c| c.kind == Kind::Em);
         if typed.iter().any(|m| m == "25") && !is_em {
@@ -320,7 +344,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
         }
         for m in typed {
-            let known = modifier_table().iter().find(|r| r.0 == m);
+            let known = modifier_row(m);
             let too_early = known.is_some_and(|r| {
                 r.1 != "assistant"
                     && !r.3.is_empty()

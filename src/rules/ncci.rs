@@ -11,7 +11,7 @@ use crate::codes::table_rows;
 use crate::message::Arg;
 use crate::report::Severity;
 use crate::units::n_units;
-use crate::visit::{Payer, Setting};
+use crate::visit::{Line, Payer, Setting};
 use std::sync::OnceLock;
 
 /// MUE table, as compiled in.
@@ -139,6 +139,26 @@ fn severity(payer: Payer) -> Severity {
     medicare_error(payer)
 }
 
+/// Each line's code as a number that is equal exactly when the codes are, so
+/// lines are matched by code with integer compares: the packed code and its
+/// length for a code of up to 8 bytes, else (top bit set) the first line with
+/// the same text.
+fn code_ids(lines: &[Line]) -> Vec<u128> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match pack(&l.code) {
+            Some(p) => (u128::from(l.code.len() as u64) << 64) | u128::from(p),
+            None => (1u128 << 127) | lines.iter().position(|x| x.code == l.code).unwrap_or(i) as u128,
+        })
+        .collect()
+}
+
+/// Whether `m` is one of [`DISTINCT`] (a `match`, which compiles to integer compares).
+fn is_distinct(m: &str) -> bool {
+    matches!(m, "59" | "XE" | "XS" | "XP" | "XU")
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let visit = ctx.visit;
     let dos = visit.date_of_service;
@@ -151,9 +171,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     };
     // First line of each distinct billable code, in input order (a line that
     // earns nothing on the claim is in no pair edit).
-    let mut firsts: Vec<usize> = Vec::new();
+    let ids = code_ids(&visit.lines);
+    let mut firsts: Vec<usize> = Vec::with_capacity(visit.lines.len());
     for i in 0..visit.lines.len() {
-        if ctx.billable[i] && !firsts.iter().any(|&f| visit.lines[f].code == visit.lines[i].code) {
+        if ctx.billable[i] && !firsts.iter().any(|&f| ids[f] == ids[i]) {
             firsts.push(i);
         }
     }
@@ -167,35 +188,34 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
     let waiting = firsts.len() > 1 && table.is_none();
     if waiting {
         ctx.pending(&NCCI_EDIT);
-        if visit
-            .lines
-            .iter()
-            .any(|l| l.modifiers.iter().any(|m| DISTINCT.contains(&m.as_str())))
-        {
+        if visit.lines.iter().any(|l| l.modifiers.iter().any(|m| is_distinct(m))) {
             ctx.pending(&UNNEEDED_DISTINCT);
         }
     }
     for (a, &i) in firsts.iter().enumerate() {
         for (b, &j) in firsts.iter().enumerate().skip(a + 1) {
-            for ((c1, p1), (c2, p2)) in [((i, packed[a]), (j, packed[b])), ((j, packed[b]), (i, packed[a]))] {
+            // Both directions of the pair from one probe of the table.
+            let (Some(table), Some(pa), Some(pb)) = (table, packed[a], packed[b]) else {
+                continue;
+            };
+            let (ij, ji) = table.edits_both(pa, pb, dos);
+            for (c1, c2, edit) in [(i, j, ij), (j, i, ji)] {
                 let (code1, code2) = (&visit.lines[c1].code, &visit.lines[c2].code);
-                let (Some(table), Some(p1), Some(p2)) = (table, p1, p2) else {
-                    continue;
-                };
-                let Some(edit) = table.edit_packed(p1, p2, dos) else {
+                let Some(edit) = edit else {
                     continue;
                 };
                 // Every line of either code is part of an edit.
-                for (k, l) in visit.lines.iter().enumerate() {
-                    if l.code == *code1 || l.code == *code2 {
+                for (k, id) in ids.iter().enumerate() {
+                    if *id == ids[c1] || *id == ids[c2] {
                         in_edit[k] = true;
                     }
                 }
                 let has_distinct = visit
                     .lines
                     .iter()
-                    .filter(|l| l.code == *code2)
-                    .any(|l| l.modifiers.iter().any(|m| DISTINCT.contains(&m.as_str())));
+                    .zip(&ids)
+                    .filter(|(_, id)| **id == ids[c2])
+                    .any(|(l, _)| l.modifiers.iter().any(|m| is_distinct(m)));
                 let until = match edit.last_day {
                     Some(d) => Arg::from(format!(" (an edit in force until {d})")),
                     None => Arg::Static(""),
@@ -238,7 +258,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             .modifiers
             .iter()
             .map(String::as_str)
-            .filter(|m| DISTINCT.contains(m))
+            .filter(|m| is_distinct(m))
             .collect();
         if typed.is_empty() || in_edit[i] || !ctx.billable[i] || waiting {
             continue;
@@ -280,25 +300,22 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
     }
 
-    check_mue(ctx);
-    ctx.data.insert("ncci", ptp_name(visit.setting).into());
-    ctx.data.insert("mue", mue_date().into());
+    check_mue(ctx, &ids);
+    ctx.used("ncci", ptp_name(visit.setting));
+    ctx.used("mue", mue_date());
 }
 
-fn check_mue(ctx: &mut Ctx<'_>) {
+fn check_mue(ctx: &mut Ctx<'_>, ids: &[u128]) {
     let visit = ctx.visit;
     let sev = severity(visit.payer);
-    let mut seen: Vec<&str> = Vec::new();
     let mut found = Vec::new();
     for (i, line) in visit.lines.iter().enumerate() {
-        if seen.contains(&line.code.as_str()) {
+        // Once per code, at its first line.
+        if ids[..i].contains(&ids[i]) {
             continue;
         }
-        seen.push(&line.code);
-        let of_code: Vec<usize> = (0..visit.lines.len())
-            .filter(|&k| visit.lines[k].code == line.code)
-            .collect();
-        if of_code.iter().any(|&k| ctx.explained[k] || !ctx.billable[k]) {
+        let of_code = || (0..ids.len()).filter(|&k| ids[k] == ids[i]);
+        if of_code().any(|k| ctx.explained[k] || !ctx.billable[k]) {
             continue;
         }
         let Some(row) = mue_for(&line.code) else {
@@ -308,10 +325,9 @@ fn check_mue(ctx: &mut Ctx<'_>) {
             Setting::Practitioner => row.1,
             Setting::OutpatientHospital => row.2,
         };
-        let computed: u64 = of_code.iter().map(|&k| ctx.alloc.line_units[k]).sum();
-        let claimed: Option<u64> = of_code
-            .iter()
-            .filter_map(|&k| visit.lines[k].units.map(u64::from))
+        let computed: u64 = of_code().map(|k| ctx.alloc.line_units[k]).sum();
+        let claimed: Option<u64> = of_code()
+            .filter_map(|k| visit.lines[k].units.map(u64::from))
             .reduce(|a, b| a + b);
         let most = computed.max(claimed.unwrap_or(0));
         if most <= u64::from(limit) {
@@ -365,6 +381,49 @@ fn check_mue(ctx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distinct_match_is_the_list() {
+        for m in DISTINCT {
+            assert!(is_distinct(m), "{m}");
+        }
+        for m in ["GP", "5", "59 ", "xe", "", "X"] {
+            assert!(!is_distinct(m), "{m}");
+        }
+    }
+
+    #[test]
+    fn code_ids_equal_exactly_when_codes_are() {
+        let codes = [
+            "97110",
+            "97110",
+            "97110\0",
+            "9711",
+            "",
+            "",
+            "ABCDEFGHIJ",
+            "ABCDEFGHIJ",
+            "ABCDEFGHIK",
+            "12345678",
+        ];
+        let lines: Vec<Line> = codes
+            .iter()
+            .map(|c| Line {
+                code: c.to_string(),
+                minutes: None,
+                assistant_minutes: 0,
+                units: None,
+                modifiers: Vec::new(),
+                modifiers_given: false,
+            })
+            .collect();
+        let ids = code_ids(&lines);
+        for (a, ca) in codes.iter().enumerate() {
+            for (b, cb) in codes.iter().enumerate() {
+                assert_eq!(ids[a] == ids[b], ca == cb, "{ca:?} {cb:?}");
+            }
+        }
+    }
 
     #[test]
     fn mue_table_loads_whole() {
