@@ -171,8 +171,9 @@ try {
   throw e;
 }
 $("version").textContent = call("version");
-loadRuleTitles();
-renderChips();
+// The first result comes first: its findings carry their titles, and the chips'
+// titles come only with the ICD-10-CM descriptions (loaded on first use), so the
+// rule list and the chips wait until just after it (and the tables' request).
 update();
 // Right after the first result: the tables the NCCI and ICD-10-CM checks need,
 // then the visit checked again (a failure is said where the findings are; the
@@ -191,6 +192,8 @@ async function completeChecks() {
 }
 if (MODE === "audit") completeResult();
 else completeChecks();
+loadRuleTitles();
+renderChips();
 // Then, once the first result has had a chance to be drawn, while the tables
 // download: the code catalog, for the label under each code and the code
 // suggestions (the units and findings do not need it).

@@ -2,7 +2,7 @@
 // so when it has fetched a new version, which takes over on the next load.
 const $ = (id) => document.getElementById(id);
 
-/** Listens from the start, so the worker's news during this load is not missed. */
+/** Listens for the worker's news (main.js calls it after the first result; startOffline asks again for news sent before). */
 export function listenForUpdates() {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.addEventListener("message", (e) => {
