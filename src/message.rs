@@ -192,22 +192,25 @@ enum Body {
 /// searching the text again.
 #[derive(Clone, Copy, Debug)]
 pub struct Plan {
-    /// Per placeholder: the byte where its `{` is, the byte after its `}`, and
-    /// whether it is `{name:?}`.
-    cuts: [(u16, u16, bool); MAX_ARGS],
+    /// Per placeholder: the byte where its `{` is, and the byte after its `}`
+    /// with [`QUOTED`] set for `{name:?}` (kept small: every template has one).
+    cuts: [(u16, u16); MAX_ARGS],
     /// Placeholders in the template.
-    n: usize,
+    n: u8,
 }
+
+/// The flag of a `{name:?}` placeholder in [`Plan`]'s cuts.
+const QUOTED: u16 = 1 << 15;
 
 impl Plan {
     /// The plan of `template`, or `None` when it has `{{` or `}}` escapes or is
     /// too long (such a template is searched when rendered instead).
     pub const fn of(template: &str) -> Option<Plan> {
         let t = template.as_bytes();
-        if t.len() > u16::MAX as usize {
+        if t.len() >= QUOTED as usize {
             return None;
         }
-        let mut cuts = [(0u16, 0u16, false); MAX_ARGS];
+        let mut cuts = [(0u16, 0u16); MAX_ARGS];
         let mut n = 0;
         let mut i = 0;
         while i < t.len() {
@@ -226,14 +229,14 @@ impl Plan {
                     return None;
                 }
                 let quoted = end >= i + 3 && t[end - 2] == b':' && t[end - 1] == b'?';
-                cuts[n] = (i as u16, (end + 1) as u16, quoted);
+                cuts[n] = (i as u16, (end + 1) as u16 | if quoted { QUOTED } else { 0 });
                 n += 1;
                 i = end + 1;
                 continue;
             }
             i += 1;
         }
-        Some(Plan { cuts, n })
+        Some(Plan { cuts, n: n as u8 })
     }
 }
 
@@ -300,10 +303,10 @@ impl Message {
             ) => {
                 let t = template.as_bytes();
                 let mut at = 0;
-                for (&(open, close, quoted), a) in plan.cuts[..plan.n].iter().zip(args) {
+                for (&(open, close), a) in plan.cuts[..usize::from(plan.n)].iter().zip(args) {
                     out.extend_from_slice(&t[at..usize::from(open)]);
-                    a.write_bytes(out, quoted);
-                    at = usize::from(close);
+                    a.write_bytes(out, close & QUOTED != 0);
+                    at = usize::from(close & !QUOTED);
                 }
                 out.extend_from_slice(&t[at..]);
             }
@@ -575,6 +578,13 @@ mod tests {
         let mut b = Vec::new();
         nums.write_bytes(&mut b);
         assert_eq!(String::from_utf8(b).unwrap(), format!("0 {} {{}}", u64::MAX));
+        // Planned at compile time (no escapes), quoted and plain, dates and counts.
+        let (date, many) = (Date::new(2026, 3, 2).unwrap(), Arg::Units(3));
+        let q = crate::msg!("{code:?} on {date} is {n}, {many}.", code.clone(), date, n, many);
+        let mut b = Vec::new();
+        q.write_bytes(&mut b);
+        assert_eq!(String::from_utf8(b).unwrap(), "\"97110\" on 2026-03-02 is 3, 3 units.");
+        assert_eq!(q.as_str(), "\"97110\" on 2026-03-02 is 3, 3 units.");
         let (units, minutes) = (Arg::Units(1), Arg::Minutes(12));
         let u = crate::msg!("{units} and {minutes}", units, minutes);
         assert_eq!(&*u, "1 unit and 12 minutes");

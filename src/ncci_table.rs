@@ -338,7 +338,14 @@ pub fn addons() -> &'static [AddOn] {
 /// `addon_of` then applies).
 pub fn addon_primaries(code: &str, dos: Date) -> Option<Vec<&'static str>> {
     let all = addons();
-    let from = all.partition_point(|a| a.addon < code);
+    // Searched by packed code (integers order as the codes do) where every
+    // code packs, else as text.
+    static KEYS: OnceLock<Option<Vec<u64>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| all.iter().map(|a| pack(a.addon)).collect());
+    let from = match (keys, pack(code)) {
+        (Some(keys), Some(key)) => keys.partition_point(|&k| k < key),
+        _ => all.partition_point(|a| a.addon < code),
+    };
     let rows: Vec<&AddOn> = all[from..].iter().take_while(|a| a.addon == code).collect();
     if rows.is_empty() {
         return None;

@@ -207,6 +207,9 @@ struct Pending {
     conflict: Option<String>,
     bad_rows: Vec<u64>,
     seen: u32,
+    /// The rows the first pass counted for its id (the visit is complete when
+    /// that many are seen).
+    expected: Option<u32>,
 }
 
 /// Reports, in file order.
@@ -277,10 +280,16 @@ impl CheckPass {
     }
 
     /// The once-per-file notices (written first by every sink).
+    #[inline]
     fn start(&mut self, sink: &mut dyn Sink) {
-        if self.started {
-            return;
+        // Called per row: the check is inlined, the once-per-file work is not.
+        if !self.started {
+            self.give_notices(sink);
         }
+    }
+
+    #[cold]
+    fn give_notices(&mut self, sink: &mut dyn Sink) {
         self.started = true;
         self.summary.data_notices = self.counts.data_notices();
         if let Some(m) = self.counts.header.unknown_notice() {
@@ -386,24 +395,21 @@ impl CheckPass {
         });
         if !self.open.contains_key(id) {
             // The first pass counted the visit's rows: its vectors are sized once.
-            let expected = self
-                .counts
-                .per_visit
-                .get(&hash(id))
-                .map_or(1, |&n| n as usize)
-                .min(MAX_LINES + 1);
+            let expected = self.counts.per_visit.get(&hash(id)).copied();
+            let size = expected.map_or(1, |n| n as usize).min(MAX_LINES + 1);
             self.open.insert(
                 id.to_string(),
                 Pending {
                     first_row: row,
-                    rows: Vec::with_capacity(expected),
-                    lines: Vec::with_capacity(expected),
+                    rows: Vec::with_capacity(size),
+                    lines: Vec::with_capacity(size),
                     head: None,
                     payer_name: None,
                     diagnoses: Vec::new(),
                     conflict: None,
                     bad_rows: Vec::new(),
                     seen: 0,
+                    expected,
                 },
             );
         }
@@ -477,7 +483,7 @@ impl CheckPass {
                 }
             }
         }
-        if self.counts.per_visit.get(&hash(id)).is_some_and(|&n| pending.seen >= n)
+        if pending.expected.is_some_and(|n| pending.seen >= n)
             && let Some((id, p)) = self.open.remove_entry(id)
         {
             self.push(Item::Visit(id, Box::new(p)), sink);

@@ -485,7 +485,15 @@ fn check_payer(ctx: &mut Ctx<'_>, i: usize, code: &str) {
         _ => return,
     };
     let applies = |r: &PayerRule| r.code == code && r.from.is_none_or(|f| dos >= f) && r.to.is_none_or(|t| dos <= t);
-    for r in payer_rules().iter().filter(|r| applies(r)) {
+    // Rows compared by packed code first (an integer compare a row), then as text.
+    static KEYS: OnceLock<Vec<Option<u64>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| payer_rules().iter().map(|r| crate::ncci_table::pack(r.code)).collect());
+    let key = crate::ncci_table::pack(code);
+    let rows = payer_rules()
+        .iter()
+        .zip(keys)
+        .filter(|(_, k)| key.is_none() || **k == key);
+    for r in rows.map(|(r, _)| r).filter(|r| applies(r)) {
         // The rule's own code is the line's code, and lives for the program.
         let code = r.code;
         if r.bundled {

@@ -178,55 +178,71 @@ fn addon_since(code: &str, dos: crate::date::Date) -> String {
     }
 }
 
-/// A finding waiting to be emitted: rule, severity, line, message, help.
+/// A finding: rule, severity, line, message, help.
 /// Messages are templates (rendered only when shown: see [`crate::message`]).
 type Finding = (&'static Rule, Severity, Option<usize>, Message, Message);
 
+/// Records a finding.
+fn put(ctx: &mut Ctx<'_>, (rule, severity, line, message, help): Finding) {
+    ctx.emit(rule, severity, line, message, help);
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     ctx.used("ncci_aoc", crate::ncci_table::addon_date());
-    let lines = &ctx.visit.lines;
-    let mut out: Vec<Finding> = Vec::new();
+    // Borrowed from the visit and the allocation, not from `ctx`, so that
+    // findings go straight into `ctx` as they are found.
+    let (visit, alloc) = (ctx.visit, ctx.alloc);
+    let lines = &visit.lines;
     for (i, line) in lines.iter().enumerate() {
         let Some(info) = ctx.info[i].filter(|_| ctx.billable[i]) else {
             continue;
         };
         if info.timed && line.minutes.is_none() {
-            out.push((
-                &MISSING_MINUTES,
-                Severity::Warning,
-                Some(i),
-                msg!(
-                    "{code} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
-                    &line.code
+            put(
+                ctx,
+                (
+                    &MISSING_MINUTES,
+                    Severity::Warning,
+                    Some(i),
+                    msg!(
+                        "{code} is billed by time in 15-minute units, but no minutes are entered, so it earns no unit.",
+                        &line.code
+                    ),
+                    "Enter the one-on-one minutes of the service.".into(),
                 ),
-                "Enter the one-on-one minutes of the service.".into(),
-            ));
+            );
         }
         let mins = u64::from(line.minutes.unwrap_or(0));
         match info.unit {
-            Unit::Service if mins > 0 => out.push((
-                &UNTIMED_MINUTES,
-                Severity::Info,
-                Some(i),
-                msg!(
-                    "{code} is billed per service, not by time: its {mins} count toward total treatment time but earn no timed unit.",
-                    &line.code,
-                    Arg::Minutes(mins)
+            Unit::Service if mins > 0 => put(
+                ctx,
+                (
+                    &UNTIMED_MINUTES,
+                    Severity::Info,
+                    Some(i),
+                    msg!(
+                        "{code} is billed per service, not by time: its {mins} count toward total treatment time but earn no timed unit.",
+                        &line.code,
+                        Arg::Minutes(mins)
+                    ),
+                    "Nothing to change.".into(),
                 ),
-                "Nothing to change.".into(),
-            )),
-            Unit::Period(p) if mins > 0 => out.push((
-                &UNTIMED_MINUTES,
-                Severity::Info,
-                Some(i),
-                msg!(
-                    "{code} is a remote monitoring code, billed {words} and never in 15-minute units: its {mins} are added neither to the visit's timed minutes nor to its treatment time.",
-                    &line.code,
-                    p.words(),
-                    Arg::Minutes(mins)
+            ),
+            Unit::Period(p) if mins > 0 => put(
+                ctx,
+                (
+                    &UNTIMED_MINUTES,
+                    Severity::Info,
+                    Some(i),
+                    msg!(
+                        "{code} is a remote monitoring code, billed {words} and never in 15-minute units: its {mins} are added neither to the visit's timed minutes nor to its treatment time.",
+                        &line.code,
+                        p.words(),
+                        Arg::Minutes(mins)
+                    ),
+                    "Nothing to change; keep the monitoring time in the record for the period.".into(),
                 ),
-                "Nothing to change; keep the monitoring time in the record for the period.".into(),
-            )),
+            ),
             _ => {}
         }
         if info.unit.own_time()
@@ -234,7 +250,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 .iter()
                 .any(|l| ctx_own_family(info, &l.code) && l.minutes.is_some())
         {
-            out.push((
+            put(ctx, (
                 &MISSING_MINUTES,
                 Severity::Warning,
                 Some(i),
@@ -251,34 +267,37 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let from_table = edits.as_ref().is_some_and(|p| !p.is_empty());
         let addon_of = edits.unwrap_or_else(|| info.addon_of.clone());
         if !addon_of.is_empty() && !addon_of.iter().any(|p| lines.iter().any(|l| l.code == *p)) {
-            out.push((
-                &ADDON,
-                Severity::Error,
-                Some(i),
-                format!(
-                    "{} is an add-on code, paid only with its main code ({}), which is not on this visit.{}",
-                    line.code,
-                    addon_of.join(" or "),
-                    if from_table {
-                        addon_since(&line.code, dos)
-                    } else {
-                        String::new()
-                    }
-                )
-                .into(),
-                format!(
-                    "Bill {} for the first increment and {} for each added one.",
-                    addon_of.join(" or "),
-                    line.code
-                )
-                .into(),
-            ));
+            put(
+                ctx,
+                (
+                    &ADDON,
+                    Severity::Error,
+                    Some(i),
+                    format!(
+                        "{} is an add-on code, paid only with its main code ({}), which is not on this visit.{}",
+                        line.code,
+                        addon_of.join(" or "),
+                        if from_table {
+                            addon_since(&line.code, dos)
+                        } else {
+                            String::new()
+                        }
+                    )
+                    .into(),
+                    format!(
+                        "Bill {} for the first increment and {} for each added one.",
+                        addon_of.join(" or "),
+                        line.code
+                    )
+                    .into(),
+                ),
+            );
         }
     }
-    for e in &ctx.alloc.extra {
+    for e in &alloc.extra {
         let p = e.primary_line;
         let first = &lines[p].code;
-        let mins = ctx.alloc.own_time.iter().find(|o| o.first == *first).map_or_else(
+        let mins = alloc.own_time.iter().find(|o| o.first == *first).map_or_else(
             || {
                 ctx.alloc
                     .groups
@@ -288,7 +307,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             },
             |o| o.minutes,
         );
-        out.push((
+        put(ctx, (
             &ADDON_LINE,
             Severity::Warning,
             Some(p),
@@ -303,43 +322,49 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             format!("Add {} × {} to the claim, and bill {first} × 1.", e.code, e.units).into(),
         ));
     }
-    for g in &ctx.alloc.groups {
+    for g in &alloc.groups {
         let first = g.lines[0];
         for &later in &g.lines[1..] {
-            out.push((
-                &SPLIT_TIMED,
-                Severity::Warning,
-                Some(later),
-                msg!(
-                    "{code} is also on line {first}: its minutes are added together ({minutes} in all) and its {units} {is} reported on line {first}.",
-                    &g.code,
-                    first + 1,
-                    Arg::Minutes(g.minutes),
-                    Arg::Units(g.units),
-                    word(g.units, "is", "are"),
-                    first + 1
+            put(
+                ctx,
+                (
+                    &SPLIT_TIMED,
+                    Severity::Warning,
+                    Some(later),
+                    msg!(
+                        "{code} is also on line {first}: its minutes are added together ({minutes} in all) and its {units} {is} reported on line {first}.",
+                        &g.code,
+                        first + 1,
+                        Arg::Minutes(g.minutes),
+                        Arg::Units(g.units),
+                        word(g.units, "is", "are"),
+                        first + 1
+                    ),
+                    "Report a timed code once per day, with its total units.".into(),
                 ),
-                "Report a timed code once per day, with its total units.".into(),
-            ));
+            );
         }
         if g.minutes < 8 && g.lines.iter().all(|&l| lines[l].minutes.is_some()) {
-            let how = match (ctx.alloc.method, g.units) {
+            let how = match (alloc.method, g.units) {
                 (Method::Cms, 0) => "by Medicare total time it earns no unit, because the visit's total minutes leave no unit for it".to_string(),
                 (Method::Cms, _) => "by Medicare total time it still earns 1 unit, because the visit's total minutes allow one more unit and its minutes are among the largest left over (CMS example 3)".to_string(),
                 (Method::Ama, _) => "counted on its own (CPT per code) it earns no unit".to_string(),
             };
-            out.push((
-                &BELOW_EIGHT,
-                Severity::Info,
-                Some(first),
-                msg!(
-                    "{code} has {minutes}, under 8: {how}.",
-                    &g.code,
-                    Arg::Minutes(g.minutes),
-                    how
+            put(
+                ctx,
+                (
+                    &BELOW_EIGHT,
+                    Severity::Info,
+                    Some(first),
+                    msg!(
+                        "{code} has {minutes}, under 8: {how}.",
+                        &g.code,
+                        Arg::Minutes(g.minutes),
+                        how
+                    ),
+                    "Nothing to change; bill the units shown.".into(),
                 ),
-                "Nothing to change; bill the units shown.".into(),
-            ));
+            );
         }
         let claimed: Vec<u32> = g.lines.iter().filter_map(|&l| lines[l].units).collect();
         let any_missing = g.lines.iter().any(|&l| lines[l].minutes.is_none());
@@ -347,37 +372,40 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             let claimed: u64 = claimed.iter().map(|&u| u64::from(u)).sum();
             if claimed != g.units {
                 let more = claimed > g.units;
-                out.push((
-                    &UNITS_MISMATCH,
-                    if more { Severity::Error } else { Severity::Warning },
-                    Some(first),
-                    msg!(
-                        "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
-                        &g.code,
-                        Arg::Units(claimed),
-                        Arg::Minutes(g.minutes),
-                        Arg::Units(g.units),
-                        method_name(ctx.alloc.method)
-                    ),
-                    if more {
+                put(
+                    ctx,
+                    (
+                        &UNITS_MISMATCH,
+                        if more { Severity::Error } else { Severity::Warning },
+                        Some(first),
                         msg!(
-                            "Bill {units}: billing more than the minutes support is overbilling.",
-                            Arg::Units(g.units)
-                        )
-                    } else {
-                        msg!(
-                            "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
+                            "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
+                            &g.code,
+                            Arg::Units(claimed),
+                            Arg::Minutes(g.minutes),
                             Arg::Units(g.units),
-                            Arg::Units(g.units - claimed),
-                            word(g.units - claimed, "goes", "go")
-                        )
-                    },
-                ));
+                            method_name(alloc.method)
+                        ),
+                        if more {
+                            msg!(
+                                "Bill {units}: billing more than the minutes support is overbilling.",
+                                Arg::Units(g.units)
+                            )
+                        } else {
+                            msg!(
+                                "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
+                                Arg::Units(g.units),
+                                Arg::Units(g.units - claimed),
+                                word(g.units - claimed, "goes", "go")
+                            )
+                        },
+                    ),
+                );
             }
         }
     }
     // Codes counted by their own time blocks: claimed units against the blocks earned.
-    for o in ctx.alloc.own_time.iter().filter(|o| !o.as_claimed) {
+    for o in alloc.own_time.iter().filter(|o| !o.as_claimed) {
         for (code, earned) in [(&o.first, o.first_units), (&o.addon, o.addon_units)] {
             let Some(i) = lines.iter().position(|l| l.code == *code) else {
                 continue;
@@ -387,26 +415,26 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             };
             if claimed != earned {
                 let more = claimed > earned;
-                out.push((
-                    &UNITS_MISMATCH,
-                    if more { Severity::Error } else { Severity::Warning },
-                    Some(i),
-                    format!(
-                        "{code} is billed with {}, but the {} of {} and {} earn {} by the CPT time rule.",
-                        n_units(claimed),
-                        n_minutes(o.minutes),
-                        o.first,
-                        o.addon,
-                        n_units(earned)
-                    )
-                    .into(),
-                    format!("Bill {code} × {earned}.").into(),
-                ));
+                put(
+                    ctx,
+                    (
+                        &UNITS_MISMATCH,
+                        if more { Severity::Error } else { Severity::Warning },
+                        Some(i),
+                        format!(
+                            "{code} is billed with {}, but the {} of {} and {} earn {} by the CPT time rule.",
+                            n_units(claimed),
+                            n_minutes(o.minutes),
+                            o.first,
+                            o.addon,
+                            n_units(earned)
+                        )
+                        .into(),
+                        format!("Bill {code} × {earned}.").into(),
+                    ),
+                );
             }
         }
-    }
-    for (rule, sev, line, msg, help) in out {
-        ctx.emit(rule, sev, line, msg, help);
     }
 }
 

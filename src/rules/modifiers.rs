@@ -204,7 +204,17 @@ pub fn therapy_modifier(d: Discipline) -> &'static str {
 }
 
 const THERAPY: &[&str] = &["GP", "GO", "GN"];
-const X_MODS: &[&str] = &["XE", "XS", "XP", "XU"];
+
+/// Whether `m` is in [`THERAPY`] (a `match` compiles to integer compares; a
+/// slice search calls `memcmp` per entry).
+fn is_therapy(m: &str) -> bool {
+    matches!(m, "GP" | "GO" | "GN")
+}
+
+/// Whether `m` is one of the X{EPSU} modifiers (XE, XS, XP, XU).
+fn is_x(m: &str) -> bool {
+    matches!(m, "XE" | "XS" | "XP" | "XU")
+}
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
     ctx.used("modifiers", modifiers_date());
@@ -222,11 +232,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let timed = info.is_some_and(|c| c.timed);
         let needs_therapy =
             info.filter(|c| c.kind.is_therapy() || (c.kind == Kind::Reporting && c.valid_on(visit.date_of_service)));
-        let have: Vec<&str> = typed
-            .iter()
-            .map(String::as_str)
-            .filter(|m| THERAPY.contains(m))
-            .collect();
+        let have: Vec<&str> = typed.iter().map(String::as_str).filter(|m| is_therapy(m)).collect();
         let plan = visit.discipline.name();
         if let Some(info) = needs_therapy {
             if !info.fits(visit.discipline) {
@@ -274,8 +280,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             // The corrected set leads with `want` and holds no other therapy
             // modifier; it mostly does already, and is then left as it is.
             let mods = &ctx.modifiers[i];
-            let settled =
-                mods.first().is_some_and(|m| m == want) && !mods[1..].iter().any(|m| THERAPY.contains(&m.as_str()));
+            let settled = mods.first().is_some_and(|m| m == want) && !mods[1..].iter().any(|m| is_therapy(m));
             if !settled {
                 for m in THERAPY {
                     ctx.drop_modifier(i, m);
@@ -317,11 +322,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
             );
             ctx.drop_modifier(i, "76");
         }
-        let xs: Vec<&str> = typed
-            .iter()
-            .map(String::as_str)
-            .filter(|m| X_MODS.contains(m))
-            .collect();
+        let xs: Vec<&str> = typed.iter().map(String::as_str).filter(|m| is_x(m)).collect();
         if typed.iter().any(|m| m == "59") && !xs.is_empty() {
             ctx.emit_fixed(
                 &CONFLICTING,
@@ -371,6 +372,24 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "Check the modifier; it is kept as typed.",
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_are_the_lists() {
+        for m in THERAPY {
+            assert!(is_therapy(m) && !is_x(m));
+        }
+        for m in ["XE", "XS", "XP", "XU"] {
+            assert!(is_x(m) && !is_therapy(m));
+        }
+        for m in ["", "G", "GPX", "gp", "59", "X"] {
+            assert!(!is_therapy(m) && !is_x(m), "{m}");
         }
     }
 }

@@ -179,7 +179,6 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
     }
     let mut in_edit = vec![false; visit.lines.len()];
-    let mut found = Vec::new();
     // Each code packed once; the table is parsed only for a visit with two codes.
     let packed: Vec<Option<u64>> = firsts.iter().map(|&i| pack(&visit.lines[i].code)).collect();
     let table = if firsts.len() > 1 { ptp(visit.setting) } else { None };
@@ -221,19 +220,21 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     None => Arg::Static(""),
                 };
                 if edit.indicator == 0 {
-                    found.push((
+                    ctx.emit(
+                        &NCCI_EDIT,
                         sev,
-                        c2,
+                        Some(c2),
                         msg!(
                             "{code1} and {code2} are never paid together on one day{until}{payer_note}: Medicare's pair edits (NCCI) deny {code2} when {code1} is billed, and no modifier overrides that.",
                             code1, code2, until.clone(), payer_note, code2, code1
                         ),
                         msg!("Bill {code1} or {code2}, not both, for this date of service.", code1, code2),
-                    ));
+                    );
                 } else if !has_distinct {
-                    found.push((
+                    ctx.emit(
+                        &NCCI_EDIT,
                         sev,
-                        c2,
+                        Some(c2),
                         msg!(
                             "{code2} is not paid with {code1} on the same day unless {code2} carries a distinct-service modifier (59, XE, XS, XP or XU){until}{payer_note}.",
                             code2, code1, code2, until, payer_note
@@ -242,13 +243,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                             "Add 59 or an X modifier to {code2} only if it was truly distinct from {code1}: a separate 15-minute block of time, a different body region (XS), or a separate encounter (XE), and the note shows it. Otherwise bill {code1} alone. ptbill never adds these modifiers for you.",
                             code2, code1, code1
                         ),
-                    ));
+                    );
                 }
             }
         }
-    }
-    for (sev, line, msg, help) in found {
-        ctx.emit(&NCCI_EDIT, sev, Some(line), msg, help);
     }
 
     // Distinct-service modifiers no edit calls for.
