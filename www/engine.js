@@ -76,6 +76,19 @@ function restart() {
 /** Resolves once a restart in progress has finished. */
 export const restarted = () => restarting ?? Promise.resolve();
 
+/** `call` for start-up steps that may run while a restart is under way (the
+ * first check trapped): waits for the engine, then calls (a few tries). */
+export async function callWhenReady(name, ...args) {
+  for (let tries = 0; ; tries++) {
+    await restarted();
+    try {
+      return call(name, ...args);
+    } catch (e) {
+      if (!(e instanceof EngineStopped) || tries >= 2) throw e;
+    }
+  }
+}
+
 /** Calls an export of the live instance; a trap restarts the engine and throws EngineStopped. */
 export function call(name, ...args) {
   if (!isReady()) throw new EngineStopped("The billing engine is starting.");
@@ -102,9 +115,10 @@ export function loadTables() {
   if (tablesReady()) return Promise.resolve();
   tablesLoading ??= fetch(TABLES)
     .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status} for data/tables.bin`))))
-    .then((buffer) => {
+    .then(async (buffer) => {
       const bytes = new Uint8Array(buffer);
-      call("load_tables", bytes);
+      // A restart under way (the first check trapped) gets them once it is done.
+      await callWhenReady("load_tables", bytes);
       tables = bytes;
     })
     .catch((e) => {

@@ -3,16 +3,16 @@
 // findings ptbill already fixed in the corrected modifiers read as notes of what
 // it did. Each card is headed by the rule's title, with its id as a small tag
 // that opens the rule's docs in a dialog.
-import { call } from "./engine.js";
+import { call, callWhenReady } from "./engine.js";
 import { esc } from "./form.js";
 
 const $ = (id) => document.getElementById(id);
 let titles = new Map();
 
 /** The rule titles, from the engine's rule list (used when a finding has none). */
-export function loadRuleTitles() {
+export async function loadRuleTitles() {
   try {
-    titles = new Map(call("rules").map((r) => [r.id, r.title ?? r.summary]));
+    titles = new Map((await callWhenReady("rules")).map((r) => [r.id, r.title ?? r.summary]));
   } catch {
     titles = new Map();
   }

@@ -6,7 +6,7 @@
 //   result.js, findings.js           — the answer, the findings, the rule docs
 //   share.js, embed.js, offline.js   — links, embedding, the service worker
 //   engine.js                        — loading the wasm, and restarting it after a trap
-import { loadEngine, loadTables, call, isReady, EngineStopped, onRestart, restarted } from "./engine.js";
+import { loadEngine, loadTables, call, callWhenReady, isReady, EngineStopped, onRestart, restarted } from "./engine.js";
 import { state, startForm, fillForm, readVisit, problems, filledRows, showFieldErrors, showCodeHint, clearForm, undoClear, today, esc } from "./form.js";
 import { engineProblem } from "./input.js";
 import { startDiagnoses, renderChips } from "./diagnoses.js";
@@ -198,7 +198,8 @@ renderChips();
 // download: the code catalog, for the label under each code and the code
 // suggestions (the units and findings do not need it).
 await new Promise((ok) => setTimeout(ok));
-state.codeInfo = new Map(call("catalog").filter((c) => !c.code.includes("–")).map((c) => [c.code, c]));
+// (After a trap on the first check, once the engine has restarted.)
+state.codeInfo = new Map((await callWhenReady("catalog")).filter((c) => !c.code.includes("–")).map((c) => [c.code, c]));
 state.lines.forEach((_, i) => showCodeHint(i)); // not a re-render: the user may be typing already
 $("code-list").innerHTML = [...state.codeInfo.values()]
   .filter((c) => !c.valid_to)

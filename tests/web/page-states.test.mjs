@@ -297,6 +297,29 @@ export function check(visit) {
   await context.close();
 });
 
+test("a trap on the very first check (a shared link): the start-up after it still runs once the engine is back (labels, code suggestions, helper, offline)", async () => {
+  const glue = readFileSync(`${WWW}/pkg-calc/ptbill.js`, "utf8");
+  const patched =
+    glue.replace("export function check(", "function check_(") +
+    `\nlet dead = false;
+export function check(visit) {
+  if (dead) throw new WebAssembly.RuntimeError("unreachable (instance is dead)");
+  if (!globalThis.__trapped && JSON.stringify(visit).includes("99999")) { globalThis.__trapped = true; dead = true; throw new WebAssembly.RuntimeError("unreachable"); }
+  return check_(visit);
+}\n`;
+  const visit = { ...example3, lines: [...example3.lines, { code: "99999", minutes: 10 }] };
+  const { context, page } = await h.open("/" + hash(visit), {}, {
+    before: (p) => p.route(/\/pkg-calc\/ptbill\.js(\?.*)?$/, (route) => route.fulfill({ body: patched, contentType: "text/javascript" })),
+  });
+  assert.match(await page.textContent("#notice"), /restarted/);
+  assert.match(await page.textContent("#summary"), /^\s*Bill \d+ units?/);
+  // What start-up does after the first result: it waited for the restart instead of dying.
+  await page.waitForFunction(() => document.querySelectorAll("#code-list option").length > 50);
+  assert.match(await page.textContent("#hint-0"), /· timed$/);
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => Boolean(r.active))), true);
+  await context.close();
+});
+
 test("findings: one card per rule in the engine's order, headed by its title with the id as a tag; fixes as notes; the data-date caveat beside the dates", async () => {
   const { initSync, check, rules, load_tables } = await import("../../www/pkg-calc/ptbill.js");
   const { readFileSync: read } = await import("node:fs");
