@@ -74,6 +74,7 @@ const PENDING_WORDS = {
   "icd10-not-billable": "the diagnosis codes (ICD-10-CM)",
   "icd10-seventh-character": "the diagnosis codes (ICD-10-CM)",
   "icd10-unspecified": "the diagnosis codes (ICD-10-CM)",
+  "reference-data-date": "code pairs (NCCI edits)", // its notes on the pair table's dates
 };
 
 /** "Still checking code pairs (NCCI edits) and the diagnosis codes (ICD-10-CM): …", or "". */

@@ -41,6 +41,31 @@ const HOSPITAL_STARTS_FROM: Date = Date::new(2019, 7, 1).unwrap();
 const CATALOG_COVERS_TO: Date = Date::new(2026, 12, 31).unwrap();
 
 pub(crate) fn check(ctx: &mut Ctx<'_>) {
+    // The page's module before its tables: the code-pair checks wait, and the
+    // notes on them, which say the edits were checked, wait with them.
+    if ctx.pending.contains(&super::ncci::NCCI_EDIT.id) {
+        ctx.pending(&DATA_DATE);
+    } else {
+        pair_and_limit_notes(ctx);
+    }
+    let dos = ctx.visit.date_of_service;
+    if dos > CATALOG_COVERS_TO {
+        ctx.emit(
+            &DATA_DATE,
+            Severity::Info,
+            None,
+            {
+                let (catalog, year) = (crate::codes::catalog_date(), dos.year());
+                msg!("ptbill's code catalog reflects CPT and HCPCS as of {catalog} (calendar year 2026); codes added or deleted for {year} are not known.", catalog, year)
+            },
+            "Check new and deleted codes for the year in the current CPT and HCPCS updates.",
+        );
+    }
+    ctx.used("codes", crate::codes::catalog_date());
+}
+
+/// The notes on the code-pair (NCCI) and daily-limit (MUE) tables' dates.
+fn pair_and_limit_notes(ctx: &mut Ctx<'_>) {
     let dos = ctx.visit.date_of_service;
     let setting = ctx.visit.setting;
     let ptp_to = crate::ncci_table::ptp_covers_to(setting).unwrap_or(MUE_COVERS_TO);
@@ -93,17 +118,4 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         ),
         _ => {}
     }
-    if dos > CATALOG_COVERS_TO {
-        ctx.emit(
-            &DATA_DATE,
-            Severity::Info,
-            None,
-            {
-                let (catalog, year) = (crate::codes::catalog_date(), dos.year());
-                msg!("ptbill's code catalog reflects CPT and HCPCS as of {catalog} (calendar year 2026); codes added or deleted for {year} are not known.", catalog, year)
-            },
-            "Check new and deleted codes for the year in the current CPT and HCPCS updates.",
-        );
-    }
-    ctx.used("codes", crate::codes::catalog_date());
 }

@@ -36,7 +36,10 @@ test("before load_tables: units and table-free checks at once, the rest named as
   assert.equal(r.total_units, want.total_units);
   assert.ok(rulesOf(want).includes("ncci-edit"), "the contract's module finds the pair");
   assert.ok(!rulesOf(r).includes("ncci-edit"));
-  assert.deepEqual(r.pending, ["ncci-edit", "icd10-invalid", "icd10-not-billable", "icd10-seventh-character", "icd10-unspecified"]);
+  assert.deepEqual(r.pending, ["ncci-edit", "icd10-invalid", "icd10-not-billable", "icd10-seventh-character", "icd10-unspecified", "reference-data-date"]);
+  // The data-date note says the code pairs were checked: it waits with them.
+  assert.ok(rulesOf(want).includes("reference-data-date"));
+  assert.ok(!rulesOf(r).includes("reference-data-date"));
   assert.equal(want.pending, undefined, "no pending list where the tables are compiled in");
   const r2 = calc.check(visits[1]);
   assert.ok(r2.pending.includes("unneeded-distinct-modifier"));
