@@ -123,7 +123,7 @@ function markdown(md) {
     } else if (code !== null) code.push(line);
     else if (line.startsWith("## ")) out.push(`<h3>${esc(line.slice(3))}</h3>`);
     else if (line.startsWith("# ")) out.push(`<h2 id="rule-title">${esc(line.slice(2))}</h2>`);
-    else if (line.trim()) out.push(`<p>${esc(line).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`);
+    else if (line.trim()) out.push(`<p>${esc(line).replace(/`([^`]+)`/g, "<code>$1</code>").replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")}</p>`);
   }
   return out.join("");
 }

@@ -55,6 +55,9 @@ test("typing CMS example 3 into the form gives 97110 × 2, 97140 × 1, and the p
   await page.fill('#lines input[data-i="1"][data-k="modifiers"]', "GP 59");
   await page.click('button.rule[data-rule="unneeded-distinct-modifier"]');
   assert.match(await page.textContent("#rule-body"), /Source/);
+  // Its title in bold, not as Markdown's asterisks.
+  assert.equal(await page.$eval("#rule-body strong", (e) => e.textContent), "Distinct-service modifier not needed");
+  assert.doesNotMatch(await page.textContent("#rule-body"), /\*\*/);
   await page.click("#rule-dialog button");
   // Nothing is stored about the visit: no cookies, web storage or databases; the
   // service worker's cache holds only the page's own files.
