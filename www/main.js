@@ -98,6 +98,18 @@ startForm(() => {
   undoOffer(false);
   update();
 });
+/** What the form holds before this module ran: the HTML's first line and
+ * selects are usable at once, and on a slow phone a clinician may have typed
+ * into them already, which must not be wiped when the form is rendered. */
+function typedEarly() {
+  const line = {};
+  for (const input of document.querySelectorAll('#lines input[data-i="0"]')) line[input.dataset.k] = input.value;
+  const visit = { date_of_service: $("date_of_service").value || today(), lines: [{ ...line, modifiers: (line.modifiers ?? "").split(/\s+/).filter(Boolean) }] };
+  for (const f of ["payer", "method", "discipline", "setting"]) visit[f] = $(f).value;
+  visit.ytd_allowed = $("ytd_allowed").value;
+  return visit;
+}
+
 startDiagnoses();
 startFindings();
 startShare({
@@ -108,7 +120,7 @@ startShare({
     update();
   },
 });
-fillForm(visitFromHash() ?? { date_of_service: today() });
+fillForm(visitFromHash() ?? typedEarly());
 renderChips();
 if (MODE === "view") setReadOnly();
 // Only in a frame: the host is told the page's height (fetched only then).

@@ -79,6 +79,30 @@ test("loading: the first service line is in the HTML and the result says Loading
   await context.close();
 });
 
+test("slow start: what is typed into the first line before the page's script runs is kept, and checked", async () => {
+  const context = await h.browser.newContext();
+  const page = await context.newPage();
+  page.on("pageerror", (e) => h.problems.push(`slow start: ${e.message}`));
+  // main.js held back, as on a slow phone: the HTML's first line is there first
+  // (the load event waits for it, so the test does not).
+  await page.route(/\/main\.js$/, async (route) => {
+    await new Promise((ok) => setTimeout(ok, 1500));
+    await route.continue();
+  });
+  await page.goto(h.origin + "/", { waitUntil: "commit" });
+  await page.waitForSelector('#lines input[data-i="0"][data-k="code"]');
+  assert.equal(await page.$("body[data-ready]"), null, "typed before the page's script ran");
+  await page.fill('#lines input[data-i="0"][data-k="code"]', "97110");
+  await page.fill('#lines input[data-i="0"][data-k="minutes"]', "23");
+  await page.selectOption("#payer", "commercial");
+  await page.waitForSelector("body[data-ready='1']");
+  assert.equal(await page.inputValue('#lines input[data-i="0"][data-k="code"]'), "97110");
+  assert.equal(await page.inputValue('#lines input[data-i="0"][data-k="minutes"]'), "23");
+  assert.equal(await page.inputValue("#payer"), "commercial");
+  await page.waitForFunction(() => /^\s*Bill 2 units/.test(document.getElementById("summary").textContent));
+  await context.close();
+});
+
 test("the empty form opens without errors", async () => {
   const { context, page } = await h.open("/");
   assert.equal(await page.getAttribute("#results", "data-state"), "empty");
