@@ -245,5 +245,16 @@ for (const [name, viewport] of [
 test("phone: the audit view fits the screen (its long column list wraps)", async () => {
   const { context, page } = await open("/?audit", { viewport: { width: 390, height: 844 } });
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, "no horizontal scroll");
+  // The summary reads as one sentence: its findings count is not broken onto a line of its own.
+  await page.click("#audit-sample");
+  await page.waitForSelector("body[data-audited='1']");
+  const [count, after] = await page.$eval("#audit-findings-count", (span) => {
+    // The word after the count ("findings"), as laid out.
+    const range = document.createRange();
+    range.setStart(span.nextSibling, 1);
+    range.setEnd(span.nextSibling, 9);
+    return [span.getBoundingClientRect().top, range.getClientRects()[0].top];
+  });
+  assert.ok(Math.abs(after - count) < 4, `"findings" follows its count on the same line (${after - count} px apart)`);
   await context.close();
 });
