@@ -128,11 +128,7 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
     if billed.is_empty() {
         out.push_str("Billed: nothing.");
     } else {
-        out.put("Billed: ");
-        for (k, &(r, part)) in billed.iter().enumerate() {
-            if k > 0 {
-                out.put("; ");
-            }
+        out.put("Billed: ").list("; ", &billed, |out, &(r, part)| {
             let (units, modifiers) = match part {
                 Some(p) => (p.units, &p.modifiers),
                 None => (r.units, &r.modifiers),
@@ -140,16 +136,12 @@ pub fn statement(visit: &Visit, lines: &[ReportLine], timed_minutes: u64, total_
             out.put(&r.code).put(" × ").num(units);
             // A split part always names its modifiers, even none.
             if part.is_some() || !modifiers.is_empty() {
-                out.put(" (");
-                for (k, m) in modifiers.iter().enumerate() {
-                    if k > 0 {
-                        out.put(", ");
-                    }
+                out.put(" (").list(", ", modifiers, |out, m| {
                     out.put(m);
-                }
+                });
                 out.put(")");
             }
-        }
+        });
         out.put(".");
     }
     if unbilled().next().is_some() {

@@ -24,6 +24,21 @@ pub trait Put {
     fn put(&mut self, s: &str) -> &mut Self;
     /// Appends a whole number in decimal.
     fn num(&mut self, n: u64) -> &mut Self;
+    /// Appends each item with `each`, `sep` between them (a list in a sentence).
+    fn list<T>(
+        &mut self,
+        sep: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T),
+    ) -> &mut Self {
+        for (k, item) in items.into_iter().enumerate() {
+            if k > 0 {
+                self.put(sep);
+            }
+            each(self, item);
+        }
+        self
+    }
 }
 
 impl Put for String {

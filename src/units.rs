@@ -426,11 +426,7 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
             Method::Cms => explain_cms(a, &mut out),
             Method::Ama => {
                 let mut s = String::with_capacity(256);
-                s.put("Each code on its own: ");
-                for (k, g) in a.groups.iter().enumerate() {
-                    if k > 0 {
-                        s.put("; ");
-                    }
+                s.put("Each code on its own: ").list("; ", &a.groups, |s, g| {
                     s.put(&g.code).put(" ").num(g.minutes).put(" min → ").num(g.units);
                     s.put(" ").put(unit_word(g.units));
                     if g.minutes < 8 {
@@ -438,7 +434,7 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
                     } else {
                         put_chart_row(s.put(" ("), g.units).put(")");
                     }
-                }
+                });
                 s.put(".");
                 out.push(s);
             }
@@ -476,14 +472,11 @@ pub fn explain(a: &Allocation, lines: &[LineInput<'_>]) -> Vec<String> {
     };
     if untimed().next().is_some() {
         let mut s = String::with_capacity(256);
-        s.put("Untimed codes are billed per service, not by the clock: ");
-        for (k, (l, u)) in untimed().enumerate() {
-            if k > 0 {
-                s.put(", ");
-            }
-            s.put(l.code).put(" × ").num(*u);
-        }
-        s.put(".");
+        s.put("Untimed codes are billed per service, not by the clock: ")
+            .list(", ", untimed(), |s, (l, u)| {
+                s.put(l.code).put(" × ").num(*u);
+            })
+            .put(".");
         let untimed_minutes: u64 = untimed().map(|(l, _)| u64::from(l.minutes)).sum();
         if untimed_minutes > 0 {
             s.put(" Their ")
@@ -616,13 +609,9 @@ fn put_chart_row(s: &mut String, units: u64) -> &mut String {
 fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     let total_units = chart(a.timed_minutes);
     let mut s = String::with_capacity(256);
-    s.put("Timed minutes: ");
-    for (k, g) in a.groups.iter().enumerate() {
-        if k > 0 {
-            s.put(" + ");
-        }
+    s.put("Timed minutes: ").list(" + ", &a.groups, |s, g| {
         s.put(&g.code).put(" ").num(g.minutes);
-    }
+    });
     s.put(" = ").num(a.timed_minutes).put(".");
     out.push(s);
     let mut s = String::with_capacity(256);
@@ -638,14 +627,10 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     }
     let placed = total_units - a.remaining;
     let mut s = String::with_capacity(256);
-    s.put("Full 15-minute blocks first: ");
-    for (k, g) in a.groups.iter().enumerate() {
-        if k > 0 {
-            s.put("; ");
-        }
+    s.put("Full 15-minute blocks first: ").list("; ", &a.groups, |s, g| {
         s.put(&g.code).put(" ").num(g.minutes).put(" min = ").num(g.full_units);
         s.put(" full, ").num(g.leftover).put(" min left");
-    }
+    });
     s.put(". That places ").num(placed).put(" of ").num(total_units);
     s.put(" ").put(unit_word(total_units)).put(".");
     out.push(s);
@@ -654,32 +639,23 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     if a.remaining > 0 {
         let mut s = String::with_capacity(256);
         s.num(a.remaining).put(" ").put(unit_word(a.remaining));
-        s.put(" left, given to the largest leftover minutes: ");
-        for (k, g) in left.iter().enumerate() {
-            if k > 0 {
-                s.put(", ");
-            }
-            s.put(&g.code).put(" (").num(g.leftover).put(" min)");
-        }
-        s.put(" → ");
-        for (k, g) in left.iter().take(a.remaining as usize).enumerate() {
-            if k > 0 {
-                s.put(", ");
-            }
-            s.put(&g.code);
-        }
-        s.put(".");
+        s.put(" left, given to the largest leftover minutes: ")
+            .list(", ", &left, |s, g| {
+                s.put(&g.code).put(" (").num(g.leftover).put(" min)");
+            });
+        s.put(" → ")
+            .list(", ", left.iter().take(a.remaining as usize), |s, g| {
+                s.put(&g.code);
+            })
+            .put(".");
         out.push(s);
     } else if !left.is_empty() {
         let mut s = String::with_capacity(256);
-        s.put("No unit is left for the leftover minutes (");
-        for (k, g) in left.iter().enumerate() {
-            if k > 0 {
-                s.put(", ");
-            }
-            s.put(&g.code).put(" ").num(g.leftover).put(" min");
-        }
-        s.put("): the total allows only the full blocks.");
+        s.put("No unit is left for the leftover minutes (")
+            .list(", ", &left, |s, g| {
+                s.put(&g.code).put(" ").num(g.leftover).put(" min");
+            })
+            .put("): the total allows only the full blocks.");
         out.push(s);
     }
     if let Some(t) = &a.tie {
