@@ -71,24 +71,25 @@ pub fn generate(path: &Path, visits: u64) -> std::io::Result<u64> {
     Ok(rows)
 }
 
-/// This process's user + system CPU seconds, all threads (Linux `/proc`; `None` elsewhere).
-fn cpu_seconds() -> Option<f64> {
+/// Two adjacent tick fields of `/proc/self/stat` summed, in seconds (Linux;
+/// `None` elsewhere). Counted after the command name (in parentheses): utime
+/// and stime are the 12th and 13th, cutime and cstime the 14th and 15th.
+fn stat_seconds(first: usize) -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name (in parentheses): utime is the 12th, stime the 13th.
     let rest = stat.rsplit_once(')')?.1;
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    let ticks = f.get(first)?.parse::<f64>().ok()? + f.get(first + 1)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
 }
 
-/// CPU seconds (user + system) of this process's waited-for children (Linux `/proc`).
+/// This process's user + system CPU seconds, all threads.
+fn cpu_seconds() -> Option<f64> {
+    stat_seconds(11)
+}
+
+/// CPU seconds (user + system) of this process's waited-for children.
 fn child_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // cutime and cstime follow utime and stime.
-    let rest = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = f.get(13)?.parse::<f64>().ok()? + f.get(14)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
+    stat_seconds(13)
 }
 
 /// The least CPU time of `runs` runs of a child process (on a loaded machine

@@ -79,9 +79,15 @@ test("every fixture: the wasm streaming API gives the CLI's findings CSV in any 
   stillChecks();
 });
 
-test("the byte takes (the page's worker) give the same CSV and lines as the text takes; listed() counts the list's entries", () => {
-  const decoder = new TextDecoder();
+/**
+ * Every auditable fixture streamed in 97-byte slices, its output taken after
+ * each by `take(stream, name)` (which returns [csv, lines] as text); each must
+ * equal the text takes, and listed() must count the list's entries. Returns the
+ * entries over all fixtures and the number of fixtures.
+ */
+function takenLikeText(take) {
   let all = 0;
+  let files = 0;
   for (const name of readdirSync(FIX).filter((f) => f.startsWith("audit-") && !FATAL[f])) {
     const bytes = readFileSync(join(FIX, name));
     const want = streamed(bytes, [4096]);
@@ -90,17 +96,13 @@ test("the byte takes (the page's worker) give the same CSV and lines as the text
     s.begin();
     let csv = HEADER;
     let lines = "";
+    const add = ([c, l]) => ((csv += c), (lines += l));
     for (let at = 0; at < bytes.length; at += 97) {
       s.check(bytes.subarray(at, at + 97));
-      const c = s.takeCsvBytes();
-      const l = s.takeLinesBytes();
-      assert.ok(c instanceof Uint8Array && l instanceof Uint8Array);
-      csv += decoder.decode(c);
-      lines += decoder.decode(l);
+      add(take(s, name));
     }
     s.finish(false);
-    csv += decoder.decode(s.takeCsvBytes());
-    lines += decoder.decode(s.takeLinesBytes());
+    add(take(s, name));
     assert.equal(csv, want.csv, name);
     assert.equal(lines, want.lines, name);
     // Every finding of a visit's line, and each row error or warning, is one entry.
@@ -111,51 +113,36 @@ test("the byte takes (the page's worker) give the same CSV and lines as the text
       .reduce((n, item) => n + (item.visit ? item.visit.findings.length : 1), 0);
     assert.equal(s.listed(), entries, name);
     all += entries;
+    files++;
     s.free();
   }
+  return { all, files };
+}
+
+test("the byte takes (the page's worker) give the same CSV and lines as the text takes; listed() counts the list's entries", () => {
+  const decoder = new TextDecoder();
+  const { all } = takenLikeText((s) => {
+    const c = s.takeCsvBytes();
+    const l = s.takeLinesBytes();
+    assert.ok(c instanceof Uint8Array && l instanceof Uint8Array);
+    return [decoder.decode(c), decoder.decode(l)];
+  });
   assert.ok(all > 20, `${all} entries`);
 });
 
 test("takeInto (the page's worker, one reused buffer) gives the same CSV and lines as the byte takes; a wrong or short buffer is an Error naming it", () => {
   const decoder = new TextDecoder();
-  let checked = 0;
-  for (const name of readdirSync(FIX).filter((f) => f.startsWith("audit-") && !FATAL[f])) {
-    const bytes = readFileSync(join(FIX, name));
-    const want = streamed(bytes, [4096]);
-    const s = new AuditStream();
-    s.count(bytes);
-    s.begin();
-    const buffer = new Uint8Array(1 << 16);
-    let csv = HEADER;
-    let lines = "";
-    const take = () => {
-      const n = s.pendingBytes();
-      // Stale bytes from the last batch must not leak into this one.
-      buffer.fill(0x7e);
-      const [c, l] = s.takeInto(buffer);
-      assert.equal(c + l, n, name);
-      csv += decoder.decode(buffer.subarray(0, c));
-      lines += decoder.decode(buffer.subarray(c, c + l));
-      assert.equal(s.pendingBytes(), 0, name);
-    };
-    for (let at = 0; at < bytes.length; at += 97) {
-      s.check(bytes.subarray(at, at + 97));
-      take();
-    }
-    s.finish(false);
-    take();
-    assert.equal(csv, want.csv, name);
-    assert.equal(lines, want.lines, name);
-    const entries = lines
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .reduce((n, item) => n + (item.visit ? item.visit.findings.length : 1), 0);
-    assert.equal(s.listed(), entries, name);
-    checked++;
-    s.free();
-  }
-  assert.ok(checked > 5, `${checked} fixtures`);
+  const buffer = new Uint8Array(1 << 16);
+  const { files } = takenLikeText((s, name) => {
+    const n = s.pendingBytes();
+    // Stale bytes from the last batch must not leak into this one.
+    buffer.fill(0x7e);
+    const [c, l] = s.takeInto(buffer);
+    assert.equal(c + l, n, name);
+    assert.equal(s.pendingBytes(), 0, name);
+    return [decoder.decode(buffer.subarray(0, c)), decoder.decode(buffer.subarray(c, c + l))];
+  });
+  assert.ok(files > 5, `${files} fixtures`);
   const bytes = readFileSync(join(FIX, readdirSync(FIX).find((f) => f.startsWith("audit-") && !FATAL[f])));
   const s = new AuditStream();
   s.count(bytes);

@@ -295,9 +295,9 @@ test("print: no placeholders, no selects, the print date and the share link in t
   await context.close();
 });
 
-test("a wasm trap: the engine is started again, the user is told in one sentence, and the page keeps checking", async () => {
-  // A build whose `check` traps once on the code 99999 (standing in for memory
-  // exhaustion): after a trap that instance refuses every call, as a dead one does.
+/** Serves a build whose `check` traps once on the code 99999 (standing in for
+ * memory exhaustion): after a trap that instance refuses every call, as a dead one does. */
+function trapOnce(page) {
   const glue = readFileSync(`${WWW}/pkg-calc/ptbill.js`, "utf8");
   const patched =
     glue.replace("export function check(", "function check_(") +
@@ -307,8 +307,12 @@ export function check(visit) {
   if (!globalThis.__trapped && JSON.stringify(visit).includes("99999")) { globalThis.__trapped = true; dead = true; throw new WebAssembly.RuntimeError("unreachable"); }
   return check_(visit);
 }\n`;
+  return page.route(/\/pkg-calc\/ptbill\.js(\?.*)?$/, (route) => route.fulfill({ body: patched, contentType: "text/javascript" }));
+}
+
+test("a wasm trap: the engine is started again, the user is told in one sentence, and the page keeps checking", async () => {
   const { context, page } = await h.open("/" + hash(example3), {}, {
-    before: (p) => p.route(/\/pkg-calc\/ptbill\.js(\?.*)?$/, (route) => route.fulfill({ body: patched, contentType: "text/javascript" })),
+    before: trapOnce,
   });
   await page.fill(line(1, "code"), "99999");
   await page.waitForFunction(() => /restarted/.test(document.getElementById("notice").textContent));
@@ -322,18 +326,9 @@ export function check(visit) {
 });
 
 test("a trap on the very first check (a shared link): the start-up after it still runs once the engine is back (labels, code suggestions, helper, offline)", async () => {
-  const glue = readFileSync(`${WWW}/pkg-calc/ptbill.js`, "utf8");
-  const patched =
-    glue.replace("export function check(", "function check_(") +
-    `\nlet dead = false;
-export function check(visit) {
-  if (dead) throw new WebAssembly.RuntimeError("unreachable (instance is dead)");
-  if (!globalThis.__trapped && JSON.stringify(visit).includes("99999")) { globalThis.__trapped = true; dead = true; throw new WebAssembly.RuntimeError("unreachable"); }
-  return check_(visit);
-}\n`;
   const visit = { ...example3, lines: [...example3.lines, { code: "99999", minutes: 10 }] };
   const { context, page } = await h.open("/" + hash(visit), {}, {
-    before: (p) => p.route(/\/pkg-calc\/ptbill\.js(\?.*)?$/, (route) => route.fulfill({ body: patched, contentType: "text/javascript" })),
+    before: trapOnce,
   });
   assert.match(await page.textContent("#notice"), /restarted/);
   assert.match(await page.textContent("#summary"), /^\s*Bill \d+ units?/);

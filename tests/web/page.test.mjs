@@ -122,12 +122,18 @@ test("embed, read-only example and print views render the results", async () => 
   await context.close();
 });
 
-test("after one visit the page works with the network cut (service worker)", async () => {
-  const { context, page } = await open("/" + hash(example3));
+/** Opens `path`, lets the service worker take the page, reloads, then cuts the network. */
+async function openThenOffline(path) {
+  const { context, page } = await open(path);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await page.waitForSelector("body[data-complete='1']");
   await context.setOffline(true);
+  return { context, page };
+}
+
+test("after one visit the page works with the network cut (service worker)", async () => {
+  const { context, page } = await openThenOffline("/" + hash(example3));
   await page.reload();
   await page.waitForSelector("body[data-complete='1']");
   assert.deepEqual(await column(page, "main"), [2, 1]);
@@ -196,11 +202,7 @@ test("after one audit, auditing works with the network cut (the audit build is k
 });
 
 test("offline before the audit was ever opened: the audit view says it needs one visit online instead of doing nothing", async () => {
-  const { context, page } = await open("/" + hash(example3));
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await page.waitForSelector("body[data-complete='1']");
-  await context.setOffline(true);
+  const { context, page } = await openThenOffline("/" + hash(example3));
   const seen = h.problems.length;
   await page.goto(page.url().split("#")[0].replace(/\/?$/, "/") + "?audit");
   await page.waitForSelector("#audit-result .result-error");
