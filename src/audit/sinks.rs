@@ -147,7 +147,7 @@ fn push_visit_head(out: &mut Vec<u8>, r: &VisitResult) {
 fn push_visit(out: &mut Vec<u8>, v: &crate::Visit) {
     out.extend_from_slice(b"{\"date_of_service\":\"");
     // A date is digits and hyphens: nothing to escape.
-    let _ = std::io::Write::write_fmt(out, format_args!("{}", v.date_of_service));
+    out.extend_from_slice(&v.date_of_service.iso_bytes());
     out.extend_from_slice(b"\",\"diagnoses\":");
     push_json(out, &v.diagnoses);
     out.extend_from_slice(b",\"discipline\":");
