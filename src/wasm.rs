@@ -207,9 +207,9 @@ fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
 
 #[cfg(feature = "audit")]
 /// The result's visits as JS values, built a part at a time: each part (a JSON
-/// array of whole visits, about [`PART`] bytes) goes through `JSON.parse` and
-/// onto `results`, so no text of the whole result is ever made, in wasm memory
-/// or in JS.
+/// array of whole visits, about [`PART`] bytes) goes through `JSON.parse`, and
+/// the parts are flattened into `results` at the end, so no text of the whole
+/// result is ever made, in wasm memory or in JS.
 struct JsResults {
     /// The parsed parts, each an array of visits: flattened once at the end
     /// (one call, rather than a call from wasm per visit).
