@@ -69,9 +69,11 @@ dist: build
 	mkdir -p dist/pkg dist/pkg-calc dist/pkg-audit dist/data
 	cp www/index.html www/style.css www/*.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
 	if [ -d www/practice ]; then cp -r www/practice dist/; fi
-	cp www/pkg/ptbill.js www/pkg/ptbill_bg.wasm dist/pkg/
+	# pkg/ and pkg-audit/ also carry snippets/: the JS half of the wasm `audit`'s
+	# hand-over (src/wasm/tape.js), which their ptbill.js imports.
+	cp -r www/pkg/ptbill.js www/pkg/ptbill_bg.wasm www/pkg/snippets dist/pkg/
 	cp www/pkg-calc/ptbill.js www/pkg-calc/ptbill_bg.wasm dist/pkg-calc/
-	cp www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm dist/pkg-audit/
+	cp -r www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm www/pkg-audit/snippets dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt www/data/tables.bin dist/data/
 	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
 	# for hosts that send precompressed files (README, Hosting).

@@ -20,6 +20,8 @@ use wasm_bindgen::prelude::*;
 
 mod args;
 mod js_json;
+#[cfg(feature = "audit")]
+mod tape;
 
 /// The longest visit given as JSON text (UTF-16 units); a real one is a few KB.
 const MAX_VISIT_TEXT: u32 = 4 << 20;
@@ -206,20 +208,19 @@ fn csv_argument(value: &JsValue, export: &str) -> Result<String, JsError> {
 }
 
 #[cfg(feature = "audit")]
-/// The result's visits as JS values, built a part at a time: each part (a JSON
-/// array of whole visits, about [`PART`] bytes) goes through `JSON.parse`, and
-/// the parts are flattened into `results` at the end, so no text of the whole
-/// result is ever made, in wasm memory or in JS.
+/// The result's visits as JS values, built a part at a time (about [`PART`]
+/// bytes of visits each), and flattened into `results` at the end, so no text
+/// of the whole result is ever made, in wasm memory or in JS.
 struct JsResults {
-    /// The parsed parts, each an array of visits: flattened once at the end
-    /// (one call, rather than a call from wasm per visit).
+    /// The parts, each an array of visits: flattened once at the end (one
+    /// call, rather than a call from wasm per visit).
     parts: js_sys::Array,
     failed: bool,
     scratch: Vec<u8>,
 }
 
 #[cfg(feature = "audit")]
-/// The size of the parts handed to `JSON.parse`.
+/// The size of the parts handed to JS.
 const PART: usize = 1 << 20;
 
 #[cfg(feature = "audit")]
@@ -232,16 +233,21 @@ impl JsResults {
         }
     }
 
-    fn part(&mut self, bytes: &[u8]) {
-        // Written from whole strings and serde_json output only, so UTF-8 and JSON;
-        // handed over as ASCII, which the engine decodes much faster.
-        let parsed = crate::audit::ascii_json(bytes, &mut self.scratch).and_then(|t| js_sys::JSON::parse(t).ok());
-        match parsed.and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
+    fn push(&mut self, part: Option<JsValue>) {
+        match part.and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
             Some(part) => {
                 self.parts.push(&part);
             }
             None => self.failed = true,
         }
+    }
+
+    /// A part as a JSON array of visits.
+    fn json(&mut self, bytes: &[u8]) {
+        // Written from whole strings and serde_json output only, so UTF-8 and JSON;
+        // handed over as ASCII, which the engine decodes much faster.
+        let parsed = crate::audit::ascii_json(bytes, &mut self.scratch).and_then(|t| js_sys::JSON::parse(t).ok());
+        self.push(parsed);
     }
 
     /// The whole result: `rest` (the contract's object with an empty `results`) with the visits put in.
@@ -257,17 +263,85 @@ impl JsResults {
 }
 
 #[cfg(feature = "audit")]
+#[wasm_bindgen(module = "/src/wasm/tape.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn tape_values(
+        words: &[u32],
+        floats: &[f64],
+        text: &str,
+        lens: &[u32],
+        table: &js_sys::Array,
+    ) -> Result<JsValue, JsValue>;
+}
+
+#[cfg(feature = "audit")]
+/// The full visits (`audit`) handed to JS as tapes ([`tape`]), a part at a
+/// time; row errors, counts and the summary go to the JSON of the rest.
+struct TapeSink {
+    tape: tape::Tape,
+    /// The string cache on the JS side (one entry per slot).
+    table: js_sys::Array,
+    /// Where the open part's list of visits keeps its count, and the count.
+    list: Option<(usize, u32)>,
+    rest: crate::audit::JsonSink<Vec<u8>>,
+    js: JsResults,
+}
+
+#[cfg(feature = "audit")]
+impl TapeSink {
+    fn hand_over(&mut self) {
+        if let Some((at, n)) = self.list.take() {
+            self.tape.close_list(at, n);
+            let t = &self.tape;
+            let part = tape_values(&t.words, &t.floats, &t.text, &t.lens, &self.table).ok();
+            self.js.push(part);
+            self.tape.clear_part();
+        }
+    }
+}
+
+#[cfg(feature = "audit")]
+impl crate::audit::Sink for TapeSink {
+    fn visit(&mut self, r: &crate::audit::VisitResult) {
+        let (at, n) = match self.list {
+            Some(open) => open,
+            None => (self.tape.open(), 0),
+        };
+        self.list = Some((at, n + 1));
+        if tape::visit_full(&mut self.tape, r).is_err() {
+            self.js.failed = true;
+        }
+        if self.tape.part_bytes() >= PART {
+            self.hand_over();
+        }
+    }
+    fn row_error(&mut self, e: crate::audit::RowError) {
+        self.rest.row_error(e);
+    }
+    fn row_warning(&mut self, e: crate::audit::RowError) {
+        self.rest.row_warning(e);
+    }
+}
+
+#[cfg(feature = "audit")]
 /// Audits many visits from CSV text (one row per service line): the same result
 /// as `ptbill audit --format json`. A file that cannot be audited throws.
 #[wasm_bindgen]
 pub fn audit(csv_text: JsValue) -> Result<JsValue, JsError> {
     let text = csv_argument(&csv_text, "audit")?;
-    let mut js = JsResults::new();
-    let mut sink = crate::audit::PartsSink::new(false, PART, |part: &[u8]| js.part(part));
+    let mut sink = TapeSink {
+        tape: tape::Tape::default(),
+        table: js_sys::Array::new_with_length(tape::TABLE as u32),
+        list: None,
+        rest: crate::audit::JsonSink::new(Vec::new(), false),
+        js: JsResults::new(),
+    };
     let done = crate::audit::audit_text(text.as_bytes(), crate::audit::Options::default(), &mut sink)
         .map_err(|e| JsError::new(&e))?;
-    let rest = sink.finish(&done).map_err(|e| JsError::new(&e.to_string()))?;
-    js.finish(rest)
+    sink.hand_over();
+    let rest = sink.rest.finish(&done).map_err(|e| JsError::new(&e.to_string()))?;
+    sink.js.finish(rest)
 }
 
 #[cfg(feature = "audit")]
@@ -290,7 +364,7 @@ pub fn audit_compact(csv_text: JsValue, every: JsValue, progress: JsValue) -> Re
     stream.begin().map_err(fail)?;
     let total = stream.counted().map_or(0, |c| c.0);
     let mut js = JsResults::new();
-    let mut sink = crate::audit::PartsSink::new(true, PART, |part: &[u8]| js.part(part));
+    let mut sink = crate::audit::PartsSink::new(true, PART, |part: &[u8]| js.json(part));
     let mut cancelled = false;
     let mut next = every;
     for chunk in bytes.chunks(crate::audit::CHUNK) {

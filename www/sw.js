@@ -42,8 +42,9 @@ const SHELL = [
   "data/tables.bin",
 ];
 // Kept when first used, not at install: the audit view (audit.js, its worker and
-// the speed-optimised pkg-audit/ build) and the ICD-10-CM titles (data/).
-const ON_USE = /^(index\.html|audit\.js|audit-worker\.js|audit-store\.js|sample-audit\.csv|pkg-audit\/[\w.-]+|data\/[\w.-]+|practice\/[\w./-]+)$/;
+// the speed-optimised pkg-audit/ build, with the JS snippet its glue imports)
+// and the ICD-10-CM titles (data/).
+const ON_USE = /^(index\.html|audit\.js|audit-worker\.js|audit-store\.js|sample-audit\.csv|pkg-audit\/[\w./-]+|data\/[\w.-]+|practice\/[\w./-]+)$/;
 const scope = new URL(self.registration.scope);
 
 /** The cache key: the file's URL without query or fragment, or null for what is not the page's. */
