@@ -526,7 +526,7 @@ impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match (&self.body, self.rendered.get()) {
             (_, Some(r)) => s.serialize_str(r),
-            (Body::Static(t), _) => s.serialize_str(t),
+            (Body::Static(t), _) => crate::report::literal(t, s),
             (Body::Owned(t), _) => s.serialize_str(t),
             // serde_json writes it escaped straight into its output.
             _ => s.collect_str(self),

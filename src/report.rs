@@ -30,12 +30,21 @@ impl Severity {
     }
 }
 
+/// Writes text fixed in the program as a unit variant, which every serializer
+/// writes as that string (serde_json included: the same JSON), and by which
+/// the wasm `audit`'s tape knows the text is a literal, found by its address.
+pub fn literal<S: serde::Serializer>(text: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_unit_variant("literal", 0, text)
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Stable rule id.
+    #[serde(serialize_with = "literal")]
     pub rule: &'static str,
     /// The rule's plain-language title.
+    #[serde(serialize_with = "literal")]
     pub title: &'static str,
     /// Severity for this visit (payer and case decide, within the rule's docs).
     pub severity: Severity,

@@ -44,10 +44,12 @@ const SMALL: u64 = 1 << 28;
 const MAX_CACHED_LEN: usize = 256;
 /// The string cache's slots (a power of two).
 const SLOTS: usize = 1 << 14;
-/// Slots after those for the keys of objects, found by where the key's text
-/// lies in the module (a field name is a `&'static str`): no hashing of its
-/// bytes, which ten million keys per 100,000 visits would cost.
-const KEY_SLOTS: usize = 1 << 10;
+/// Slots after those for literals (the keys of objects, enum names, titles and
+/// texts fixed in the program: `&'static str`), found by where the text lies
+/// in the module: no hashing of its bytes, which the ten million keys and
+/// three million literals of 100,000 visits would cost.
+const KEY_BITS: u32 = 12;
+const KEY_SLOTS: usize = 1 << KEY_BITS;
 /// The JS table's length.
 pub const TABLE: usize = SLOTS + KEY_SLOTS;
 
@@ -63,8 +65,10 @@ pub struct Tape {
     hashes: Vec<u64>,
     cached_lens: Vec<u16>,
     cached: Vec<u8>,
-    /// Each key slot's key: its address and length.
+    /// Each literal slot's text: its address and length.
     keys: Vec<(usize, usize)>,
+    /// Where [`ser::Serializer::collect_str`] renders.
+    scratch: String,
 }
 
 impl Default for Tape {
@@ -79,6 +83,7 @@ impl Default for Tape {
             cached_lens: vec![u16::MAX; SLOTS],
             cached: vec![0; SLOTS * MAX_CACHED_LEN],
             keys: vec![(0, 0); KEY_SLOTS],
+            scratch: String::new(),
         }
     }
 }
@@ -188,10 +193,13 @@ impl Tape {
         self.words.push(ONCE);
     }
 
-    /// An object's key (a field name: the same text at the same address each time).
+    /// A literal: an object's key, an enum's name, a text fixed in the program
+    /// (the same text at the same address each time).
     pub fn key(&mut self, k: &'static str) {
         let id = (k.as_ptr() as usize, k.len());
-        let slot = (id.0 ^ (id.0 >> 10) ^ id.1) & (KEY_SLOTS - 1);
+        // Fibonacci hashing of address and length: the top bits are the slot.
+        let mixed = (id.0 as u64 ^ (id.1 as u64) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = (mixed >> (64 - KEY_BITS)) as usize;
         let word = ((SLOTS + slot) as u32) << 4;
         if self.keys[slot] == id {
             self.words.push(word | CACHED);
@@ -340,7 +348,19 @@ impl<'a> ser::Serializer for &'a mut Tape {
         self.serialize_unit()
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Unsupported> {
-        self.serialize_str(variant)
+        self.key(variant);
+        Ok(())
+    }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, v: &T) -> Result<(), Unsupported> {
+        // A message rendered from its template: into one reused buffer, not a
+        // new `String` each time.
+        use std::fmt::Write;
+        let mut s = std::mem::take(&mut self.scratch);
+        s.clear();
+        let _ = write!(s, "{v}");
+        self.str(&s);
+        self.scratch = s;
+        Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), Unsupported> {
         v.serialize(self)
