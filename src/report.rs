@@ -37,6 +37,33 @@ pub fn literal<S: serde::Serializer>(text: &&'static str, s: S) -> Result<S::Ok,
     s.serialize_unit_variant("literal", 0, text)
 }
 
+/// Writes a map of literal keys to texts, as [`literal`] writes them (a text
+/// made at run time is written as a plain string).
+fn literal_map<S: serde::Serializer>(
+    map: &BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(map.len()))?;
+    for (k, v) in map {
+        m.serialize_key(&Literal(k))?;
+        match v {
+            std::borrow::Cow::Borrowed(t) => m.serialize_value(&Literal(t))?,
+            std::borrow::Cow::Owned(t) => m.serialize_value(t)?,
+        }
+    }
+    m.end()
+}
+
+/// A literal as a value of its own, for [`literal_map`].
+struct Literal<'a>(&'a &'static str);
+
+impl Serialize for Literal<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        literal(self.0, s)
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -142,6 +169,7 @@ pub struct Report {
     /// The statement a Medicare treatment note needs.
     pub documentation: String,
     /// The date or version of every reference table used.
+    #[serde(serialize_with = "literal_map")]
     pub data: BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
     /// Rules not yet checked on this visit because their table is still
     /// loading (only the page's module, before `load_tables`; by rank). Absent

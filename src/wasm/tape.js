@@ -37,8 +37,10 @@ export function tape_values(words, floats, text, lens, table) {
       case 6:
         return take();
       case 7: {
-        const list = [];
-        for (let i = 0; i < p; i++) list.push(value());
+        // Its exact length at once, as JSON.parse makes it (a list grown by push
+        // reserves room to spare, which the collector then copies).
+        const list = new Array(p);
+        for (let i = 0; i < p; i++) list[i] = value();
         return list;
       }
       case 8: {
