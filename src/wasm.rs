@@ -5,7 +5,8 @@
 //! written as JSON text by [`js_json`] (which names NaN, Infinity, BigInt, lone
 //! surrogates, cycles and deep nesting by field) and parsed by
 //! [`crate::parse_visit`], so unknown fields are rejected exactly as on the
-//! command line; the report comes back through `JSON.parse`, so it is plain
+//! command line; the report comes back through `JSON.parse` (the `audit`'s
+//! visits through `wasm/tape.rs`, which gives the same values), so it is plain
 //! JSON-compatible data (objects, arrays, `null`; never `Map` or `undefined`).
 //!
 //! If a host's instance dies anyway (a `WebAssembly.RuntimeError`, e.g. memory
@@ -203,8 +204,9 @@ pub fn catalog() -> Result<JsValue, JsError> {
 }
 
 // ---- The audit exports. Each checks its arguments itself (an `Error` naming
-// the argument, never a trap) and streams: visits are written into one buffer
-// as they are checked and handed to `JSON.parse` once.
+// the argument, never a trap) and streams: visits are written a part at a
+// time as they are checked and handed to JS (`audit` as a tape, `audit_compact`
+// to `JSON.parse`), so no text of the whole result is ever made.
 
 #[cfg(feature = "audit")]
 /// The CSV text argument of an audit export, or an `Error` naming it (a text
