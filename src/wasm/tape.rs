@@ -124,21 +124,28 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
-/// A string's bytes hashed eight at a time (messages and sentences are tens of bytes).
+/// A string's slot hash: its length and its bytes eight at a time, or for a
+/// long one (a sentence) its first 16, middle 8 and last 16 bytes: slot and
+/// hash only pick where to look, the bytes are compared in full on a match.
 fn hash(b: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        let end = b.len().min(at + 8);
+        w[..end - at].copy_from_slice(&b[at..end]);
+        u64::from_le_bytes(w)
+    };
     let mut h = b.len() as u64;
-    let mut words = b.chunks_exact(8);
-    for c in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let mut mix = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    if b.len() > 40 {
+        let n = b.len();
+        for at in [0, 8, n / 2 - 4, n - 16, n - 8] {
+            mix(word(at));
+        }
+    } else {
+        for at in (0..b.len()).step_by(8) {
+            mix(word(at));
+        }
     }
     h
 }
