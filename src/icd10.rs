@@ -307,7 +307,7 @@ impl CodeSet {
                 .map(Entry::code)
                 .collect();
             // The broadest codes first: they are the likeliest intended.
-            found.sort_by_key(|c| (c.len(), *c));
+            crate::order::stable_by_key(&mut found, |c| (c.len() as u64) << 56 | crate::order::text_key(c) >> 8);
             let found: Vec<String> = found.into_iter().take(8).map(str::to_string).collect();
             if !found.is_empty() {
                 return found;
@@ -486,7 +486,7 @@ impl Descriptions {
             }
         }
         // Billable codes first, shorter (broader) codes first within each.
-        out.sort_by_key(|f| (!f.billable, f.code.len()));
+        crate::order::stable_by_key(&mut out, |f| u64::from(!f.billable) << 32 | f.code.len() as u64);
         out
     }
 }

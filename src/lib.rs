@@ -30,6 +30,7 @@ pub mod icd10;
 #[macro_use]
 pub mod message;
 pub mod ncci_table;
+pub mod order;
 #[macro_use]
 pub mod prose;
 pub mod report;
@@ -123,10 +124,12 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         mut pending,
         ..
     } = ctx;
-    pending.sort_by_key(|id| rules::rank_of(id));
+    order::stable_by_key(&mut pending, |id| u64::from(rules::rank_of(id)));
     // By severity, then by what the rule costs the clinician, then by line
     // (visit-wide first): a stable order that puts the costly finding on top.
-    diagnostics.sort_by_cached_key(|d| (d.severity, rules::rank_of(d.rule), d.line.map_or(0, |l| l + 1)));
+    order::stable_by_key(&mut diagnostics, |d| {
+        (d.severity as u64) << 48 | u64::from(rules::rank_of(d.rule)) << 32 | d.line.map_or(0, |l| l as u64 + 1)
+    });
 
     let lines: Vec<ReportLine> = visit
         .lines

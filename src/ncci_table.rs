@@ -328,7 +328,7 @@ pub fn addons() -> &'static [AddOn] {
                 })
             })
             .collect();
-        rows.sort_by_key(|a| a.addon);
+        crate::order::stable_by_key(&mut rows, |a| crate::order::text_key(a.addon));
         rows
     })
 }

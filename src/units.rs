@@ -138,6 +138,12 @@ pub struct CodeGroup {
     pub units: u64,
 }
 
+/// The order leftover minutes are served in: largest leftover first, then
+/// the code entered first (a leftover is at most 14 minutes).
+fn leftover_first(leftover: u64, first_line: usize) -> u64 {
+    (u64::from(u32::MAX) - leftover.min(u64::from(u32::MAX))) << 32 | first_line as u64 & u64::from(u32::MAX)
+}
+
 /// A tie in the cms allocation: codes with equal leftover minutes competing for
 /// fewer remaining units than there are codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,7 +226,7 @@ pub fn allocate(lines: &[LineInput<'_>], method: Method) -> Allocation {
             remaining = total_units.saturating_sub(placed);
             // Largest leftover first; among equals, the code entered first.
             let mut order: Vec<usize> = (0..groups.len()).filter(|&i| groups[i].leftover > 0).collect();
-            order.sort_by_key(|&i| (std::cmp::Reverse(groups[i].leftover), groups[i].lines[0]));
+            crate::order::stable_by_key(&mut order, |&i| leftover_first(groups[i].leftover, groups[i].lines[0]));
             // remaining <= order.len() always (each leftover is at most 14 minutes).
             let take = usize::try_from(remaining).unwrap_or(usize::MAX).min(order.len());
             for &i in &order[..take] {
@@ -635,7 +641,7 @@ fn explain_cms(a: &Allocation, out: &mut Vec<String>) {
     s.put(" ").put(unit_word(total_units)).put(".");
     out.push(s);
     let mut left: Vec<&crate::units::CodeGroup> = a.groups.iter().filter(|g| g.leftover > 0).collect();
-    left.sort_by_key(|g| (std::cmp::Reverse(g.leftover), g.lines[0]));
+    crate::order::stable_by_key(&mut left, |g| leftover_first(g.leftover, g.lines[0]));
     if a.remaining > 0 {
         let mut s = String::with_capacity(256);
         s.num(a.remaining).put(" ").put(unit_word(a.remaining));
