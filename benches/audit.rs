@@ -380,5 +380,7 @@ fn main() {
         );
     }
     println!();
-    println!("(best of 3 runs; `make bench` or `cargo bench --bench audit`)");
+    println!(
+        "(best of 3 runs; the wasm `audit` and the CLI's `--format json`: the least of 5 each, run in turn; `make bench` or `cargo bench --bench audit`)"
+    );
 }
