@@ -6,7 +6,7 @@
 //! strings of which only 380,000 differ (titles, help, explanation sentences,
 //! table dates repeat on every visit). `JSON.parse` makes a new string for
 //! each, and the collector then copies them all; escaping and decoding that
-//! text cost as much again. On the tape a string that was already sent is a
+//! text cost as much again. On the tape a string still in the cache is a
 //! number, so JS shares one copy of it, and nothing is escaped or parsed.
 //!
 //! A word is `payload << 4 | tag`. Strings travel in `text` (UTF-8, decoded by
@@ -16,6 +16,8 @@
 //! slot is sent as the slot's number; one that is not takes the slot over and
 //! is sent with its text. A string used on every visit keeps its slot; one used
 //! once (a visit id) passes through and leaves, and the cache never grows.
+//! Literals (`&'static str`: keys, enum names, titles) have [`KEY_SLOTS`] slots
+//! of their own after those, found by their address.
 
 use serde::Serialize;
 use serde::ser;
@@ -39,8 +41,8 @@ const OBJECT: u32 = 8;
 const CACHE: u32 = 9;
 
 const SMALL: u64 = 1 << 28;
-/// Longer strings are sent each time (messages name their visit's codes and
-/// numbers, so they rarely repeat).
+/// Longer strings (a long message, a visit's statement) are sent each time:
+/// they name the visit's own codes and minutes, so they rarely repeat.
 const MAX_CACHED_LEN: usize = 256;
 /// The string cache's slots (a power of two).
 const SLOTS: usize = 1 << 14;
@@ -160,7 +162,7 @@ fn utf16_len(s: &str) -> u32 {
 }
 
 impl Tape {
-    /// Starts a new part (shared strings stay shared).
+    /// Starts a new part (the string cache is kept for the whole audit).
     pub fn clear_part(&mut self) {
         self.words.clear();
         self.floats.clear();
