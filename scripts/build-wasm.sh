@@ -56,7 +56,9 @@ cargo run --quiet --release --bin ptbill-tables -- www/data/tables.bin
 # --low-memory-unused: Rust's wasm32 layout puts the 1 MB stack first (data from
 # 1 MB up), so the low 1 KB is reached only by a stack already overflowing;
 # wasm-opt may then fold address arithmetic into loads and stores (~1 KB brotli).
-build wasm www/pkg-calc "-Oz --low-memory-unused" --no-default-features
+# --converge repeats the passes while they still shrink the module (~650 bytes brotli);
+# the producers section names the compilers, which the page does not need.
+build wasm www/pkg-calc "-Oz --low-memory-unused --converge --strip-producers" --no-default-features
 build wasm-fast www/pkg-audit -O3
 rm -rf www/pkg
 cp -r www/pkg-audit www/pkg
