@@ -44,6 +44,16 @@ function add(code) {
   $("dx-list").innerHTML = "";
   renderChips();
   changed();
+  titles(); // a code typed whole: its chip gets its title once they are in
+}
+
+/**
+ * The chips' titles for the diagnoses a visit opened with (a shared link, a
+ * reload, an embed): the titles are fetched then, once, after the complete
+ * result; a visit without diagnoses never fetches them.
+ */
+export function showTitles() {
+  if (state.diagnoses.length) titles();
 }
 
 /** Enter or Add: a code is added as typed; words pick the first suggestion. */

@@ -9,7 +9,7 @@
 import { loadEngine, loadTables, call, callWhenReady, isReady, EngineStopped, onRestart, restarted } from "./engine.js";
 import { state, startForm, fillForm, readVisit, problems, filledRows, showFieldErrors, showCodeHint, clearForm, undoClear, today, esc } from "./form.js";
 import { engineProblem } from "./input.js";
-import { startDiagnoses, renderChips } from "./diagnoses.js";
+import { startDiagnoses, renderChips, showTitles } from "./diagnoses.js";
 import { renderReport, showStale, showEmpty, setState, showTablesFailed } from "./result.js";
 import { startFindings, loadRuleTitles } from "./findings.js";
 import { startShare, visitChanged, visitFromHash, setReadOnly, inFrame, copy, forgetUrl } from "./share.js";
@@ -148,6 +148,7 @@ window.addEventListener("hashchange", () => {
     fillForm(v);
     renderChips();
     update();
+    showTitles();
   }
 });
 onRestart((sentence) => {
@@ -201,6 +202,7 @@ async function completeChecks() {
   renderChips();
   update();
   completeResult();
+  showTitles();
 }
 if (MODE === "audit") completeResult();
 else completeChecks();

@@ -94,6 +94,20 @@ test("diagnosis search loads the titles from this origin and adds a code", async
   await context.close();
 });
 
+test("a shared visit's diagnosis chips show their titles without a search (fetched once, after the complete result)", async () => {
+  const { context, page } = await open("/" + hash({ ...example3, diagnoses: ["M54.50", "S83.511A"] }));
+  await page.waitForSelector("body[data-complete='1']");
+  await page.waitForFunction(() => /Low back pain, unspecified/.test(document.getElementById("dx-chips").textContent));
+  assert.match(await page.textContent("#dx-chips"), /S83\.511A — .*anterior cruciate ligament/i);
+  const fetched = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.includes("icd10cm-descriptions")).length);
+  assert.equal(fetched, 1);
+  // A code typed whole gets its title too.
+  await page.fill("#dx-input", "M25.561");
+  await page.press("#dx-input", "Enter");
+  await page.waitForFunction(() => /M25\.561 — Pain in right knee/.test(document.getElementById("dx-chips").textContent));
+  await context.close();
+});
+
 test("the activity helper adds a line with the discipline's modifier", async () => {
   const { context, page } = await open("/" + hash(example3));
   await page.click("#activities li:nth-child(6) summary"); // balance and coordination
