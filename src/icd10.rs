@@ -477,18 +477,30 @@ impl Descriptions {
             return out;
         }
         let words: Vec<String> = q.to_ascii_lowercase().split_whitespace().map(str::to_string).collect();
+        // Every match is ranked before any is cut: stopping at the first `limit`
+        // in code order let "low back" fill the list with L89 (pressure ulcers of
+        // the lower back) before M54.50 (low back pain) was reached.
+        let mut matched: Vec<(&str, bool)> = Vec::new();
         for (code, lower) in &self.index {
             if words.iter().all(|w| lower.contains(w.as_str())) {
-                out.push(found(code));
-                if out.len() >= limit {
-                    break;
-                }
+                matched.push((*code, words.iter().all(|w| starts_a_word(lower, w))));
             }
         }
-        // Billable codes first, shorter (broader) codes first within each.
-        crate::order::stable_by_key(&mut out, |f| u64::from(!f.billable) << 32 | f.code.len() as u64);
+        // Billable codes first; then those whose title has every word at the start
+        // of one of its words ("low" in "low back", not in "flow" or "below");
+        // then shorter (broader) codes.
+        crate::order::stable_by_key(&mut matched, |(code, whole)| {
+            u64::from(!set.billable(code, date)) << 40 | u64::from(!whole) << 32 | code.len() as u64
+        });
+        out.extend(matched.iter().take(limit).map(|(code, _)| found(code)));
         out
     }
+}
+
+/// Whether `word` begins one of the words of `text` (both lower case).
+fn starts_a_word(text: &str, word: &str) -> bool {
+    text.match_indices(word)
+        .any(|(at, _)| at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric())
 }
 
 /// The native build's descriptions, parsed once.
@@ -598,6 +610,10 @@ mod tests {
         assert!(r.iter().any(|f| f.code == "M54.50" && f.billable));
         let r = desc.search(set, "low back pain", d("2026-03-02"), 10);
         assert!(r.iter().any(|f| f.code == "M54.50"), "{r:?}");
+        // Ranked before the cut: the first match in code order is a pressure ulcer.
+        let r = desc.search(set, "low back", d("2026-03-02"), 15);
+        assert_eq!(r[0].code, "M54.50", "{r:?}");
+        assert!(r.iter().all(|f| f.billable) || r.iter().skip_while(|f| f.billable).all(|f| !f.billable));
         let r = desc.search(set, "achilles strain right", d("2026-03-02"), 10);
         assert!(r.iter().any(|f| f.code == "S86.011" && f.needs_seventh), "{r:?}");
     }
