@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 // dlmalloc, Rust's default for wasm, was a seventh of the wasm audit's time;
-// talc does the same job faster, in fewer bytes (no threads here: no atomics).
+// talc does the same job no slower, in fewer bytes (no threads here: no atomics).
 #[cfg(not(target_feature = "atomics"))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
