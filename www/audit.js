@@ -45,10 +45,17 @@ function filter() {
   return { severity: $("audit-sev").value, rule: $("audit-rule").value, text: $("audit-text").value };
 }
 
+/** The list's count, in words: `p.total` entries match (findings, row errors and file notes). */
+function matched(total) {
+  return `${total} ${total === 1 ? "entry matches" : "entries match"} (findings, row errors and file notes)`;
+}
+
 function showPage(p) {
   offset = p.offset;
   const last = Math.min(p.total, p.offset + p.entries.length);
-  $("audit-findings").innerHTML = `<p class="note">${p.total} findings match${p.total > p.entries.length ? `; ${p.total ? p.offset + 1 : 0}–${last} shown` : ""}.</p>
+  // The list holds row errors and file notes beside the findings, so its count
+  // is of entries: the summary's "findings" counts findings alone.
+  $("audit-findings").innerHTML = `<p class="note">${matched(p.total)}${p.total > p.entries.length ? `; ${p.total ? p.offset + 1 : 0}–${last} shown` : ""}.</p>
     <p class="pager"><button type="button" id="audit-prev"${p.offset > 0 ? "" : " disabled"}>Previous ${PAGE}</button> <button type="button" id="audit-next"${last < p.total ? "" : " disabled"}>Next ${PAGE}</button></p>
     <div class="table-wrap" tabindex="0" role="region" aria-label="Findings"><table><thead><tr><th scope="col">Visit</th><th scope="col">Row</th><th scope="col">Code</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>${p.entries
       .map(

@@ -370,9 +370,10 @@ const shown = (page) =>
     }),
   );
 
-/** Waits for the list to say `total` findings match, `from` first; returns what it shows. */
+/** Waits for the list to say `total` entries match, `from` first; returns what it shows. */
 async function listed(page, total, from) {
-  const want = new RegExp(`^${total} findings match${total > 100 ? `; ${from}–${Math.min(total, from + 99)} shown` : ""}\\.`);
+  const count = `${total} ${total === 1 ? "entry matches" : "entries match"} \\(findings, row errors and file notes\\)`;
+  const want = new RegExp(`^${count}${total > 100 ? `; ${from}–${Math.min(total, from + 99)} shown` : ""}\\.`);
   await page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#audit-findings .note")?.textContent ?? ""), want.source, { timeout: 60_000 });
   return shown(page);
 }

@@ -193,7 +193,7 @@ test("auditing a 10,000-visit file in the page: progress, a correct summary, one
   await page.selectOption("#audit-sev", "error");
   // The worker answers a filter asynchronously (it reads its kept findings back);
   // the list holds row errors too (severity error).
-  const want = `${expected.summary.by_severity.error + expected.row_errors.length} findings match`;
+  const want = `${expected.summary.by_severity.error + expected.row_errors.length} entries match (findings, row errors and file notes)`;
   await page.waitForFunction((w) => document.querySelector("#audit-findings").textContent.startsWith(w), want);
   const href = await page.getAttribute("#audit-findings a", "href");
   assert.match(href, /^\.\/#v=/);
