@@ -19,8 +19,9 @@ build: setup
 	cargo build --quiet --release --bin ptbill
 	./scripts/build-wasm.sh
 
-serve: build
-	node scripts/serve.mjs --port 8080 --dir www
+# The page as it ships (dist/: minified, precompressed), as a host would send it.
+serve: dist
+	node scripts/serve.mjs --port 8080 --dir dist
 
 lint: setup
 	cargo fmt --check
@@ -40,7 +41,8 @@ test-wasm: setup
 # The built www/pkg (every export, the contract's module) under Node, the page end
 # to end in Chromium, and the calculator's www/pkg-calc, built without the audit:
 # the tests check it has no audit exports, and that www/pkg has them all.
-test-web: build
+# The page tests serve dist/ (the page as it ships: minified, precompressed).
+test-web: dist
 	node --test tests/web/
 	PTBILL_PKG=www/pkg-calc node --test tests/web/pkg.test.mjs tests/web/robust.test.mjs
 
@@ -67,7 +69,7 @@ fuzz-smoke: fuzz-tools
 dist: build
 	rm -rf dist
 	mkdir -p dist/pkg dist/pkg-calc dist/pkg-audit dist/data
-	cp www/index.html www/style.css www/*.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
+	cp www/index.html www/_headers www/style.css www/*.js www/manifest.webmanifest www/icon.svg www/sample-audit.csv dist/
 	if [ -d www/practice ]; then cp -r www/practice dist/; fi
 	# pkg/ and pkg-audit/ also carry snippets/: the JS half of the wasm `audit`'s
 	# hand-over (src/wasm/tape.js), which their ptbill.js imports.
@@ -75,6 +77,8 @@ dist: build
 	cp www/pkg-calc/ptbill.js www/pkg-calc/ptbill_bg.wasm dist/pkg-calc/
 	cp -r www/pkg-audit/ptbill.js www/pkg-audit/ptbill_bg.wasm www/pkg-audit/snippets dist/pkg-audit/
 	cp www/data/icd10cm-descriptions.txt www/data/tables.bin dist/data/
+	# The page's modules, stylesheets and HTML minified (scripts/minify.mjs; sw.js as it is).
+	node scripts/minify.mjs dist
 	# .br (brotli, highest quality) and .gz (gzip -9) beside each text and wasm file,
 	# for hosts that send precompressed files (README, Hosting).
 	node scripts/compress.mjs dist

@@ -11,6 +11,11 @@
 // request (and again on the first request after the file changes), and kept in
 // memory. The results are also kept in a cache in the
 // system's temporary folder, keyed by the file's SHA-256, so a restart is quick.
+// A `_headers` file at the folder's top (the format Netlify and Cloudflare Pages
+// read: a path on its own line, then indented `Name: value` lines) adds those
+// headers to that path's responses; the page's gives its HTML a `Link` header
+// that starts the first result's downloads before the HTML is parsed. The file
+// itself is not served.
 // Usage: node scripts/serve.mjs [--port 8080] [--dir www]
 // Tests may slow it down on the server side (which slows the service worker's
 // fetches too, unlike browser throttling): `delay` ms before each response and
@@ -99,6 +104,39 @@ async function load(file) {
   return entry;
 }
 
+/**
+ * `_headers` as the hosts that define it read it: a line with no indent names
+ * a path (exact, or ending in `*` for a prefix), each indented `Name: value`
+ * under it adds a header; `#` starts a comment. Repeated names are joined with
+ * ", " (as those hosts join them). Returns [{path, headers}] in file order.
+ */
+export function parseHeaders(text) {
+  const rules = [];
+  for (const raw of text.split(/\r?\n/)) {
+    if (!raw.trim() || raw.trim().startsWith("#")) continue;
+    if (!/^\s/.test(raw)) {
+      rules.push({ path: raw.trim(), headers: {} });
+      continue;
+    }
+    const at = raw.indexOf(":");
+    const rule = rules.at(-1);
+    if (!rule || at < 0) throw new Error(`_headers: "${raw.trim()}" is not under a path, or has no "Name: value"`);
+    const name = raw.slice(0, at).trim().toLowerCase();
+    const value = raw.slice(at + 1).trim();
+    rule.headers[name] = rule.headers[name] ? `${rule.headers[name]}, ${value}` : value;
+  }
+  return rules;
+}
+
+/** The extra headers for a request path, from every matching `_headers` rule. */
+function extraHeaders(rules, path) {
+  const out = {};
+  for (const r of rules) {
+    if (r.path === path || (r.path.endsWith("*") && path.startsWith(r.path.slice(0, -1)))) Object.assign(out, r.headers);
+  }
+  return out;
+}
+
 /** The encoding to send: the best one the request accepts (q=0 refuses) and the file has. */
 function choose(entry, accept = "") {
   const q = {};
@@ -133,6 +171,12 @@ async function send(res, body, bandwidth) {
 
 export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", precompress = true, throttle = { delay: 0, bandwidth: 0 }, onResponse = () => {} } = {}) {
   const base = resolve(dir);
+  let rules = [];
+  try {
+    rules = parseHeaders(await readFile(join(base, "_headers"), "utf8"));
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+  }
   if (precompress) {
     const all = [];
     for await (const file of compressible(base)) all.push(load(file));
@@ -144,7 +188,7 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
     if (throttle.paths?.[path]) await sleep(throttle.paths[path]); // one file held back (tests)
     try {
       let file = normalize(join(base, decodeURIComponent(path)));
-      if (!file.startsWith(base)) throw new Error("outside");
+      if (!file.startsWith(base) || file === join(base, "_headers")) throw new Error("not served");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const entry = await load(file);
       const encoding = choose(entry, req.headers["accept-encoding"]);
@@ -157,6 +201,7 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
         "last-modified": entry.modified,
         "x-content-type-options": "nosniff",
         vary: "accept-encoding",
+        ...extraHeaders(rules, path),
       };
       const inm = req.headers["if-none-match"];
       const ims = req.headers["if-modified-since"];

@@ -278,7 +278,7 @@ const PORT = 19000 + (process.pid % 1000);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 let server, browser;
 before(async () => {
-  server = await serve({ dir: new URL("www", root).pathname, port: PORT });
+  server = await serve({ dir: new URL("dist", root).pathname, port: PORT }); // the page as it ships (make dist)
   browser = await launch();
 });
 after(async () => {

@@ -1,12 +1,17 @@
 // Shared by the page's end-to-end tests: Debian's chromium driven by
-// playwright-core (never a downloaded browser) against www/ served on
-// 127.0.0.1 by scripts/serve.mjs, with every request and console error recorded.
+// playwright-core (never a downloaded browser) against the page as it ships
+// (dist/, from `make dist`: minified, precompressed) served on 127.0.0.1 by
+// scripts/serve.mjs, with every request and console error recorded.
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
 
+/** The page's sources (what tests read to check the code itself). */
 export const WWW = new URL("../../www", import.meta.url).pathname;
+/** The page as it ships, which the page tests serve: `make dist` writes it from www/. */
+export const SITE = new URL("../../dist", import.meta.url).pathname;
+if (!existsSync(`${SITE}/index.html`)) throw new Error("dist/ is missing: run `make dist` (the page tests serve the page as it ships)");
 export const OUT = new URL("../../test-results/", import.meta.url).pathname;
 export const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 export const hash = (v) => `#v=${Buffer.from(JSON.stringify(v)).toString("base64url")}`;
@@ -53,7 +58,7 @@ export const launch = () =>
   });
 
 /** One server and one browser per test file; `port` offsets keep files apart. */
-export async function harness(offset, { dir = WWW } = {}) {
+export async function harness(offset, { dir = SITE } = {}) {
   mkdirSync(OUT, { recursive: true });
   const port = 20000 + ((process.pid * 7 + offset * 101) % 20000);
   const origin = `http://127.0.0.1:${port}`;

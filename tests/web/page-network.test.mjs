@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { COMPRESSIBLE } from "../../scripts/compress.mjs";
-import { harness, hash, example3, pairVisit, cards, line, OUT, WWW } from "./harness.mjs";
+import { harness, hash, example3, pairVisit, cards, line, OUT, WWW, SITE } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -180,7 +180,7 @@ test("no visit data in Cache Storage after opening share links (keys carry no qu
 
 test("a new version is fetched in the background, announced, and takes over on the next load", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ptbill-www-"));
-  cpSync(WWW, dir, { recursive: true, filter: (src) => !src.includes("pkg-audit") });
+  cpSync(SITE, dir, { recursive: true, filter: (src) => !src.includes("pkg-audit") });
   const other = await harness(3, { dir });
   try {
     const { context, page } = await other.open("/" + hash(example3));
@@ -206,11 +206,11 @@ test("a new version is fetched in the background, announced, and takes over on t
 
 // ---------- figures ----------
 
-/** What a file costs as gzip -9 (as scripts/serve.mjs sends it to a browser without brotli). */
+/** What a served file costs as gzip -9 (as scripts/serve.mjs sends it to a browser without brotli). */
 const gzipped = new Map();
 function gzipSize(path) {
   if (!gzipped.has(path)) {
-    const body = readFileSync(join(WWW, path === "/" ? "index.html" : path));
+    const body = readFileSync(join(SITE, path === "/" ? "index.html" : path));
     gzipped.set(path, COMPRESSIBLE.has(extname(path === "/" ? "index.html" : path)) ? Math.min(body.length, gzipSync(body, { level: 9 }).length) : body.length);
   }
   return gzipped.get(path);
@@ -299,5 +299,7 @@ test("the service worker keeps every module the page imports, and dist/ copies t
   for (const f of readdirSync(WWW).filter((x) => x.endsWith(".js") && x !== "sw.js")) {
     assert.ok(shell.includes(f) || /^audit/.test(f), `${f}: neither in the shell nor kept on first use`);
   }
-  assert.match(readFileSync(new URL("../../Makefile", import.meta.url), "utf8"), /cp www\/index\.html www\/style\.css www\/\*\.js /);
+  // dist/ (make dist) has every file the worker keeps, and the host headers.
+  const { existsSync } = await import("node:fs");
+  for (const f of [...shell.filter((x) => x !== "./"), "index.html", "_headers", "sw.js"]) assert.ok(existsSync(`${SITE}/${f}`), `dist/${f} is missing`);
 });

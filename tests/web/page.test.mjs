@@ -1,5 +1,5 @@
 // The page end to end: Debian's chromium driven by playwright-core (never a
-// downloaded browser) against www/ served on 127.0.0.1 with gzip, as a static
+// downloaded browser) against dist/ (the page as it ships) served on 127.0.0.1 with gzip, as a static
 // host would serve it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 // Teaching mode end to end: Debian's chromium driven by playwright-core against
-// www/ on 127.0.0.1 (launch flags as in page.test.mjs). The expected answers come
+// dist/ (the page as it ships) on 127.0.0.1 (launch flags as in page.test.mjs). The expected answers come
 // from the engine under Node, so the page is checked against the same engine it
 // runs, and the CMS ties against the outcomes CMS itself lists.
 import { test, before, after } from "node:test";
@@ -29,7 +29,7 @@ const requests = [];
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  server = await serve({ dir: new URL("../../www", import.meta.url).pathname, port: PORT });
+  server = await serve({ dir: new URL("../../dist", import.meta.url).pathname, port: PORT }); // the page as it ships (make dist)
   const hostDir = mkdtempSync(join(tmpdir(), "ptbill-host-"));
   writeFileSync(
     join(hostDir, "index.html"),

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync, constants } from "node:zlib";
-import { serve } from "../../scripts/serve.mjs";
+import { serve, parseHeaders } from "../../scripts/serve.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "ptbill-serve-"));
@@ -29,6 +29,9 @@ const siblingBr = brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_Q
 const siblingGz = gzipSync(text, { level: 1 });
 writeFileSync(join(dir, "sibling.js.br"), siblingBr);
 writeFileSync(join(dir, "sibling.js.gz"), siblingGz);
+// The page's own _headers (www/_headers), as a host that reads the file applies it.
+writeFileSync(join(dir, "_headers"), readFileSync(join(root, "www/_headers")));
+writeFileSync(join(dir, "index.html"), "<!doctype html><title>x</title>");
 
 let server, port;
 before(async () => {
@@ -81,6 +84,23 @@ test("brotli when accepted, else gzip, else identity; decoded bytes are the file
     const tags = [br, gz, id].map((r) => r.headers.etag);
     assert.equal(new Set(tags).size, 3, `one ETag per encoding: ${tags}`);
   }
+});
+
+test("_headers: the page's HTML gets its Link preloads (at / and /index.html), other files none, and the file itself is not served", async () => {
+  for (const path of ["/", "/index.html"]) {
+    const link = (await get(path)).headers.link ?? "";
+    const urls = [...link.matchAll(/<([^>]+)>/g)].map((m) => m[1]);
+    assert.deepEqual(urls, ["pkg-calc/ptbill_bg.wasm", "engine.js", "pkg-calc/ptbill.js", "style.css"], path);
+    // The wasm is fetched with CORS (crossorigin), as index.html's own preload and compileStreaming's fetch are: else the browser fetches it twice.
+    assert.match(link, /<pkg-calc\/ptbill_bg\.wasm>; rel=preload; as=fetch; type="application\/wasm"; crossorigin/);
+  }
+  // Each file the Link names is one the HTML preloads or loads itself.
+  const html = readFileSync(join(root, "www/index.html"), "utf8");
+  for (const url of ["pkg-calc/ptbill_bg.wasm", "engine.js", "pkg-calc/ptbill.js", "style.css"]) assert.ok(html.includes(`href="${url}"`) || html.includes(`src="${url}"`), url);
+  assert.equal((await get("/plain.js")).headers.link, undefined);
+  assert.equal((await get("/_headers")).status, 404);
+  assert.deepEqual(parseHeaders("# note\n/a*\n  X-One: 1\n  X-One: 2\n"), [{ path: "/a*", headers: { "x-one": "1, 2" } }]);
+  assert.throws(() => parseHeaders("  X-Orphan: 1\n"), /not under a path/);
 });
 
 test("a matching If-None-Match gets a 304 per encoding; another encoding's ETag does not match", async () => {
