@@ -85,7 +85,7 @@ dist: build
 	@echo "dist/: $$(find dist -type f ! -name '*.br' ! -name '*.gz' | wc -l) files (and their .br/.gz), $$(du -sk dist | cut -f1) KB; the service worker caches:"
 	@node -e 'const s=require("fs").readFileSync("dist/sw.js","utf8");const l=s.match(/SHELL = \[([^\]]*)\]/)[1].match(/"[^"]*"/g).map(x=>JSON.parse(x)).filter(f=>f!=="./");for(const f of l){require("fs").accessSync("dist/"+f)};console.log("  "+l.join(" "))'
 
-bench: build
+bench: dist
 	./scripts/bench.sh
 
 clean:

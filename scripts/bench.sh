@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints the issue-13 figures, each beside its target
 # and, where the issue asks, as a ratio to a floor measured in the same run.
-# Needs `make build` first (www/pkg and www/pkg-audit); not part of `make test`.
+# Needs `make dist` first (www/pkg, www/pkg-audit and dist/, which the page figures load); not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(cargo bench --quiet --bench check -- --output-format bencher 2>/dev/null | grep '^test ')
@@ -33,7 +33,7 @@ printf '| first multi-code check with every table, page'"'"'s wasm under Node | 
 # scripts/serve.mjs): bytes before the first result (the units shown), as brotli
 # and as gzip, and the cold first and complete results (#results data-state
 # ready: the NCCI and ICD-10-CM findings in), desktop and 4× CPU + Slow 4G.
-node --test --test-name-pattern '^figures' tests/web/page-network.test.mjs >/dev/null 2>&1 || echo "(the page figures test failed: run node --test tests/web/page-network.test.mjs)"
+PTBILL_FIGURE_RUNS=${PTBILL_FIGURE_RUNS:-5} node --test --test-name-pattern '^figures' tests/web/page-network.test.mjs >/dev/null 2>&1 || echo "(the page figures test failed: run node --test tests/web/page-network.test.mjs)"
 if [ -f test-results/page-figures.md ]; then
   printf '\n'
   cat test-results/page-figures.md

@@ -154,19 +154,28 @@ function choose(entry, accept = "") {
 
 /**
  * Writes the body in slices through one shared link of `bandwidth` bytes per
- * second (all responses queue on it, as on a slow mobile connection).
+ * second (all responses queue on it, as on a slow mobile connection). A
+ * response the client has dropped (a closed tab) stops taking the link, as on a
+ * real one. Returns whether the whole body was sent.
  */
 let linkFreeAt = 0;
 async function send(res, body, bandwidth) {
-  if (!bandwidth || !body) return res.end(body);
+  if (!bandwidth || !body) {
+    res.end(body);
+    return true;
+  }
   const slice = Math.max(1024, Math.floor(bandwidth / 20)); // about 50 ms of the link
+  let dropped = false;
+  res.once("close", () => (dropped = true));
   for (let at = 0; at < body.length; at += slice) {
+    if (dropped || res.destroyed) return false;
     const n = Math.min(slice, body.length - at);
     linkFreeAt = Math.max(Date.now(), linkFreeAt) + (n / bandwidth) * 1000;
     await sleep(linkFreeAt - Date.now());
     res.write(body.subarray(at, at + n));
   }
   res.end();
+  return true;
 }
 
 export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", precompress = true, throttle = { delay: 0, bandwidth: 0 }, onResponse = () => {} } = {}) {
@@ -183,6 +192,8 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
     await Promise.all(all); // zlib's thread pool compresses them in parallel
   }
   const server = createServer(async (req, res) => {
+    server.inflight++;
+    res.once("close", () => server.inflight--);
     const path = new URL(req.url, "http://x").pathname;
     if (throttle.delay) await sleep(throttle.delay);
     if (throttle.paths?.[path]) await sleep(throttle.paths[path]); // one file held back (tests)
@@ -216,7 +227,7 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
       if (encoding.name) headers["content-encoding"] = encoding.name;
       headers["content-length"] = body.length;
       res.writeHead(200, headers);
-      await send(res, req.method === "HEAD" ? undefined : body, throttle.bandwidth);
+      if (!(await send(res, req.method === "HEAD" ? undefined : body, throttle.bandwidth))) return;
       onResponse({ path, status: 200, bytes: req.method === "HEAD" ? 0 : body.length, encoding: encoding.name, at: Date.now() });
     } catch {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
@@ -224,6 +235,7 @@ export async function serve({ dir = "www", port = 8080, host = "127.0.0.1", prec
       onResponse({ path, status: 404, bytes: 10, at: Date.now() });
     }
   });
+  server.inflight = 0; // requests not yet answered or dropped (tests wait for 0 between loads)
   return new Promise((ok) => server.listen(port, host, () => ok(server)));
 }
 

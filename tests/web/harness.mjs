@@ -76,6 +76,10 @@ export async function harness(offset, { dir = SITE } = {}) {
     requests,
     problems,
     browser,
+    /** Resolves once the server has answered (or dropped) every request: a closed page's downloads no longer take the link. */
+    async idle() {
+      while (server.inflight > 0) await new Promise((ok) => setTimeout(ok, 50));
+    },
     /** Opens a page in a fresh context and waits for its complete answer (tables in, findings whole). */
     async open(path, options = {}, { wait = true, before } = {}) {
       const context = await browser.newContext(options);

@@ -242,39 +242,53 @@ test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Sl
     ["desktop", { delay: 0, bandwidth: 0 }, 1],
     ["4× CPU + Slow 4G", { delay: 563, bandwidth: 180_000 }, 4],
   ];
+  // A cold load's time swings by ±5 % on this shared machine: `make bench` takes
+  // the median of PTBILL_FIGURE_RUNS cold loads per profile (each in a fresh
+  // context), `make test` one.
+  const runs = Math.max(1, Number(process.env.PTBILL_FIGURE_RUNS ?? 1));
   const rows = [];
   for (const [name, net, cpu] of profiles) {
-    const context = await h.browser.newContext();
-    const page = await context.newPage();
-    page.on("pageerror", (e) => h.problems.push(`figures: ${e.message}`));
-    if (cpu > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: cpu });
-    Object.assign(h.throttle, net);
-    try {
-      let from = h.responses.length;
-      await page.goto(h.origin + "/" + hash(example3));
-      const cold = await measure(page, from);
-      await page.evaluate(() => navigator.serviceWorker.ready);
-      await settle(net.delay ? 6000 : 500); // the worker's install and this load's refreshes
-      from = h.responses.length;
-      await page.reload();
-      const repeat = await measure(page, from);
-      rows.push({ profile: name, cold, repeat, slow: net.delay > 0 });
-    } finally {
-      Object.assign(h.throttle, { delay: 0, bandwidth: 0 });
-      await context.close();
+    const colds = [];
+    let repeat;
+    for (let run = 0; run < runs; run++) {
+      const context = await h.browser.newContext();
+      const page = await context.newPage();
+      page.on("pageerror", (e) => h.problems.push(`figures: ${e.message}`));
+      if (cpu > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: cpu });
+      Object.assign(h.throttle, net);
+      try {
+        let from = h.responses.length;
+        await page.goto(h.origin + "/" + hash(example3));
+        colds.push(await measure(page, from));
+        if (run === 0) {
+          await page.evaluate(() => navigator.serviceWorker.ready);
+          await settle(net.delay ? 6000 : 500); // the worker's install and this load's refreshes
+          from = h.responses.length;
+          await page.reload();
+          repeat = await measure(page, from);
+        }
+      } finally {
+        Object.assign(h.throttle, { delay: 0, bandwidth: 0 });
+        await context.close();
+        await h.idle();
+      }
     }
+    const median = (k) => colds.map((c) => c[k]).sort((x, y) => x - y)[(colds.length - 1) >> 1];
+    const cold = { ...colds[0], ms: median("ms"), complete: median("complete"), range: [Math.min(...colds.map((c) => c.ms)), Math.max(...colds.map((c) => c.ms))] };
+    rows.push({ profile: name, cold, colds, repeat, slow: net.delay > 0 });
   }
   const n = (x) => x.toLocaleString("en-US");
   const table = [
     "| profile | cold: first result (units) | cold: complete result (data-state ready) | cold: bytes before the first result, brotli (as gzip) | repeat: first result | repeat: complete result | repeat: bytes before it |",
     "|---|---|---|---|---|---|---|",
   ];
-  for (const r of rows) table.push(`| ${r.profile} | ${r.cold.ms} ms | ${r.cold.complete} ms | ${n(r.cold.before)} (${n(r.cold.gzip)}), ${r.cold.requests} responses | ${r.repeat.ms} ms | ${r.repeat.complete} ms | ${n(r.repeat.before)} (${r.repeat.requests} responses) |`);
+  const spread = (r) => (runs > 1 ? ` (median of ${runs}: ${r.cold.range[0]}–${r.cold.range[1]})` : "");
+  for (const r of rows) table.push(`| ${r.profile} | ${r.cold.ms} ms${spread(r)} | ${r.cold.complete} ms | ${n(r.cold.before)} (${n(r.cold.gzip)}), ${r.cold.requests} responses | ${r.repeat.ms} ms | ${r.repeat.complete} ms | ${n(r.repeat.before)} (${r.repeat.requests} responses) |`);
   console.log(table.join("\n"));
   writeFileSync(`${OUT}page-figures.md`, table.join("\n") + "\n");
   for (const r of rows) {
     // What comes after the first result is asked for only then (main.js), so it never shares the link with it.
-    const early = r.cold.paths.filter((p) => /^\/(offline|helper|activities)\.js$|^\/data\/|^\/pkg-audit\//.test(p));
+    const early = r.colds.flatMap((c) => c.paths).filter((p) => /^\/(offline|helper|activities)\.js$|^\/data\/|^\/pkg-audit\//.test(p));
     assert.deepEqual(early, [], `${r.profile}: fetched before the first result`);
     assert.equal(r.repeat.before, 0, `${r.profile}: a repeat visit downloads nothing before its first result`);
     // On a slow network the cache must win; unthrottled on a busy 2-core machine the two are within noise.
