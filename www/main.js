@@ -3,7 +3,8 @@
 // visit on every change. Everything stays in this tab: the visit lives only in
 // the URL fragment, which browsers never send anywhere. One module per concern:
 //   form.js, input.js, diagnoses.js — the visit form and forgiving input
-//   result.js, findings.js           — the answer, the findings, the rule docs
+//   result.js, findings.js           — the answer and the findings
+//   rule-docs.js                     — a rule's docs (fetched when one is opened)
 //   share.js, embed.js, offline.js   — links, embedding, the service worker
 //   engine.js                        — loading the wasm, and restarting it after a trap
 import { loadEngine, loadTables, call, callWhenReady, isReady, EngineStopped, onRestart, restarted } from "./engine.js";

@@ -17,6 +17,7 @@ const SHELL = [
   "diagnoses.js",
   "result.js",
   "findings.js",
+  "rule-docs.js",
   "share.js",
   "embed.js",
   "offline.js",
