@@ -9,8 +9,9 @@ use crate::date::Date;
 use crate::visit::Discipline;
 use std::sync::OnceLock;
 
-/// The catalog file, as compiled in.
-pub const CODES_CSV: &str = include_str!("../data/codes.csv");
+/// The catalog file as compiled in: `data/codes.csv` without its provenance
+/// comments and with its `note` column emptied (the engine reads neither).
+pub const CODES_CSV: &str = crate::compact_table!(include_bytes!("../data/codes.csv"), 0b011_1111_1111);
 
 /// What sort of service a code is, for the rules that care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
