@@ -39,21 +39,28 @@ pub enum Kind {
     SCode,
 }
 
+/// Each kind by its word in the catalog's `kind` column.
+const KINDS: [(&str, Kind); 10] = [
+    ("therapy", Kind::Therapy),
+    ("sometimes", Kind::Sometimes),
+    ("acupuncture", Kind::Acupuncture),
+    ("needling", Kind::Needling),
+    ("athletic", Kind::Athletic),
+    ("em", Kind::Em),
+    ("chiro", Kind::Chiro),
+    ("procedure", Kind::Procedure),
+    ("reporting", Kind::Reporting),
+    ("scode", Kind::SCode),
+];
+
 impl Kind {
     fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "therapy" => Kind::Therapy,
-            "sometimes" => Kind::Sometimes,
-            "acupuncture" => Kind::Acupuncture,
-            "needling" => Kind::Needling,
-            "athletic" => Kind::Athletic,
-            "em" => Kind::Em,
-            "chiro" => Kind::Chiro,
-            "procedure" => Kind::Procedure,
-            "reporting" => Kind::Reporting,
-            "scode" => Kind::SCode,
-            _ => return None,
-        })
+        KINDS.iter().find(|(name, _)| *name == s).map(|&(_, k)| k)
+    }
+
+    /// The kind's word in the catalog (`therapy`, `scode`, …), as the catalog JSON gives it.
+    pub fn as_str(self) -> &'static str {
+        KINDS.iter().find(|(_, k)| *k == self).map_or("", |(name, _)| name)
     }
 
     /// Whether a therapist bills this under a therapy plan of care (and so needs
@@ -429,6 +436,17 @@ mod tests {
         assert!(lookup("G9000").is_none());
         assert!(lookup("97109").is_none());
         assert_eq!(lookup("97130").unwrap().addon_of, vec!["97129"]);
+    }
+
+    #[test]
+    fn kind_words_are_the_debug_names_lowercased() {
+        // The catalog JSON gave `format!("{:?}", kind).to_ascii_lowercase()` before.
+        for (name, kind) in KINDS {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(Kind::parse(name), Some(kind));
+            assert_eq!(format!("{kind:?}").to_ascii_lowercase(), name);
+        }
+        assert_eq!(Kind::parse("Therapy"), None);
     }
 
     #[test]
