@@ -60,6 +60,10 @@ pub struct BuildPairHasher;
 /// See [`BuildPairHasher`].
 pub struct PairHasher(u64);
 
+/// A map keyed by what ptbill's own tables hold (codes, rule ids), hashed by
+/// [`PairHasher`]: SipHash and its random keys stay out of the page's module.
+pub type TableMap<K, V> = HashMap<K, V, BuildPairHasher>;
+
 impl std::hash::BuildHasher for BuildPairHasher {
     type Hasher = PairHasher;
     fn build_hasher(&self) -> PairHasher {

@@ -30,7 +30,7 @@ pub struct Tables {
     /// ICD-10-CM validity and unspecified sides.
     pub icd10: CodeSet,
     /// Each rule's docs page, by rule id (the page's module has no docs text).
-    pub docs: std::collections::HashMap<&'static str, String>,
+    pub docs: crate::ncci_table::TableMap<&'static str, String>,
 }
 
 impl Tables {
