@@ -179,7 +179,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "This year's allowed amount so far, {} ({pool}), is above {}, but {} {} no KX.",
                     dollars(ytd),
                     threshold(),
-                    codes.join(", "),
+                    crate::prose::join(&codes, ", "),
                     crate::units::word(codes.len() as u64, "has", "have")
                 ),
                 "Add KX to each therapy line if the care is medically necessary and the record shows it: KX attests that. If it is not necessary, the patient signs an ABN before the service and the line takes GA instead. ptbill never adds KX.",

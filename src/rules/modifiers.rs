@@ -273,7 +273,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Some(i),
                     format!(
                         "{code} carries {}, but this is a {plan} visit: it takes {want}, once.",
-                        have.join(" and ")
+                        crate::prose::join(&have, " and ")
                     ),
                     msg!("Use {want} alone (the corrected modifiers have it).", want),
                 );
@@ -329,7 +329,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &CONFLICTING,
                 Severity::Warning,
                 Some(i),
-                format!("{code} carries 59 and {}: {} already says the service was distinct, more precisely than 59, so the two are not used together.", xs.join(", "), xs.join(", ")),
+                format!("{code} carries 59 and {}: {} already says the service was distinct, more precisely than 59, so the two are not used together.", crate::prose::join(&xs, ", "), crate::prose::join(&xs, ", ")),
                 "59 removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "59");
@@ -340,7 +340,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Some(i),
                 format!(
                     "{code} carries {}: a line takes the one modifier that says why the service was distinct.",
-                    xs.join(" and ")
+                    crate::prose::join(&xs, " and ")
                 ),
                 "Keep the one that is true; ptbill cannot know which it is.",
             );

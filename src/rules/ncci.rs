@@ -264,7 +264,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         let list = match typed.as_slice() {
             [one] => Arg::text(one),
-            _ => Arg::from(typed.join(", ")),
+            _ => Arg::from(crate::prose::join(&typed, ", ")),
         };
         let code = &line.code;
         let msg = msg!(
