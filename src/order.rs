@@ -1,8 +1,8 @@
 //! Stable sorting of a visit's short lists (its findings, pending rules, code
 //! groups, search results) by a key packed into a `u64`. Every use sorts the
-//! same `(key, index)` pairs, so the page's module holds one copy of the
-//! standard library's sort instead of one per use (each about 2 KB). The pairs
-//! are unique, so the order is exactly what a stable `sort_by_key` gives.
+//! same `(key, index)` pairs, so the page's module holds one small sort
+//! instead of a copy of the standard library's per use (each about 2 KB). The
+//! pairs are unique, so the order is exactly what a stable `sort_by_key` gives.
 
 /// Sorts `v` by `key`, keeping equal items in their order.
 pub fn stable_by_key<T>(v: &mut [T], key: impl Fn(&T) -> u64) {
