@@ -338,7 +338,7 @@ pub fn parse_catalog(text: &'static str) -> Result<Vec<CodeInfo>, String> {
                     f.len()
                 ));
             }
-            let (first, last) = f[0].split_once("..").unwrap_or((f[0], f[0]));
+            let (first, last) = crate::find::find(f[0], "..", 0).map_or((f[0], f[0]), |i| (&f[0][..i], &f[0][i + 2..]));
             let disc = f[3];
             let addon_of: Vec<&'static str> = f[5].split(' ').filter(|s| !s.is_empty()).collect();
             let unit = Unit::parse(f[2], &addon_of).ok_or_else(|| {

@@ -482,7 +482,7 @@ impl Descriptions {
         // the lower back) before M54.50 (low back pain) was reached.
         let mut matched: Vec<(&str, bool)> = Vec::new();
         for (code, lower) in &self.index {
-            if words.iter().all(|w| lower.contains(w.as_str())) {
+            if words.iter().all(|w| crate::find::contains(lower, w)) {
                 matched.push((*code, words.iter().all(|w| starts_a_word(lower, w))));
             }
         }
@@ -499,8 +499,7 @@ impl Descriptions {
 
 /// Whether `word` begins one of the words of `text` (both lower case).
 fn starts_a_word(text: &str, word: &str) -> bool {
-    text.match_indices(word)
-        .any(|(at, _)| at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric())
+    crate::find::starts(text, word).any(|at| at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric())
 }
 
 /// The native build's descriptions, parsed once.

@@ -26,6 +26,7 @@ pub mod audit;
 pub mod codes;
 pub mod date;
 pub mod documentation;
+mod find;
 pub mod icd10;
 #[macro_use]
 pub mod message;
