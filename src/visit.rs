@@ -346,7 +346,7 @@ fn reject_unknown(obj: &Map<String, Value>, known: &[&str], prefix: &str) -> Res
                 format!("{prefix}{key}"),
                 format!(
                     "unknown field{hint}; known fields are {}",
-                    crate::prose::join(&known, ", ")
+                    crate::prose::join(known, ", ")
                 ),
             ));
         }
