@@ -9,8 +9,9 @@ use crate::date::Date;
 use crate::visit::Discipline;
 use std::sync::OnceLock;
 
-/// The catalog file, as compiled in.
-pub const CODES_CSV: &str = include_str!("../data/codes.csv");
+/// The catalog file as compiled in: `data/codes.csv` without its provenance
+/// comments and with its `note` column emptied (the engine reads neither).
+pub const CODES_CSV: &str = crate::compact_table!(include_bytes!("../data/codes.csv"), 0b011_1111_1111);
 
 /// What sort of service a code is, for the rules that care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,21 +39,28 @@ pub enum Kind {
     SCode,
 }
 
+/// Each kind by its word in the catalog's `kind` column.
+const KINDS: [(&str, Kind); 10] = [
+    ("therapy", Kind::Therapy),
+    ("sometimes", Kind::Sometimes),
+    ("acupuncture", Kind::Acupuncture),
+    ("needling", Kind::Needling),
+    ("athletic", Kind::Athletic),
+    ("em", Kind::Em),
+    ("chiro", Kind::Chiro),
+    ("procedure", Kind::Procedure),
+    ("reporting", Kind::Reporting),
+    ("scode", Kind::SCode),
+];
+
 impl Kind {
     fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "therapy" => Kind::Therapy,
-            "sometimes" => Kind::Sometimes,
-            "acupuncture" => Kind::Acupuncture,
-            "needling" => Kind::Needling,
-            "athletic" => Kind::Athletic,
-            "em" => Kind::Em,
-            "chiro" => Kind::Chiro,
-            "procedure" => Kind::Procedure,
-            "reporting" => Kind::Reporting,
-            "scode" => Kind::SCode,
-            _ => return None,
-        })
+        KINDS.iter().find(|(name, _)| *name == s).map(|&(_, k)| k)
+    }
+
+    /// The kind's word in the catalog (`therapy`, `scode`, …), as the catalog JSON gives it.
+    pub fn as_str(self) -> &'static str {
+        KINDS.iter().find(|(_, k)| *k == self).map_or("", |(name, _)| name)
     }
 
     /// Whether a therapist bills this under a therapy plan of care (and so needs
@@ -250,7 +258,7 @@ fn same_shape(a: &str, b: &str) -> bool {
 /// All catalog rows, parsed once.
 pub fn catalog() -> &'static [CodeInfo] {
     static CATALOG: OnceLock<Vec<CodeInfo>> = OnceLock::new();
-    CATALOG.get_or_init(|| parse_catalog(CODES_CSV).unwrap_or_default())
+    CATALOG.get_or_init(|| catalog_rows(CODES_CSV).unwrap_or_default())
 }
 
 /// The catalog row for a code (the narrowest range when ranges overlap).
@@ -321,24 +329,42 @@ fn opt_date(s: &str) -> Result<Option<Date>, String> {
 
 /// Parses the catalog; an error names the bad row (tests keep the shipped file clean).
 pub fn parse_catalog(text: &'static str) -> Result<Vec<CodeInfo>, String> {
+    catalog_rows(text).map_err(BadRow::message)
+}
+
+/// What is wrong with a catalog row: worded only by [`parse_catalog`], so the
+/// page's module (whose catalog is the shipped, tested file) carries no text
+/// or formatting for it.
+enum BadRow {
+    Columns(Option<&'static str>, usize),
+    Unit(&'static str, &'static str),
+    Kind(&'static str, &'static str),
+    Date(&'static str, String),
+}
+
+impl BadRow {
+    fn message(self) -> String {
+        match self {
+            BadRow::Columns(first, n) => format!("catalog row {first:?} has {n} columns, expected 11"),
+            BadRow::Unit(code, unit) => format!(
+                "{code}: unit must be timed15, service, period episode|30days|month, timed15 first +ADDON, timed15 each, time N first +ADDON or time N each (an add-on needs addon_of), got {unit:?}"
+            ),
+            BadRow::Kind(code, kind) => format!("{code}: unknown kind {kind}"),
+            BadRow::Date(code, e) => format!("{code}: {e}"),
+        }
+    }
+}
+
+fn catalog_rows(text: &'static str) -> Result<Vec<CodeInfo>, BadRow> {
     table_rows(text)
         .map(|f| {
             if f.len() != 11 {
-                return Err(format!(
-                    "catalog row {:?} has {} columns, expected 11",
-                    f.first(),
-                    f.len()
-                ));
+                return Err(BadRow::Columns(f.first().copied(), f.len()));
             }
-            let (first, last) = f[0].split_once("..").unwrap_or((f[0], f[0]));
+            let (first, last) = crate::find::find(f[0], "..", 0).map_or((f[0], f[0]), |i| (&f[0][..i], &f[0][i + 2..]));
             let disc = f[3];
             let addon_of: Vec<&'static str> = f[5].split(' ').filter(|s| !s.is_empty()).collect();
-            let unit = Unit::parse(f[2], &addon_of).ok_or_else(|| {
-                format!(
-                    "{}: unit must be timed15, service, period episode|30days|month, timed15 first +ADDON, timed15 each, time N first +ADDON or time N each (an add-on needs addon_of), got {:?}",
-                    f[0], f[2]
-                )
-            })?;
+            let unit = Unit::parse(f[2], &addon_of).ok_or(BadRow::Unit(f[0], f[2]))?;
             Ok(CodeInfo {
                 first,
                 last,
@@ -348,10 +374,10 @@ pub fn parse_catalog(text: &'static str) -> Result<Vec<CodeInfo>, String> {
                 pt: disc.split(' ').any(|d| d == "pt"),
                 ot: disc.split(' ').any(|d| d == "ot"),
                 slp: disc.split(' ').any(|d| d == "slp"),
-                kind: Kind::parse(f[4]).ok_or_else(|| format!("{}: unknown kind {}", f[0], f[4]))?,
+                kind: Kind::parse(f[4]).ok_or(BadRow::Kind(f[0], f[4]))?,
                 addon_of,
-                valid_from: opt_date(f[6]).map_err(|e| format!("{}: {e}", f[0]))?,
-                valid_to: opt_date(f[7]).map_err(|e| format!("{}: {e}", f[0]))?,
+                valid_from: opt_date(f[6]).map_err(|e| BadRow::Date(f[0], e))?,
+                valid_to: opt_date(f[7]).map_err(|e| BadRow::Date(f[0], e))?,
                 replaced_by: f[8],
                 confirmed: f[9] == "ok",
             })
@@ -417,6 +443,23 @@ mod tests {
     }
 
     #[test]
+    fn bad_rows_are_named() {
+        let head = "code,label,unit,disciplines,kind,addon_of,valid_from,valid_to,replaced_by,confidence,note\n";
+        let bad = |row: &str| parse_catalog(format!("{head}{row}\n").leak()).unwrap_err();
+        assert_eq!(
+            bad("97110,x,timed15"),
+            "catalog row Some(\"97110\") has 3 columns, expected 11"
+        );
+        assert!(bad("97110,x,hourly,pt,therapy,,,,,ok,").ends_with("(an add-on needs addon_of), got \"hourly\""));
+        assert!(bad("97110,x,hourly,pt,therapy,,,,,ok,").starts_with("97110: unit must be timed15, service,"));
+        assert_eq!(bad("97110,x,timed15,pt,magic,,,,,ok,"), "97110: unknown kind magic");
+        assert_eq!(
+            bad("97110,x,timed15,pt,therapy,,2026-02-30,,,ok,"),
+            "97110: \"2026-02-30\" is not a real calendar date"
+        );
+    }
+
+    #[test]
     fn lookups() {
         assert!(lookup("97110").unwrap().timed);
         assert!(!lookup("97161").unwrap().timed);
@@ -428,6 +471,17 @@ mod tests {
         assert!(lookup("G9000").is_none());
         assert!(lookup("97109").is_none());
         assert_eq!(lookup("97130").unwrap().addon_of, vec!["97129"]);
+    }
+
+    #[test]
+    fn kind_words_are_the_debug_names_lowercased() {
+        // The catalog JSON gave `format!("{:?}", kind).to_ascii_lowercase()` before.
+        for (name, kind) in KINDS {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(Kind::parse(name), Some(kind));
+            assert_eq!(format!("{kind:?}").to_ascii_lowercase(), name);
+        }
+        assert_eq!(Kind::parse("Therapy"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use crate::codes::header_value;
 use crate::date::Date;
-use std::collections::HashMap;
+use crate::ncci_table::TableMap;
 use std::sync::OnceLock;
 
 /// The validity table, as compiled in (not in the page's module: see [`crate::tables`]).
@@ -70,7 +70,7 @@ pub struct CodeSet {
     /// Last date the data covers.
     pub last: Date,
     /// Unspecified-side code (packed) → its siblings' differing tails, as written.
-    pub(crate) unspecified: HashMap<u64, Box<str>>,
+    pub(crate) unspecified: TableMap<u64, Box<str>>,
 }
 
 /// A code of up to 8 bytes as one integer, bytes big-endian and zero-padded, so
@@ -350,8 +350,8 @@ impl CodeSet {
 
 /// Titles of codes, parsed from the description file.
 pub struct Descriptions {
-    titles: HashMap<&'static str, (&'static str, Option<u16>)>,
-    tables: HashMap<u16, Vec<(u8, &'static str)>>,
+    titles: TableMap<&'static str, (&'static str, Option<u16>)>,
+    tables: TableMap<u16, Vec<(u8, &'static str)>>,
     /// Codes in file order with their lower-cased titles, for word search.
     index: Vec<(&'static str, String)>,
     /// The file's `valid_for`.
@@ -375,8 +375,8 @@ impl Descriptions {
     /// Parses the description file (it must live for the program: the page passes
     /// the fetched text once).
     pub fn parse(text: &'static str) -> Descriptions {
-        let mut titles = HashMap::with_capacity(50_000);
-        let mut tables = HashMap::new();
+        let mut titles = TableMap::with_capacity_and_hasher(50_000, Default::default());
+        let mut tables = TableMap::default();
         let mut index = Vec::with_capacity(50_000);
         for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let mut parts = line.split('\t');
@@ -482,7 +482,7 @@ impl Descriptions {
         // the lower back) before M54.50 (low back pain) was reached.
         let mut matched: Vec<(&str, bool)> = Vec::new();
         for (code, lower) in &self.index {
-            if words.iter().all(|w| lower.contains(w.as_str())) {
+            if words.iter().all(|w| crate::find::contains(lower, w)) {
                 matched.push((*code, words.iter().all(|w| starts_a_word(lower, w))));
             }
         }
@@ -499,8 +499,7 @@ impl Descriptions {
 
 /// Whether `word` begins one of the words of `text` (both lower case).
 fn starts_a_word(text: &str, word: &str) -> bool {
-    text.match_indices(word)
-        .any(|(at, _)| at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric())
+    crate::find::starts(text, word).any(|at| at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric())
 }
 
 /// The native build's descriptions, parsed once.

@@ -26,6 +26,7 @@ pub mod audit;
 pub mod codes;
 pub mod date;
 pub mod documentation;
+mod find;
 pub mod icd10;
 #[macro_use]
 pub mod message;
@@ -256,18 +257,31 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
+// The JSON rows of the look-up exports, each field in alphabetical order: the
+// order `serde_json::json!` gave them (its map is sorted), without its `Value`
+// (and its serialiser) in the page's module.
+
+/// A row of [`rules_json`].
+#[derive(serde::Serialize)]
+struct RuleRow {
+    docs: Option<String>,
+    id: &'static str,
+    rank: u16,
+    severity: &'static str,
+    summary: &'static str,
+    title: &'static str,
+}
+
 /// The rule list as JSON: id, title, rank, severity, summary, docs.
 pub fn rules_json() -> String {
-    let list: Vec<serde_json::Value> = rules::all()
-        .map(|r| {
-            serde_json::json!({
-                "id": r.id,
-                "title": r.title,
-                "rank": r.rank(),
-                "severity": r.severity.as_str(),
-                "summary": r.summary,
-                "docs": rules::docs_page(r),
-            })
+    let list: Vec<RuleRow> = rules::all()
+        .map(|r| RuleRow {
+            id: r.id,
+            title: r.title,
+            rank: r.rank(),
+            severity: r.severity.as_str(),
+            summary: r.summary,
+            docs: rules::docs_page(r),
         })
         .collect();
     to_json(&list)
@@ -284,6 +298,27 @@ fn date_argument(text: &str) -> Result<date::Date, InputError> {
         field: "date".into(),
         message,
     })
+}
+
+/// The answer of [`icd10_lookup_json`].
+#[derive(serde::Serialize)]
+struct Icd10Lookup {
+    billable: bool,
+    code: String,
+    codes: Vec<Icd10Title>,
+    description: Option<String>,
+    parent: Option<String>,
+    side_codes: Vec<String>,
+    status: &'static str,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
+
+/// A code under the one looked up, with its title.
+#[derive(serde::Serialize)]
+struct Icd10Title {
+    code: String,
+    description: Option<String>,
 }
 
 /// Looks up one ICD-10-CM code on a date: status, title (when descriptions are
@@ -318,17 +353,24 @@ pub fn icd10_lookup_json(code: &str, date: &str) -> Result<String, InputError> {
         .map(|n| &norm[..n])
         .find(|p| title(p).is_some())
         .map(display);
-    let value = serde_json::json!({
-        "code": display(&norm),
-        "status": kind,
-        "billable": matches!(status, Status::Billable),
-        "description": title(&norm),
-        "parent": parent,
-        "valid_from": validity.map(|v| v.0.to_string()),
-        "valid_to": validity.and_then(|v| v.1).map(|d| d.to_string()),
-        "codes": under.iter().take(50).map(|c| serde_json::json!({"code": display(c), "description": title(c)})).collect::<Vec<_>>(),
-        "side_codes": set.sided_siblings(&norm, date).iter().map(|c| display(c)).collect::<Vec<_>>(),
-    });
+    let value = Icd10Lookup {
+        code: display(&norm),
+        status: kind,
+        billable: matches!(status, Status::Billable),
+        description: title(&norm),
+        parent,
+        valid_from: validity.map(|v| v.0.to_string()),
+        valid_to: validity.and_then(|v| v.1).map(|d| d.to_string()),
+        codes: under
+            .iter()
+            .take(50)
+            .map(|c| Icd10Title {
+                code: display(c),
+                description: title(c),
+            })
+            .collect(),
+        side_codes: set.sided_siblings(&norm, date).iter().map(|c| display(c)).collect(),
+    };
     Ok(to_json(&value))
 }
 
@@ -354,10 +396,24 @@ fn unit_name(u: codes::Unit) -> &'static str {
     }
 }
 
+/// A row of [`catalog_json`].
+#[derive(serde::Serialize)]
+struct CatalogRow {
+    addon_of: &'static [&'static str],
+    code: String,
+    disciplines: Vec<&'static str>,
+    kind: &'static str,
+    label: &'static str,
+    timed: bool,
+    unit: &'static str,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
+
 /// The code catalog as JSON, for the page's code field: code (or range),
 /// label, timed, kind, disciplines and validity dates.
 pub fn catalog_json() -> String {
-    let rows: Vec<serde_json::Value> = codes::catalog()
+    let rows: Vec<CatalogRow> = codes::catalog()
         .iter()
         .map(|c| {
             let disciplines: Vec<&str> = [("pt", c.pt), ("ot", c.ot), ("slp", c.slp)]
@@ -365,17 +421,21 @@ pub fn catalog_json() -> String {
                 .filter(|(_, on)| *on)
                 .map(|(d, _)| *d)
                 .collect();
-            serde_json::json!({
-                "code": if c.first == c.last { c.first.to_string() } else { format!("{}–{}", c.first, c.last) },
-                "label": c.label,
-                "timed": c.timed,
-                "unit": unit_name(c.unit),
-                "kind": format!("{:?}", c.kind).to_ascii_lowercase(),
-                "disciplines": disciplines,
-                "addon_of": c.addon_of,
-                "valid_from": c.valid_from.map(|d| d.to_string()),
-                "valid_to": c.valid_to.map(|d| d.to_string()),
-            })
+            CatalogRow {
+                code: if c.first == c.last {
+                    c.first.to_string()
+                } else {
+                    format!("{}–{}", c.first, c.last)
+                },
+                label: c.label,
+                timed: c.timed,
+                unit: unit_name(c.unit),
+                kind: c.kind.as_str(),
+                disciplines,
+                addon_of: &c.addon_of,
+                valid_from: c.valid_from.map(|d| d.to_string()),
+                valid_to: c.valid_to.map(|d| d.to_string()),
+            }
         })
         .collect();
     to_json(&rows)

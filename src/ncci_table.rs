@@ -37,8 +37,8 @@ const OUT_VALID_FOR: [u8; 10] =
     crate::tables::header(include_bytes!("../data/ncci-ptp-outpatient-hospital.txt"), b"valid_for");
 const OUT_COVERS_TO: [u8; 10] =
     crate::tables::header(include_bytes!("../data/ncci-ptp-outpatient-hospital.txt"), b"covers_to");
-/// Add-on code edits, as compiled in.
-pub const AOC_CSV: &str = include_str!("../data/ncci-aoc.csv");
+/// Add-on code edits as compiled in: `data/ncci-aoc.csv` without its provenance comments.
+pub const AOC_CSV: &str = crate::compact_table!(include_bytes!("../data/ncci-aoc.csv"), 0b1_1111);
 
 /// One PTP table: every (column 1, column 2) edit, sorted, with a hash index,
 /// by the two codes in either order, of each direction's first edit. Codes are packed into integers (see [`pack`]): every
@@ -59,6 +59,10 @@ pub struct BuildPairHasher;
 
 /// See [`BuildPairHasher`].
 pub struct PairHasher(u64);
+
+/// A map keyed by what ptbill's own tables hold (codes, rule ids), hashed by
+/// [`PairHasher`]: SipHash and its random keys stay out of the page's module.
+pub type TableMap<K, V> = HashMap<K, V, BuildPairHasher>;
 
 impl std::hash::BuildHasher for BuildPairHasher {
     type Hasher = PairHasher;

@@ -94,6 +94,19 @@ where
     }
 }
 
+/// The texts with `sep` between them: what `[S]::join` gives, without the
+/// standard library's two copies of its join (one per item type) in the page's module.
+pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}
+
 /// A value displayed by a closure (what `std::fmt::from_fn` does from Rust
 /// 1.93; the crate's MSRV is older).
 pub struct FromFn<F>(F);

@@ -5,7 +5,6 @@
 pub use crate::message::Message;
 use crate::visit::Method;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -39,13 +38,10 @@ pub fn literal<S: serde::Serializer>(text: &&'static str, s: S) -> Result<S::Ok,
 
 /// Writes a map of literal keys to texts, as [`literal`] writes them (a text
 /// made at run time is written as a plain string).
-fn literal_map<S: serde::Serializer>(
-    map: &BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn literal_map<S: serde::Serializer>(map: &Versions, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut m = s.serialize_map(Some(map.len()))?;
-    for (k, v) in map {
+    for (k, v) in map.iter() {
         m.serialize_key(&Literal(k))?;
         match v {
             std::borrow::Cow::Borrowed(t) => m.serialize_value(&Literal(t))?,
@@ -170,7 +166,7 @@ pub struct Report {
     pub documentation: String,
     /// The date or version of every reference table used.
     #[serde(serialize_with = "literal_map")]
-    pub data: BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
+    pub data: Versions,
     /// Rules not yet checked on this visit because their table is still
     /// loading (only the page's module, before `load_tables`; by rank). Absent
     /// when every check ran: a pending rule is never a pass.
@@ -178,9 +174,93 @@ pub struct Report {
     pub pending: Vec<&'static str>,
 }
 
+/// The reference tables a report names, each with its date or version, in the
+/// order of their names: a sorted list (a report names a handful), which
+/// serialises as the map a `BTreeMap` gave, without a second B-tree in the
+/// page's module.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Versions(Vec<(&'static str, std::borrow::Cow<'static, str>)>);
+
+impl std::fmt::Debug for Versions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Versions {
+    /// Sets a table's version (a later one replaces an earlier).
+    pub fn insert(&mut self, table: &'static str, version: std::borrow::Cow<'static, str>) {
+        match self.0.binary_search_by(|(t, _)| (*t).cmp(table)) {
+            Ok(i) => self.0[i].1 = version,
+            Err(i) => self.0.insert(i, (table, version)),
+        }
+    }
+    /// A table's version.
+    pub fn get(&self, table: &str) -> Option<&std::borrow::Cow<'static, str>> {
+        self.0.iter().find(|(t, _)| *t == table).map(|(_, v)| v)
+    }
+    /// The tables and versions, by table name.
+    pub fn iter(&self) -> impl Iterator<Item = (&&'static str, &std::borrow::Cow<'static, str>)> {
+        self.0.iter().map(|(t, v)| (t, v))
+    }
+    /// Whether the report names the table.
+    pub fn contains_key(&self, table: &str) -> bool {
+        self.get(table).is_some()
+    }
+    /// How many tables.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether no table is named.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&str> for Versions {
+    type Output = std::borrow::Cow<'static, str>;
+    fn index(&self, table: &str) -> &Self::Output {
+        self.get(table).expect("no such table in the report")
+    }
+}
+
 impl Report {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+#[cfg(test)]
+mod versions_tests {
+    use super::Versions;
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn versions_behave_as_the_btree_map_they_replace() {
+        let (mut ours, mut map) = (Versions::default(), BTreeMap::new());
+        for (t, v) in [
+            ("ncci", "a"),
+            ("mue", "b"),
+            ("catalog", "c"),
+            ("ncci", "d"),
+            ("kx", "e"),
+            ("icd10", "f"),
+        ] {
+            ours.insert(t, Cow::Borrowed(v));
+            map.insert(t, Cow::Borrowed(v));
+        }
+        ours.insert("owned", Cow::Owned("g".to_string()));
+        map.insert("owned", Cow::Owned("g".to_string()));
+        assert_eq!(
+            ours.iter().map(|(t, v)| (*t, v.clone())).collect::<Vec<_>>(),
+            map.clone().into_iter().collect::<Vec<_>>()
+        );
+        assert_eq!(format!("{ours:?}"), format!("{map:?}"));
+        assert_eq!(
+            (ours.len(), ours["ncci"].as_ref(), ours.get("none")),
+            (map.len(), "d", None)
+        );
     }
 }

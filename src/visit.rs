@@ -344,7 +344,10 @@ fn reject_unknown(obj: &Map<String, Value>, known: &[&str], prefix: &str) -> Res
                 .unwrap_or_default();
             return Err(InputError::new(
                 format!("{prefix}{key}"),
-                format!("unknown field{hint}; known fields are {}", known.join(", ")),
+                format!(
+                    "unknown field{hint}; known fields are {}",
+                    crate::prose::join(known, ", ")
+                ),
             ));
         }
     }
@@ -378,7 +381,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 
 /// One of `options` by name; absent means the first.
 fn choice<T: Copy>(obj: &Map<String, Value>, field: &str, options: &[(&str, T)]) -> Result<T, InputError> {
-    let names = || options.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+    let names = || crate::prose::join(&options.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ", ");
     match obj.get(field) {
         None | Some(Value::Null) => Ok(options[0].1),
         Some(Value::String(s)) => options

@@ -6,8 +6,9 @@ use crate::report::Severity;
 use crate::visit::{Discipline, Payer};
 use std::sync::OnceLock;
 
-/// The threshold table, as compiled in.
-pub const KX_CSV: &str = include_str!("../../data/kx.csv");
+/// The threshold table as compiled in: `data/kx.csv` without its provenance
+/// comments and with its `source` column emptied (never read).
+pub const KX_CSV: &str = crate::compact_table!(include_bytes!("../../data/kx.csv"), 0b0111);
 
 /// `kx-threshold`
 pub static KX: Rule = Rule {
@@ -178,7 +179,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "This year's allowed amount so far, {} ({pool}), is above {}, but {} {} no KX.",
                     dollars(ytd),
                     threshold(),
-                    codes.join(", "),
+                    crate::prose::join(&codes, ", "),
                     crate::units::word(codes.len() as u64, "has", "have")
                 ),
                 "Add KX to each therapy line if the care is medically necessary and the record shows it: KX attests that. If it is not necessary, the patient signs an ABN before the service and the line takes GA instead. ptbill never adds KX.",

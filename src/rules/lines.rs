@@ -276,7 +276,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     format!(
                         "{} is an add-on code, paid only with its main code ({}), which is not on this visit.{}",
                         line.code,
-                        addon_of.join(" or "),
+                        crate::prose::join(&addon_of, " or "),
                         if from_table {
                             addon_since(&line.code, dos)
                         } else {
@@ -286,7 +286,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     .into(),
                     format!(
                         "Bill {} for the first increment and {} for each added one.",
-                        addon_of.join(" or "),
+                        crate::prose::join(&addon_of, " or "),
                         line.code
                     )
                     .into(),

@@ -199,7 +199,7 @@ pub struct Ctx<'a> {
     /// Lines a more specific rule already explained, so `mue-exceeded` stays quiet.
     pub explained: Vec<bool>,
     /// Table versions used, for the report's `data`.
-    pub data: std::collections::BTreeMap<&'static str, std::borrow::Cow<'static, str>>,
+    pub data: crate::report::Versions,
     /// Rules that could not run on this visit yet: their table is not loaded.
     pub pending: Vec<&'static str>,
     /// Whether the report will be shown whole (`data` filled); the batch

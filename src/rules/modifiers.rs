@@ -8,8 +8,9 @@ use crate::report::Severity;
 use crate::visit::Discipline;
 use std::sync::OnceLock;
 
-/// The modifier table, as compiled in.
-pub const MODIFIERS_CSV: &str = include_str!("../../data/modifiers.csv");
+/// The modifier table as compiled in: `data/modifiers.csv` without its
+/// provenance comments and with its `confidence` column emptied (never read).
+pub const MODIFIERS_CSV: &str = crate::compact_table!(include_bytes!("../../data/modifiers.csv"), 0b0_1111);
 
 /// `missing-therapy-modifier`
 pub static MISSING_THERAPY: Rule = Rule {
@@ -272,7 +273,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     Some(i),
                     format!(
                         "{code} carries {}, but this is a {plan} visit: it takes {want}, once.",
-                        have.join(" and ")
+                        crate::prose::join(&have, " and ")
                     ),
                     msg!("Use {want} alone (the corrected modifiers have it).", want),
                 );
@@ -328,7 +329,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 &CONFLICTING,
                 Severity::Warning,
                 Some(i),
-                format!("{code} carries 59 and {}: {} already says the service was distinct, more precisely than 59, so the two are not used together.", xs.join(", "), xs.join(", ")),
+                format!("{code} carries 59 and {}: {} already says the service was distinct, more precisely than 59, so the two are not used together.", crate::prose::join(&xs, ", "), crate::prose::join(&xs, ", ")),
                 "59 removed from the corrected modifiers.",
             );
             ctx.drop_modifier(i, "59");
@@ -339,7 +340,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 Some(i),
                 format!(
                     "{code} carries {}: a line takes the one modifier that says why the service was distinct.",
-                    xs.join(" and ")
+                    crate::prose::join(&xs, " and ")
                 ),
                 "Keep the one that is true; ptbill cannot know which it is.",
             );

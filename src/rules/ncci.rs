@@ -14,8 +14,9 @@ use crate::units::n_units;
 use crate::visit::{Line, Payer, Setting};
 use std::sync::OnceLock;
 
-/// MUE table, as compiled in.
-pub const MUE_CSV: &str = include_str!("../../data/mue.csv");
+/// MUE table as compiled in: `data/mue.csv` without its provenance comments
+/// and with its `rationale` column emptied (never read).
+pub const MUE_CSV: &str = crate::compact_table!(include_bytes!("../../data/mue.csv"), 0b01_1111);
 
 /// The modifiers that bypass an indicator-1 edit.
 pub const DISTINCT: &[&str] = &["59", "XE", "XS", "XP", "XU"];
@@ -263,7 +264,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         }
         let list = match typed.as_slice() {
             [one] => Arg::text(one),
-            _ => Arg::from(typed.join(", ")),
+            _ => Arg::from(crate::prose::join(&typed, ", ")),
         };
         let code = &line.code;
         let msg = msg!(

@@ -71,7 +71,7 @@ pub fn units_by_code(ctx: &Ctx<'_>, a: &Allocation) -> String {
     if parts.is_empty() {
         "nothing".to_string()
     } else {
-        parts.join(", ")
+        crate::prose::join(&parts, ", ")
     }
 }
 

@@ -31,7 +31,7 @@
 use super::Tables;
 use crate::date::Date;
 use crate::icd10::{CodeSet, Entry, OPEN};
-use crate::ncci_table::{Edit, PtpTable, ptp_date};
+use crate::ncci_table::{Edit, PtpTable, TableMap, ptp_date};
 use crate::visit::Setting;
 use std::collections::HashMap;
 
@@ -410,18 +410,18 @@ fn read_validity(r: &mut Reader<'_>) -> Result<CodeSet, String> {
         dates,
         first,
         last,
-        unspecified: HashMap::new(),
+        unspecified: TableMap::default(),
     })
 }
 
-fn read_unspecified(r: &mut Reader<'_>) -> Result<HashMap<u64, Box<str>>, String> {
+fn read_unspecified(r: &mut Reader<'_>) -> Result<TableMap<u64, Box<str>>, String> {
     let n = r.count()?;
     let raw = r.take_n(n, 8)?;
     let keys: Vec<u64> = (0..n).map(|i| u64_at(raw, i)).collect();
     if !ascending(&keys) {
         return Err(r.bad("lists its codes out of order"));
     }
-    let mut out = HashMap::with_capacity(n);
+    let mut out = TableMap::with_capacity_and_hasher(n, Default::default());
     for k in keys {
         let len = usize::from(r.u8()?);
         let tails = r.take(len)?;
@@ -434,9 +434,9 @@ fn read_unspecified(r: &mut Reader<'_>) -> Result<HashMap<u64, Box<str>>, String
     Ok(out)
 }
 
-fn read_docs(r: &mut Reader<'_>) -> Result<HashMap<&'static str, String>, String> {
+fn read_docs(r: &mut Reader<'_>) -> Result<TableMap<&'static str, String>, String> {
     let n = usize::from(r.u16()?);
-    let mut out = HashMap::with_capacity(n);
+    let mut out = TableMap::with_capacity_and_hasher(n, Default::default());
     for _ in 0..n {
         let len = usize::from(r.u8()?);
         let id = r.take(len)?;

@@ -177,13 +177,14 @@ impl Node<'_> {
 /// serde_json's message in words, kept for its line and column.
 fn describe(e: &str) -> String {
     // serde_json says "unexpected end of hex escape" only after a leading surrogate.
-    if e.contains("surrogate") || e.contains("end of hex escape") {
+    use crate::find::contains;
+    if contains(e, "surrogate") || contains(e, "end of hex escape") {
         format!(
             "contains a lone surrogate (half of a two-part character, as when text is cut in the middle of an emoji); retype it ({e})"
         )
-    } else if e.contains("recursion limit") {
+    } else if contains(e, "recursion limit") {
         format!("is nested too deeply: at most {MAX_DEPTH} levels of lists and objects are read ({e})")
-    } else if e.contains("number out of range") {
+    } else if contains(e, "number out of range") {
         format!("holds a number too large to read ({e})")
     } else {
         format!("is not valid JSON ({e})")

@@ -120,6 +120,6 @@ pub(super) fn number(n: f64) -> String {
     } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
         (n as i64).to_string()
     } else {
-        serde_json::Value::from(n).to_string()
+        serde_json::to_string(&n).unwrap_or_default()
     }
 }

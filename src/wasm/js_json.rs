@@ -93,7 +93,7 @@ impl Walk {
                 return Err(problem(path, format!("is too long: more than {} MB", MAX_TEXT >> 20)));
             }
             let s = s.as_string().unwrap_or_default();
-            self.out.push_str(&serde_json::Value::String(s).to_string());
+            self.string(&s);
         } else if v.is_bigint() {
             return Err(problem(path, "is a BigInt; give a plain number (30, not 30n)"));
         } else {
@@ -130,13 +130,14 @@ impl Walk {
             let sign = if n < 0.0 { "-" } else { "" };
             return Err(problem(path, format!("is {sign}Infinity; give a finite number")));
         }
-        if n.fract() == 0.0 && n.abs() < 9.0e15 {
-            // Whole numbers as integers, as JSON.stringify writes them.
-            self.out.push_str(&(n as i64).to_string());
-        } else {
-            self.out.push_str(&serde_json::Value::from(n).to_string());
-        }
+        // Whole numbers as integers, as JSON.stringify writes them.
+        self.out.push_str(&super::args::number(n));
         Ok(())
+    }
+
+    /// A string as JSON (serde_json's escapes, as for the report).
+    fn string(&mut self, s: &str) {
+        self.out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
 
     fn list(&mut self, v: &JsValue, path: &Path<'_>) -> Result<(), InputError> {
@@ -193,7 +194,7 @@ impl Walk {
             if !first {
                 self.out.push(',');
             }
-            self.out.push_str(&serde_json::Value::String(name.clone()).to_string());
+            self.string(&name);
             self.out.push(':');
             if self.value(&item, &at, true)? {
                 first = false;
