@@ -20,24 +20,26 @@ const first = {
 catalog();
 rules();
 let t = performance.now();
-const partial = check(first);
+// The page's module takes the visit as JSON text; the page has it already (the
+// visit's key), so the timed calls below include writing it (JSON.stringify).
+const partial = check(JSON.stringify(first));
 const beforeMs = performance.now() - t;
 if (!partial.pending?.includes("ncci-edit")) throw new Error("www/pkg-calc has its tables compiled in: rebuild (scripts/build-wasm.sh)");
 t = performance.now();
 load_tables(readFileSync(new URL("../www/data/tables.bin", import.meta.url)));
 const loadMs = performance.now() - t;
 t = performance.now();
-const full = check(first);
+const full = check(JSON.stringify(first));
 const firstMs = performance.now() - t;
 if (full.pending) throw new Error("still pending after load_tables");
 
 const ten = JSON.parse(readFileSync(new URL("ten-line-visit.json", import.meta.url), "utf8"));
 const n = 2000;
-for (let i = 0; i < 200; i++) check(ten);
+for (let i = 0; i < 200; i++) check(JSON.stringify(ten));
 let best = Infinity;
 for (let round = 0; round < 5; round++) {
   t = performance.now();
-  for (let i = 0; i < n; i++) check(ten);
+  for (let i = 0; i < n; i++) check(JSON.stringify(ten));
   best = Math.min(best, (performance.now() - t) / n);
 }
 console.log(`${firstMs.toFixed(2)} ${(best * 1000).toFixed(1)} ${loadMs.toFixed(2)} ${beforeMs.toFixed(2)}`);

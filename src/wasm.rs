@@ -2,8 +2,9 @@
 //! as the CLI. Every export takes `JsValue`s and checks them ([`args`]) before
 //! anything is copied into wasm memory, so a wrong type, size or value throws an
 //! `Error` naming the argument and never traps the module. A JS object visit is
-//! written as JSON text by [`js_json`] (which names NaN, Infinity, BigInt, lone
-//! surrogates, cycles and deep nesting by field) and parsed by
+//! written as JSON text by `js_json` (which names NaN, Infinity, BigInt, lone
+//! surrogates, cycles and deep nesting by field; feature `js-objects`, which
+//! the page's calculator module leaves out: it takes JSON text) and parsed by
 //! [`crate::parse_visit`], so unknown fields are rejected exactly as on the
 //! command line; the report comes back through `JSON.parse` (the `audit`'s
 //! visits through `wasm/tape.rs`, which gives the same values), so it is plain
@@ -26,6 +27,7 @@ use wasm_bindgen::prelude::*;
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 mod args;
+#[cfg(feature = "js-objects")]
 mod js_json;
 #[cfg(feature = "audit")]
 mod tape;
@@ -47,7 +49,7 @@ fn to_js(json: &str) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(json).map_err(|_| JsError::new("internal error: the report is not valid JSON"))
 }
 
-/// The visit as JSON text: an object is written by [`js_json`], a string read
+/// The visit as JSON text: an object is written by `js_json` (feature `js-objects`), a string read
 /// as it is (lone surrogates become `\u` escapes so the parser names their field).
 fn visit_text(value: &JsValue) -> Result<String, JsError> {
     if value.is_undefined() || value.is_null() {
@@ -69,7 +71,12 @@ fn visit_text(value: &JsValue) -> Result<String, JsError> {
         return Ok(escape_lone_surrogates(s));
     }
     if value.is_object() && !value.is_function() {
+        #[cfg(feature = "js-objects")]
         return js_json::to_json_text(value).map_err(|e| JsError::new(&e.to_string()));
+        #[cfg(not(feature = "js-objects"))]
+        return Err(JsError::new(
+            "check: this module (the page's calculator, built without the feature js-objects) takes the visit as JSON text: pass JSON.stringify(visit)",
+        ));
     }
     Err(JsError::new(&format!(
         "check: the visit must be an object or JSON text, got {}",
@@ -92,7 +99,8 @@ fn escape_lone_surrogates(s: &js_sys::JsString) -> String {
     out
 }
 
-/// Checks one visit (object or JSON text) and returns the report.
+/// Checks one visit (object or JSON text; JSON text only in a build without
+/// the feature `js-objects`, such as the page's www/pkg-calc) and returns the report.
 #[wasm_bindgen]
 pub fn check(visit: JsValue) -> Result<JsValue, JsError> {
     let text = visit_text(&visit)?;

@@ -346,7 +346,7 @@ test("findings: one card per rule in the engine's order, headed by its title wit
   load_tables(read(`${WWW}/data/tables.bin`)); // as the page does after its first result
   // Modifiers left blank (ptbill proposes GP and CQ), an unneeded 59, an unspecified side.
   const visit = { ...fourLines, lines: [{ code: "97110", minutes: 18, modifiers: ["GP", "59"] }, ...fourLines.lines.slice(1)], diagnoses: ["M54.50", "M25.569"] };
-  const report = check(visit);
+  const report = check(JSON.stringify(visit)); // the page's module takes JSON text, as the page hands it
   const titles = new Map(rules().map((r) => [r.id, r.title]));
   const { context, page } = await h.open("/" + hash(visit));
   const shown = await page.$$eval("#diagnostics .findings:not(.notes) > .finding", (cs) => cs.map((c) => ({ rule: c.dataset.rule, title: c.querySelector("h5").textContent, tag: c.querySelector("button.rule").textContent })));

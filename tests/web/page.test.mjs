@@ -54,6 +54,7 @@ test("typing CMS example 3 into the form gives 97110 × 2, 97140 × 1, and the p
   // A rule's docs open from its finding.
   await page.fill('#lines input[data-i="1"][data-k="modifiers"]', "GP 59");
   await page.click('button.rule[data-rule="unneeded-distinct-modifier"]');
+  await page.waitForSelector("#rule-dialog[open]"); // its module (rule-docs.js) may still be arriving
   assert.match(await page.textContent("#rule-body"), /Source/);
   // Its title in bold, not as Markdown's asterisks.
   assert.equal(await page.$eval("#rule-body strong", (e) => e.textContent), "Distinct-service modifier not needed");

@@ -11,11 +11,13 @@ const root = new URL("../../", import.meta.url);
 const pkg = (process.env.PTBILL_PKG ?? "www/pkg").replace(/\/$/, "");
 // The calculator's www/pkg-calc leaves the audit out; every other build has it (as in pkg.test.mjs).
 const hasAudit = process.env.PTBILL_AUDIT ? process.env.PTBILL_AUDIT === "1" : pkg !== "www/pkg-calc";
+// ... and takes the visit as JSON text only (as in pkg.test.mjs).
+const textOnly = process.env.PTBILL_OBJECTS ? process.env.PTBILL_OBJECTS === "0" : pkg === "www/pkg-calc";
 
 test(`every export of ${pkg} throws an Error for hostile arguments and keeps working (Node)`, async () => {
   const m = await import(new URL(`${pkg}/ptbill.js`, root));
   m.initSync({ module: readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root)) });
-  const { failures, calls, exports } = robustness(m);
+  const { failures, calls, exports } = robustness(m, { textOnly });
   assert.ok(exports.includes("check"), `exports: ${exports}`);
   for (const name of ["audit", "audit_compact", "audit_summary", "AuditStream"]) assert.equal(exports.includes(name), hasAudit, `${name} in ${exports}`);
   assert.ok(calls > 300, `only ${calls} calls`);
@@ -38,12 +40,15 @@ test(`the same in Chromium (${pkg})`, async () => {
     const requests = [];
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(`${origin}/README.md`);
-    const result = await page.evaluate(async (pkg) => {
-      const m = await import(`/${pkg}/ptbill.js`);
-      await m.default();
-      const { robustness } = await import("/tests/web/robust-suite.mjs");
-      return robustness(m);
-    }, pkg);
+    const result = await page.evaluate(
+      async ([pkg, textOnly]) => {
+        const m = await import(`/${pkg}/ptbill.js`);
+        await m.default();
+        const { robustness } = await import("/tests/web/robust-suite.mjs");
+        return robustness(m, { textOnly });
+      },
+      [pkg, textOnly],
+    );
     assert.ok(result.calls > 300, `only ${result.calls} calls`);
     assert.deepEqual(result.failures, []);
     for (const url of requests) assert.ok(url.startsWith(origin + "/"), `request to another origin: ${url}`);

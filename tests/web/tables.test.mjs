@@ -13,7 +13,9 @@ const load = async (pkg) => {
   m.initSync({ module: readFileSync(new URL(`${pkg}/ptbill_bg.wasm`, root)) });
   return m;
 };
-const calc = await load("www/pkg-calc");
+const calcModule = await load("www/pkg-calc");
+// The calculator's module takes the visit as JSON text (cargo feature js-objects off), as the page hands it.
+const calc = { ...calcModule, check: (visit) => calcModule.check(JSON.stringify(visit)) };
 const full = await load("www/pkg");
 const bytes = readFileSync(new URL("www/data/tables.bin", root));
 

@@ -1,7 +1,10 @@
 // What the engine says is right for an exercise: units per line (with every
 // answer a CMS tie allows), the modifiers to bill, and the problems. Nothing
 // here is stored: it is computed from the visit each time it is needed.
-import { check, rules } from "../pkg-calc/ptbill.js";
+import { check as checkText, rules } from "../pkg-calc/ptbill.js";
+
+// The page's module takes the visit as JSON text (www/pkg-calc has no object walk).
+const check = (visit) => checkText(JSON.stringify(visit));
 
 /** Rules that are never a "problem" to pick: notes about the reference data. */
 const NOT_A_PROBLEM = new Set(["reference-data-date"]);

@@ -44,7 +44,7 @@ function load(text, from = null) {
   $("editor-error").textContent = "";
   try {
     const v = visitFromText(text);
-    check(v); // the engine's own message if it is not a visit
+    check(JSON.stringify(v)); // the engine's own message if it is not a visit (the page's module takes JSON text)
     visit = v;
   } catch (e) {
     $("editor-error").textContent = `Cannot use this visit: ${e.message}`;
