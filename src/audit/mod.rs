@@ -62,7 +62,7 @@ pub trait Sink {
     }
     /// A note about the whole file (given before any visit).
     fn notice(&mut self, _notice: &Notice) {}
-    /// A visit was checked (lent: the audit frees it on its checking thread).
+    /// A visit was checked (lent: the audit frees it once written).
     fn visit(&mut self, result: &VisitResult);
     /// A row could not be used.
     fn row_error(&mut self, error: RowError);

@@ -660,39 +660,80 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -
 /// while the next is read.
 const BATCH: usize = 1024;
 
-/// Batches handed to the checking thread and not yet written: one being checked,
-/// one waiting. More would only hold memory.
+/// Batches handed out and not yet written before the reading thread stops
+/// reading to check one itself: one being checked by the second thread, the
+/// rest waiting. Enough that the second thread always has one to take while
+/// the first reads; more would only hold memory.
 #[cfg(not(target_arch = "wasm32"))]
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: u64 = 4;
 
 type Batch = Vec<Item>;
 
-/// Where batches are checked. Natively, on one long-lived second thread: the
-/// reading thread reads the next batch and writes the results of earlier ones
-/// (in order) while it checks. On wasm, at once.
+/// A batch with its outcomes, by its number in file order.
+#[cfg(not(target_arch = "wasm32"))]
+type Checked = (u64, Batch, Vec<Outcome>);
+
+/// Where batches are checked. Natively, by both threads: a long-lived second
+/// thread takes batches from a queue, and the reading thread, when it is ahead
+/// (enough batches handed out and not yet written), takes the oldest waiting
+/// batch itself rather than wait. Results are written in file order whoever
+/// checked them. On wasm, at once.
 #[derive(Default)]
 struct Flight {
     #[cfg(not(target_arch = "wasm32"))]
     worker: Option<Worker>,
+    /// Batches handed out (the next one's number).
     #[cfg(not(target_arch = "wasm32"))]
-    in_flight: usize,
+    sent: u64,
+    /// Batches written (the next one to write).
+    #[cfg(not(target_arch = "wasm32"))]
+    written: u64,
+    /// Checked batches waiting for an earlier one.
+    #[cfg(not(target_arch = "wasm32"))]
+    done: std::collections::BTreeMap<u64, (Batch, Vec<Outcome>)>,
 }
 
-/// Work for the checking thread.
+/// Batches waiting to be checked, and whether no more will come.
 #[cfg(not(target_arch = "wasm32"))]
-enum Job {
-    /// Check these visits and send the outcomes back.
-    Check(Batch),
-    /// Free these written results: a report is freed fastest on the thread
-    /// that built it, and the reading thread is the busier one.
-    Free(Vec<VisitResult>),
+#[derive(Default)]
+struct Queue {
+    jobs: std::sync::Mutex<(std::collections::VecDeque<(u64, Batch)>, bool)>,
+    ready: std::sync::Condvar,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (std::collections::VecDeque<(u64, Batch)>, bool)> {
+        // A panic while holding the lock leaves the queue as it was.
+        self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The oldest waiting batch, if any.
+    fn take(&self) -> Option<(u64, Batch)> {
+        self.lock().0.pop_front()
+    }
+
+    /// The oldest waiting batch, waiting for one; `None` once closed and empty.
+    fn wait(&self) -> Option<(u64, Batch)> {
+        let mut jobs = self.lock();
+        loop {
+            if let Some(job) = jobs.0.pop_front() {
+                return Some(job);
+            }
+            if jobs.1 {
+                return None;
+            }
+            jobs = self.ready.wait(jobs).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 struct Worker {
-    to: std::sync::mpsc::Sender<Job>,
-    from: std::sync::mpsc::Receiver<(Batch, Vec<Outcome>)>,
+    queue: std::sync::Arc<Queue>,
+    from: std::sync::mpsc::Receiver<Checked>,
     handle: std::thread::JoinHandle<()>,
+    full: bool,
 }
 
 fn check_batch(batch: &mut Batch, full: bool) -> Vec<Outcome> {
@@ -723,57 +764,28 @@ impl Flight {
         #[cfg(not(target_arch = "wasm32"))]
         {
             let worker = self.worker.get_or_insert_with(|| {
-                let (to, inbox) = std::sync::mpsc::channel::<Job>();
-                let (outbox, from) = std::sync::mpsc::channel();
+                let queue = std::sync::Arc::new(Queue::default());
+                let (outbox, from) = std::sync::mpsc::channel::<Checked>();
+                let jobs = std::sync::Arc::clone(&queue);
                 let handle = std::thread::spawn(move || {
-                    for job in inbox {
-                        match job {
-                            Job::Check(mut batch) => {
-                                let outcomes = check_batch(&mut batch, full);
-                                if outbox.send((batch, outcomes)).is_err() {
-                                    return;
-                                }
-                            }
-                            Job::Free(spent) => drop(spent),
+                    while let Some((n, mut batch)) = jobs.wait() {
+                        let outcomes = check_batch(&mut batch, full);
+                        if outbox.send((n, batch, outcomes)).is_err() {
+                            return;
                         }
                     }
                 });
-                Worker { to, from, handle }
+                Worker {
+                    queue,
+                    from,
+                    handle,
+                    full,
+                }
             });
-            match worker.to.send(Job::Check(batch)) {
-                Ok(()) => self.in_flight += 1,
-                // The thread is gone (a panic in a check, a bug): check here instead.
-                Err(std::sync::mpsc::SendError(job)) => {
-                    if let Job::Check(mut batch) = job {
-                        let outcomes = check_batch(&mut batch, full);
-                        apply_all(batch, outcomes, sink, a);
-                    }
-                }
-            }
-            // Write what is ready; wait only when enough is queued.
-            while self.in_flight > 0 {
-                let ready = if self.in_flight >= IN_FLIGHT {
-                    worker.from.recv().ok()
-                } else {
-                    match worker.from.try_recv() {
-                        Ok(r) => Some(r),
-                        Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                        Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
-                    }
-                };
-                match ready {
-                    Some((batch, outcomes)) => {
-                        self.in_flight -= 1;
-                        let spent = apply_all(batch, outcomes, sink, a);
-                        // If the thread is gone, they are freed here.
-                        let _ = worker.to.send(Job::Free(spent));
-                    }
-                    None => {
-                        self.lost(a.summary);
-                        break;
-                    }
-                }
-            }
+            worker.queue.lock().0.push_back((self.sent, batch));
+            worker.queue.ready.notify_one();
+            self.sent += 1;
+            self.pump(sink, a, IN_FLIGHT);
         }
         #[cfg(target_arch = "wasm32")]
         {
@@ -782,34 +794,76 @@ impl Flight {
         }
     }
 
-    /// Waits for every batch in flight, writes their results and ends the thread.
-    fn land(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(Worker { to, from, handle }) = self.worker.take() {
-            while self.in_flight > 0 {
-                match from.recv() {
-                    Ok((batch, outcomes)) => {
-                        self.in_flight -= 1;
-                        let spent = apply_all(batch, outcomes, sink, a);
-                        let _ = to.send(Job::Free(spent));
+    /// Writes what is checked, in order, until fewer than `limit` batches are
+    /// handed out and not written; while too many are, checks the oldest
+    /// waiting batch here, or waits for the second thread when none waits.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn pump(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>, limit: u64) {
+        let Some(worker) = self.worker.as_ref() else { return };
+        loop {
+            while let Ok((n, batch, outcomes)) = worker.from.try_recv() {
+                self.done.insert(n, (batch, outcomes));
+            }
+            while let Some((batch, outcomes)) = self.done.remove(&self.written) {
+                self.written += 1;
+                // Written results are freed here: the second thread has the
+                // more to do (freeing them there cost it more than the frees
+                // of its allocations cost here).
+                drop(apply_all(batch, outcomes, sink, a));
+            }
+            if self.sent - self.written < limit {
+                return;
+            }
+            if let Some((n, mut batch)) = worker.queue.take() {
+                let full = worker.full;
+                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_batch(&mut batch, full)));
+                match checked {
+                    Ok(outcomes) => {
+                        self.done.insert(n, (batch, outcomes));
                     }
-                    Err(_) => {
-                        self.lost(a.summary);
-                        break;
+                    // A panic in a check (a bug): the batch is lost, and counted.
+                    Err(_) => lost(&mut self.done, n, a.summary),
+                }
+                continue;
+            }
+            match worker.from.recv() {
+                Ok((n, batch, outcomes)) => {
+                    self.done.insert(n, (batch, outcomes));
+                }
+                Err(_) => {
+                    // The second thread is gone (a panic in a check, a bug):
+                    // what waits is checked here; the batch it held is lost.
+                    while let Some((n, mut batch)) = worker.queue.take() {
+                        let outcomes = check_batch(&mut batch, worker.full);
+                        self.done.insert(n, (batch, outcomes));
+                    }
+                    if let Some(n) = (self.written..self.sent).find(|n| !self.done.contains_key(n)) {
+                        lost(&mut self.done, n, a.summary);
                     }
                 }
             }
-            drop(to);
-            let _ = handle.join();
+        }
+    }
+
+    /// Waits for every batch handed out, writes their results and ends the thread.
+    fn land(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.pump(sink, a, 1);
+            if let Some(Worker { queue, handle, .. }) = self.worker.take() {
+                queue.lock().1 = true;
+                queue.ready.notify_all();
+                let _ = handle.join();
+            }
         }
         let _ = (sink, a);
     }
+}
 
-    /// The checking thread died with batches in it (a bug): the loss is counted,
-    /// so the summary never claims a clean run.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn lost(&mut self, summary: &mut Summary) {
-        summary.row_errors += self.in_flight as u64;
-        self.in_flight = 0;
-    }
+/// Batch `n` was lost to a panic (a bug): the loss is counted, so the summary
+/// never claims a clean run, and the batches after it still go out.
+#[cfg(not(target_arch = "wasm32"))]
+fn lost(done: &mut std::collections::BTreeMap<u64, (Batch, Vec<Outcome>)>, n: u64, summary: &mut Summary) {
+    summary.row_errors += 1;
+    done.insert(n, (Vec::new(), Vec::new()));
 }
