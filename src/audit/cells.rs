@@ -19,6 +19,10 @@ pub fn list(text: &str) -> impl Iterator<Item = &str> {
 /// A date cell as `YYYY-MM-DD`: ISO as it is; `MM/DD/YYYY` and `M/D/YYYY`
 /// rewritten. Anything else is returned unchanged (the strict parser names it).
 pub fn iso_date(text: &str) -> std::borrow::Cow<'_, str> {
+    // Once per row: an ISO date is seen without splitting it.
+    if !text.bytes().any(|b| b == b'/') {
+        return text.into();
+    }
     let mut parts = text.split('/');
     if let (Some(m), Some(d), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) {
         let digits =

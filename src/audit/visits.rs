@@ -200,7 +200,7 @@ struct Pending {
     lines: Vec<crate::visit::Line>,
     /// The first good row, the visit-wide fields as normalised (blank = not
     /// given), and those fields as parsed.
-    head: Option<(u64, [String; 4], Visit)>,
+    head: Option<(u64, Kept, Visit)>,
     /// The payer as written (lower case), when given.
     payer_name: Option<String>,
     diagnoses: Vec<String>,
@@ -210,6 +210,35 @@ struct Pending {
     /// The rows the first pass counted for its id (the visit is complete when
     /// that many are seen).
     expected: Option<u32>,
+}
+
+/// A visit's four visit-wide cells (date, payer, discipline, setting) as
+/// normalised from its first good row, in one string (one allocation, not four).
+struct Kept {
+    text: String,
+    ends: [usize; 4],
+}
+
+impl Kept {
+    fn new(cells: [&str; 4]) -> Kept {
+        let mut text = String::with_capacity(cells.iter().map(|c| c.len()).sum());
+        let mut ends = [0; 4];
+        for (end, cell) in ends.iter_mut().zip(cells) {
+            text.push_str(cell);
+            *end = text.len();
+        }
+        Kept { text, ends }
+    }
+
+    fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        self.text.get(start..self.ends[k]).unwrap_or("")
+    }
+
+    fn set(&mut self, k: usize, cell: &str) {
+        let cells: [String; 4] = std::array::from_fn(|i| if i == k { cell } else { self.get(i) }.to_string());
+        *self = Kept::new([&cells[0], &cells[1], &cells[2], &cells[3]]);
+    }
 }
 
 /// Reports, in file order.
@@ -237,6 +266,9 @@ pub struct CheckPass {
     counts: Counts,
     opts: Options,
     open: FastMap<String, Pending>,
+    /// The visit of the last row read, kept out of `open`: a visit's rows
+    /// usually come together, so most rows need no look-up by id.
+    last: Option<(String, Pending)>,
     batch: Vec<Item>,
     flight: Flight,
     heads: HeadCache,
@@ -264,6 +296,7 @@ impl CheckPass {
             counts,
             opts,
             open: FastMap::default(),
+            last: None,
             batch: Vec::with_capacity(BATCH),
             flight: Flight::default(),
             heads: HeadCache::default(),
@@ -320,13 +353,14 @@ impl CheckPass {
         if !cancelled {
             // Visits still open (an id whose rows hash like another's) go last, in
             // order of their first row.
-            let mut rest: Vec<(String, Pending)> = self.open.drain().collect();
+            let mut rest: Vec<(String, Pending)> = self.open.drain().chain(self.last.take()).collect();
             rest.sort_by_key(|(_, p)| p.first_row);
             for (id, p) in rest {
                 self.push(Item::Visit(id, Box::new(p)), sink);
             }
         } else {
             self.open.clear();
+            self.last = None;
         }
         let batch = std::mem::take(&mut self.batch);
         let mut flight = std::mem::take(&mut self.flight);
@@ -393,27 +427,34 @@ impl CheckPass {
                 .read([norm[0], norm[1], norm[2], norm[3], diagnoses])
                 .map(|v| (l, v))
         });
-        if !self.open.contains_key(id) {
-            // The first pass counted the visit's rows: its vectors are sized once.
-            let expected = self.counts.per_visit.get(&hash(id)).copied();
-            let size = expected.map_or(1, |n| n as usize).min(MAX_LINES + 1);
-            self.open.insert(
-                id.to_string(),
-                Pending {
-                    first_row: row,
-                    rows: Vec::with_capacity(size),
-                    lines: Vec::with_capacity(size),
-                    head: None,
-                    payer_name: None,
-                    diagnoses: Vec::new(),
-                    conflict: None,
-                    bad_rows: Vec::new(),
-                    seen: 0,
-                    expected,
-                },
-            );
+        if self.last.as_ref().is_none_or(|(k, _)| k != id) {
+            if let Some((k, p)) = self.last.take() {
+                self.open.insert(k, p);
+            }
+            let open = match self.open.remove_entry(id) {
+                Some(open) => open,
+                None => {
+                    // The first pass counted the visit's rows: its vectors are sized once.
+                    let expected = self.counts.per_visit.get(&hash(id)).copied();
+                    let size = expected.map_or(1, |n| n as usize).min(MAX_LINES + 1);
+                    let p = Pending {
+                        first_row: row,
+                        rows: Vec::with_capacity(size),
+                        lines: Vec::with_capacity(size),
+                        head: None,
+                        payer_name: None,
+                        diagnoses: Vec::new(),
+                        conflict: None,
+                        bad_rows: Vec::new(),
+                        seen: 0,
+                        expected,
+                    };
+                    (id.to_string(), p)
+                }
+            };
+            self.last = Some(open);
         }
-        let Some(pending) = self.open.get_mut(id) else { return };
+        let Some((_, pending)) = self.last.as_mut() else { return };
         pending.seen += 1;
         match parsed {
             Err(mut m) => {
@@ -441,26 +482,28 @@ impl CheckPass {
                             lines: Vec::new(),
                             diagnoses: Vec::new(),
                         };
-                        pending.head = Some((row, norm.map(str::to_string), template));
+                        pending.head = Some((row, Kept::new(norm), template));
                     }
                     Some((first, kept, template)) if pending.conflict.is_none() => {
                         for k in 0..4 {
                             if norm[k].is_empty() {
                                 continue;
                             }
-                            if kept[k].is_empty() {
+                            if kept.get(k).is_empty() {
                                 // A blank cell took the default; a filled one decides.
-                                kept[k] = norm[k].to_string();
+                                kept.set(k, norm[k]);
                                 match k {
                                     1 => template.payer = parsed_head.payer,
                                     2 => template.discipline = parsed_head.discipline,
                                     3 => template.setting = parsed_head.setting,
                                     _ => {}
                                 }
-                            } else if kept[k] != norm[k] {
+                            } else if kept.get(k) != norm[k] {
                                 pending.conflict = Some(format!(
                                     "rows {first} and {row} disagree on {} ({:?} vs {:?})",
-                                    names[k], kept[k], norm[k]
+                                    names[k],
+                                    kept.get(k),
+                                    norm[k]
                                 ));
                                 break;
                             }
@@ -484,7 +527,7 @@ impl CheckPass {
             }
         }
         if pending.expected.is_some_and(|n| pending.seen >= n)
-            && let Some((id, p)) = self.open.remove_entry(id)
+            && let Some((id, p)) = self.last.take()
         {
             self.push(Item::Visit(id, Box::new(p)), sink);
         } else if self.batch.len() >= BATCH {
@@ -866,4 +909,26 @@ impl Flight {
 fn lost(done: &mut std::collections::BTreeMap<u64, (Batch, Vec<Outcome>)>, n: u64, summary: &mut Summary) {
     summary.row_errors += 1;
     done.insert(n, (Vec::new(), Vec::new()));
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use super::Kept;
+
+    #[test]
+    fn kept_cells_read_back_and_change_one_at_a_time() {
+        let mut k = Kept::new(["2026-03-02", "", "pt", "practitioner"]);
+        assert_eq!(
+            [k.get(0), k.get(1), k.get(2), k.get(3)],
+            ["2026-03-02", "", "pt", "practitioner"]
+        );
+        k.set(1, "medicare");
+        assert_eq!(
+            [k.get(0), k.get(1), k.get(2), k.get(3)],
+            ["2026-03-02", "medicare", "pt", "practitioner"]
+        );
+        k.set(3, "");
+        k.set(0, "é");
+        assert_eq!([k.get(0), k.get(1), k.get(2), k.get(3)], ["é", "medicare", "pt", ""]);
+    }
 }
