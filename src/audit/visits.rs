@@ -161,16 +161,17 @@ impl Rows for CountPass {
         Ok(())
     }
     fn row(&mut self, _: u64, fields: &Fields, _: bool) {
-        // A row of empty cells is a blank line to a spreadsheet: numbered, not data.
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        let h = &self.counts.header;
+        let id = h.cell(fields, VISIT_ID);
+        // A row of empty cells is a blank line to a spreadsheet: numbered, not
+        // data (a row with a visit id is not one).
+        if id.is_empty() && fields.iter().all(|f| f.trim().is_empty()) {
             return;
         }
         self.counts.rows += 1;
-        let h = &self.counts.header;
         if fields.len() > h.width && fields.iter().skip(h.width).any(|c| !c.trim().is_empty()) {
             return;
         }
-        let id = h.cell(fields, VISIT_ID);
         if id.is_empty() {
             return;
         }
@@ -269,6 +270,8 @@ pub struct CheckPass {
     /// The visit of the last row read, kept out of `open`: a visit's rows
     /// usually come together, so most rows need no look-up by id.
     last: Option<(String, Pending)>,
+    /// The last payer cell read and its payer value (a blank cell's is blank).
+    payer: (String, String),
     batch: Vec<Item>,
     flight: Flight,
     heads: HeadCache,
@@ -297,6 +300,7 @@ impl CheckPass {
             opts,
             open: FastMap::default(),
             last: None,
+            payer: (String::new(), String::new()),
             batch: Vec::with_capacity(BATCH),
             flight: Flight::default(),
             heads: HeadCache::default(),
@@ -392,7 +396,7 @@ impl CheckPass {
             );
             return self.push(Item::Error(e), sink);
         }
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        if id.is_empty() && fields.iter().all(|f| f.trim().is_empty()) {
             return;
         }
         if replaced {
@@ -410,7 +414,15 @@ impl CheckPass {
         let h = &self.counts.header;
         let typed_payer = h.cell(fields, PAYER);
         let date = iso_date(h.cell(fields, DATE));
-        let payer = payer_value(typed_payer, &self.opts.payers);
+        // The payer cell is the same on most rows running: its value is kept.
+        if self.payer.0 != typed_payer {
+            let value = payer_value(typed_payer, &self.opts.payers);
+            self.payer.0.clear();
+            self.payer.0.push_str(typed_payer);
+            self.payer.1.clear();
+            self.payer.1.push_str(value);
+        }
+        let payer = self.payer.1.as_str();
         let discipline = cells::discipline_value(h.cell(fields, DISCIPLINE));
         let setting = cells::lower(h.cell(fields, SETTING));
         let norm = [date.as_ref(), payer, discipline.as_ref(), setting.as_ref()];
