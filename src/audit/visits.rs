@@ -607,19 +607,19 @@ fn evaluate(p: &mut Pending, full: bool) -> Outcome {
     Outcome::Checked(Box::new((visit, report)))
 }
 
-/// Counts an outcome and hands it to the sink; a checked visit comes back, to
-/// be freed on the checking thread.
-fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -> Option<VisitResult> {
+/// Counts an outcome and hands it to the sink (a checked visit is freed once
+/// written, on this thread: the checking thread has the more to do).
+fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
     let (id, p) = match item {
         Item::Error(e) => {
             a.summary.row_errors += 1;
             sink.row_error(e);
-            return None;
+            return;
         }
         Item::Warning(w) => {
             a.summary.row_warnings += 1;
             sink.row_warning(w);
-            return None;
+            return;
         }
         Item::Visit(id, p) => (id, *p),
     };
@@ -647,13 +647,13 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -
                     message: format!("visit {id} not checked: {why}"),
                 });
             }
-            return None;
+            return;
         }
         Outcome::Empty => {
             a.summary.visits_with_errors += 1;
-            return None;
+            return;
         }
-        Outcome::None => return None,
+        Outcome::None => return,
         Outcome::Checked(b) => *b,
     };
     // The data-age note is said once for the file, not on every visit.
@@ -708,7 +708,6 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -
         report,
     };
     sink.visit(&result);
-    Some(result)
 }
 
 /// Complete visits wait in batches of this size, so that one batch can be checked
@@ -801,12 +800,10 @@ fn check_batch(batch: &mut Batch, full: bool) -> Vec<Outcome> {
         .collect()
 }
 
-fn apply_all(batch: Batch, outcomes: Vec<Outcome>, sink: &mut dyn Sink, a: &mut Apply<'_>) -> Vec<VisitResult> {
-    let mut spent = Vec::with_capacity(batch.len());
+fn apply_all(batch: Batch, outcomes: Vec<Outcome>, sink: &mut dyn Sink, a: &mut Apply<'_>) {
     for (item, outcome) in batch.into_iter().zip(outcomes) {
-        spent.extend(apply(item, outcome, sink, a));
+        apply(item, outcome, sink, a);
     }
-    spent
 }
 
 impl Flight {
@@ -861,10 +858,7 @@ impl Flight {
             }
             while let Some((batch, outcomes)) = self.done.remove(&self.written) {
                 self.written += 1;
-                // Written results are freed here: the second thread has the
-                // more to do (freeing them there cost it more than the frees
-                // of its allocations cost here).
-                drop(apply_all(batch, outcomes, sink, a));
+                apply_all(batch, outcomes, sink, a);
             }
             if self.sent - self.written < limit {
                 return;
