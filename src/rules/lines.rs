@@ -366,10 +366,16 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 ),
             );
         }
-        let claimed: Vec<u32> = g.lines.iter().filter_map(|&l| lines[l].units).collect();
+        // Units claimed on the code's lines, when any line claims some.
+        let claimed = g
+            .lines
+            .iter()
+            .filter_map(|&l| lines[l].units)
+            .fold(None, |sum: Option<u64>, u| Some(sum.unwrap_or(0) + u64::from(u)));
         let any_missing = g.lines.iter().any(|&l| lines[l].minutes.is_none());
-        if !claimed.is_empty() && !any_missing {
-            let claimed: u64 = claimed.iter().map(|&u| u64::from(u)).sum();
+        if let Some(claimed) = claimed
+            && !any_missing
+        {
             if claimed != g.units {
                 let more = claimed > g.units;
                 put(
