@@ -375,39 +375,38 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let any_missing = g.lines.iter().any(|&l| lines[l].minutes.is_none());
         if let Some(claimed) = claimed
             && !any_missing
+            && claimed != g.units
         {
-            if claimed != g.units {
-                let more = claimed > g.units;
-                put(
-                    ctx,
-                    (
-                        &UNITS_MISMATCH,
-                        if more { Severity::Error } else { Severity::Warning },
-                        Some(first),
-                        msg!(
-                            "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
-                            &g.code,
-                            Arg::Units(claimed),
-                            Arg::Minutes(g.minutes),
-                            Arg::Units(g.units),
-                            method_name(alloc.method)
-                        ),
-                        if more {
-                            msg!(
-                                "Bill {units}: billing more than the minutes support is overbilling.",
-                                Arg::Units(g.units)
-                            )
-                        } else {
-                            msg!(
-                                "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
-                                Arg::Units(g.units),
-                                Arg::Units(g.units - claimed),
-                                word(g.units - claimed, "goes", "go")
-                            )
-                        },
+            let more = claimed > g.units;
+            put(
+                ctx,
+                (
+                    &UNITS_MISMATCH,
+                    if more { Severity::Error } else { Severity::Warning },
+                    Some(first),
+                    msg!(
+                        "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
+                        &g.code,
+                        Arg::Units(claimed),
+                        Arg::Minutes(g.minutes),
+                        Arg::Units(g.units),
+                        method_name(alloc.method)
                     ),
-                );
-            }
+                    if more {
+                        msg!(
+                            "Bill {units}: billing more than the minutes support is overbilling.",
+                            Arg::Units(g.units)
+                        )
+                    } else {
+                        msg!(
+                            "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
+                            Arg::Units(g.units),
+                            Arg::Units(g.units - claimed),
+                            word(g.units - claimed, "goes", "go")
+                        )
+                    },
+                ),
+            );
         }
     }
     // Codes counted by their own time blocks: claimed units against the blocks earned.
