@@ -231,6 +231,7 @@ impl Kept {
         Kept { text, ends }
     }
 
+    #[inline]
     fn get(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };
         self.text.get(start..self.ends[k]).unwrap_or("")
