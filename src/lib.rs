@@ -70,7 +70,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
         .zip(&shapes)
         .map(|(l, s)| if *s == Shape::Invalid { None } else { lookup(&l.code) })
         .collect();
-    let not_billed: Vec<Option<String>> = shapes
+    let mut not_billed: Vec<Option<String>> = shapes
         .iter()
         .zip(&info)
         .map(|(s, i)| rules::codes::unbillable(*s, *i, visit))
@@ -143,7 +143,7 @@ pub fn check_with(visit: &Visit, explained: bool) -> Report {
             modifiers,
             timed: inputs[i].timed,
             billable: inputs[i].billable,
-            not_billed_reason: not_billed[i].clone(),
+            not_billed_reason: not_billed[i].take(),
             label: info[i].map(|c| c.label),
             split,
         })

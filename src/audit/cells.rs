@@ -11,14 +11,64 @@ use serde_json::Value;
 
 /// A list cell: spaces per the contract; commas and semicolons are accepted too,
 /// as spreadsheets write them.
-pub fn list(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-        .filter(|s| !s.is_empty())
+pub fn list(text: &str) -> List<'_> {
+    List { rest: text }
+}
+
+/// The entries of a list cell (see [`list`]): the text between separators
+/// (white space, commas, semicolons), empty ones skipped. ASCII is split byte
+/// by byte; from the first byte that is not ASCII, by characters, so that
+/// Unicode white space still separates.
+pub struct List<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for List<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        while !self.rest.is_empty() {
+            let (end, width) = next_separator(self.rest);
+            let entry = &self.rest[..end];
+            self.rest = &self.rest[end + width..];
+            if !entry.is_empty() {
+                return Some(entry);
+            }
+        }
+        None
+    }
+}
+
+/// Where the first separator of `text` is and how many bytes it takes
+/// (`text.len()` and 0 when there is none).
+fn next_separator(text: &str) -> (usize, usize) {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b >= 0x80 {
+            // Every byte before is ASCII, so `i` starts a character.
+            let tail = &text[i..];
+            return match tail.char_indices().find(|&(_, c)| is_separator(c)) {
+                Some((j, c)) => (i + j, c.len_utf8()),
+                None => (text.len(), 0),
+            };
+        }
+        if is_separator(char::from(b)) {
+            return (i, 1);
+        }
+    }
+    (text.len(), 0)
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == ',' || c == ';'
 }
 
 /// A date cell as `YYYY-MM-DD`: ISO as it is; `MM/DD/YYYY` and `M/D/YYYY`
 /// rewritten. Anything else is returned unchanged (the strict parser names it).
 pub fn iso_date(text: &str) -> std::borrow::Cow<'_, str> {
+    // Once per row: an ISO date is seen without splitting it.
+    if !text.bytes().any(|b| b == b'/') {
+        return text.into();
+    }
     let mut parts = text.split('/');
     if let (Some(m), Some(d), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) {
         let digits =
@@ -249,6 +299,30 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn lists_split_as_str_split_does() {
+        let by_split = |t: &str| -> Vec<String> {
+            t.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        for t in [
+            "",
+            " ",
+            "GP",
+            "GP 59",
+            " GP,59;;KX ",
+            "a\tb\nc\x0bd\x0ce\rf",
+            "M54.50\u{a0}M25.561",
+            "é,ü x\u{3000}y\u{2028}z",
+            "GP\u{85}59 é",
+            ";,; ,",
+        ] {
+            assert_eq!(list(t).map(str::to_string).collect::<Vec<_>>(), by_split(t), "{t:?}");
+        }
+    }
+
+    #[test]
     fn dates_and_payers() {
         assert_eq!(iso_date("09/08/2026"), "2026-09-08");
         assert_eq!(iso_date("9/8/2026"), "2026-09-08");
@@ -324,6 +398,16 @@ mod tests {
             if let Some(visit) = plain_head(typed) {
                 prop_assert_eq!(Ok(visit), strict);
             }
+        }
+
+        /// A list cell splits as `str::split` on the separators would split it.
+        #[test]
+        fn lists_split_as_str_split_does_any_text(text in "[ a-zA-Z0-9.,;\t\u{a0}\u{3000}é]{0,24}") {
+            let by_split: Vec<&str> = text
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .filter(|s| !s.is_empty())
+                .collect();
+            prop_assert_eq!(list(&text).collect::<Vec<_>>(), by_split);
         }
 
         /// The fast path reads a row exactly as the strict parser does.

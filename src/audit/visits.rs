@@ -161,16 +161,17 @@ impl Rows for CountPass {
         Ok(())
     }
     fn row(&mut self, _: u64, fields: &Fields, _: bool) {
-        // A row of empty cells is a blank line to a spreadsheet: numbered, not data.
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        let h = &self.counts.header;
+        let id = h.cell(fields, VISIT_ID);
+        // A row of empty cells is a blank line to a spreadsheet: numbered, not
+        // data (a row with a visit id is not one).
+        if id.is_empty() && fields.iter().all(|f| f.trim().is_empty()) {
             return;
         }
         self.counts.rows += 1;
-        let h = &self.counts.header;
         if fields.len() > h.width && fields.iter().skip(h.width).any(|c| !c.trim().is_empty()) {
             return;
         }
-        let id = h.cell(fields, VISIT_ID);
         if id.is_empty() {
             return;
         }
@@ -200,7 +201,7 @@ struct Pending {
     lines: Vec<crate::visit::Line>,
     /// The first good row, the visit-wide fields as normalised (blank = not
     /// given), and those fields as parsed.
-    head: Option<(u64, [String; 4], Visit)>,
+    head: Option<(u64, Kept, Visit)>,
     /// The payer as written (lower case), when given.
     payer_name: Option<String>,
     diagnoses: Vec<String>,
@@ -210,6 +211,36 @@ struct Pending {
     /// The rows the first pass counted for its id (the visit is complete when
     /// that many are seen).
     expected: Option<u32>,
+}
+
+/// A visit's four visit-wide cells (date, payer, discipline, setting) as
+/// normalised from its first good row, in one string (one allocation, not four).
+struct Kept {
+    text: String,
+    ends: [usize; 4],
+}
+
+impl Kept {
+    fn new(cells: [&str; 4]) -> Kept {
+        let mut text = String::with_capacity(cells.iter().map(|c| c.len()).sum());
+        let mut ends = [0; 4];
+        for (end, cell) in ends.iter_mut().zip(cells) {
+            text.push_str(cell);
+            *end = text.len();
+        }
+        Kept { text, ends }
+    }
+
+    #[inline]
+    fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        self.text.get(start..self.ends[k]).unwrap_or("")
+    }
+
+    fn set(&mut self, k: usize, cell: &str) {
+        let cells: [String; 4] = std::array::from_fn(|i| if i == k { cell } else { self.get(i) }.to_string());
+        *self = Kept::new([&cells[0], &cells[1], &cells[2], &cells[3]]);
+    }
 }
 
 /// Reports, in file order.
@@ -237,6 +268,11 @@ pub struct CheckPass {
     counts: Counts,
     opts: Options,
     open: FastMap<String, Pending>,
+    /// The visit of the last row read, kept out of `open`: a visit's rows
+    /// usually come together, so most rows need no look-up by id.
+    last: Option<(String, Pending)>,
+    /// The last payer cell read and its payer value (a blank cell's is blank).
+    payer: (String, String),
     batch: Vec<Item>,
     flight: Flight,
     heads: HeadCache,
@@ -264,6 +300,8 @@ impl CheckPass {
             counts,
             opts,
             open: FastMap::default(),
+            last: None,
+            payer: (String::new(), String::new()),
             batch: Vec::with_capacity(BATCH),
             flight: Flight::default(),
             heads: HeadCache::default(),
@@ -320,13 +358,14 @@ impl CheckPass {
         if !cancelled {
             // Visits still open (an id whose rows hash like another's) go last, in
             // order of their first row.
-            let mut rest: Vec<(String, Pending)> = self.open.drain().collect();
+            let mut rest: Vec<(String, Pending)> = self.open.drain().chain(self.last.take()).collect();
             rest.sort_by_key(|(_, p)| p.first_row);
             for (id, p) in rest {
                 self.push(Item::Visit(id, Box::new(p)), sink);
             }
         } else {
             self.open.clear();
+            self.last = None;
         }
         let batch = std::mem::take(&mut self.batch);
         let mut flight = std::mem::take(&mut self.flight);
@@ -358,7 +397,7 @@ impl CheckPass {
             );
             return self.push(Item::Error(e), sink);
         }
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        if id.is_empty() && fields.iter().all(|f| f.trim().is_empty()) {
             return;
         }
         if replaced {
@@ -376,7 +415,15 @@ impl CheckPass {
         let h = &self.counts.header;
         let typed_payer = h.cell(fields, PAYER);
         let date = iso_date(h.cell(fields, DATE));
-        let payer = payer_value(typed_payer, &self.opts.payers);
+        // The payer cell is the same on most rows running: its value is kept.
+        if self.payer.0 != typed_payer {
+            let value = payer_value(typed_payer, &self.opts.payers);
+            self.payer.0.clear();
+            self.payer.0.push_str(typed_payer);
+            self.payer.1.clear();
+            self.payer.1.push_str(value);
+        }
+        let payer = self.payer.1.as_str();
         let discipline = cells::discipline_value(h.cell(fields, DISCIPLINE));
         let setting = cells::lower(h.cell(fields, SETTING));
         let norm = [date.as_ref(), payer, discipline.as_ref(), setting.as_ref()];
@@ -393,27 +440,34 @@ impl CheckPass {
                 .read([norm[0], norm[1], norm[2], norm[3], diagnoses])
                 .map(|v| (l, v))
         });
-        if !self.open.contains_key(id) {
-            // The first pass counted the visit's rows: its vectors are sized once.
-            let expected = self.counts.per_visit.get(&hash(id)).copied();
-            let size = expected.map_or(1, |n| n as usize).min(MAX_LINES + 1);
-            self.open.insert(
-                id.to_string(),
-                Pending {
-                    first_row: row,
-                    rows: Vec::with_capacity(size),
-                    lines: Vec::with_capacity(size),
-                    head: None,
-                    payer_name: None,
-                    diagnoses: Vec::new(),
-                    conflict: None,
-                    bad_rows: Vec::new(),
-                    seen: 0,
-                    expected,
-                },
-            );
+        if self.last.as_ref().is_none_or(|(k, _)| k != id) {
+            if let Some((k, p)) = self.last.take() {
+                self.open.insert(k, p);
+            }
+            let open = match self.open.remove_entry(id) {
+                Some(open) => open,
+                None => {
+                    // The first pass counted the visit's rows: its vectors are sized once.
+                    let expected = self.counts.per_visit.get(&hash(id)).copied();
+                    let size = expected.map_or(1, |n| n as usize).min(MAX_LINES + 1);
+                    let p = Pending {
+                        first_row: row,
+                        rows: Vec::with_capacity(size),
+                        lines: Vec::with_capacity(size),
+                        head: None,
+                        payer_name: None,
+                        diagnoses: Vec::new(),
+                        conflict: None,
+                        bad_rows: Vec::new(),
+                        seen: 0,
+                        expected,
+                    };
+                    (id.to_string(), p)
+                }
+            };
+            self.last = Some(open);
         }
-        let Some(pending) = self.open.get_mut(id) else { return };
+        let Some((_, pending)) = self.last.as_mut() else { return };
         pending.seen += 1;
         match parsed {
             Err(mut m) => {
@@ -441,26 +495,28 @@ impl CheckPass {
                             lines: Vec::new(),
                             diagnoses: Vec::new(),
                         };
-                        pending.head = Some((row, norm.map(str::to_string), template));
+                        pending.head = Some((row, Kept::new(norm), template));
                     }
                     Some((first, kept, template)) if pending.conflict.is_none() => {
                         for k in 0..4 {
                             if norm[k].is_empty() {
                                 continue;
                             }
-                            if kept[k].is_empty() {
+                            if kept.get(k).is_empty() {
                                 // A blank cell took the default; a filled one decides.
-                                kept[k] = norm[k].to_string();
+                                kept.set(k, norm[k]);
                                 match k {
                                     1 => template.payer = parsed_head.payer,
                                     2 => template.discipline = parsed_head.discipline,
                                     3 => template.setting = parsed_head.setting,
                                     _ => {}
                                 }
-                            } else if kept[k] != norm[k] {
+                            } else if kept.get(k) != norm[k] {
                                 pending.conflict = Some(format!(
                                     "rows {first} and {row} disagree on {} ({:?} vs {:?})",
-                                    names[k], kept[k], norm[k]
+                                    names[k],
+                                    kept.get(k),
+                                    norm[k]
                                 ));
                                 break;
                             }
@@ -484,7 +540,7 @@ impl CheckPass {
             }
         }
         if pending.expected.is_some_and(|n| pending.seen >= n)
-            && let Some((id, p)) = self.open.remove_entry(id)
+            && let Some((id, p)) = self.last.take()
         {
             self.push(Item::Visit(id, Box::new(p)), sink);
         } else if self.batch.len() >= BATCH {
@@ -552,19 +608,19 @@ fn evaluate(p: &mut Pending, full: bool) -> Outcome {
     Outcome::Checked(Box::new((visit, report)))
 }
 
-/// Counts an outcome and hands it to the sink; a checked visit comes back, to
-/// be freed on the checking thread.
-fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -> Option<VisitResult> {
+/// Counts an outcome and hands it to the sink (a checked visit is freed once
+/// written, on this thread: the checking thread has the more to do).
+fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) {
     let (id, p) = match item {
         Item::Error(e) => {
             a.summary.row_errors += 1;
             sink.row_error(e);
-            return None;
+            return;
         }
         Item::Warning(w) => {
             a.summary.row_warnings += 1;
             sink.row_warning(w);
-            return None;
+            return;
         }
         Item::Visit(id, p) => (id, *p),
     };
@@ -592,13 +648,13 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -
                     message: format!("visit {id} not checked: {why}"),
                 });
             }
-            return None;
+            return;
         }
         Outcome::Empty => {
             a.summary.visits_with_errors += 1;
-            return None;
+            return;
         }
-        Outcome::None => return None,
+        Outcome::None => return,
         Outcome::Checked(b) => *b,
     };
     // The data-age note is said once for the file, not on every visit.
@@ -653,46 +709,86 @@ fn apply(item: Item, outcome: Outcome, sink: &mut dyn Sink, a: &mut Apply<'_>) -
         report,
     };
     sink.visit(&result);
-    Some(result)
 }
 
 /// Complete visits wait in batches of this size, so that one batch can be checked
 /// while the next is read.
 const BATCH: usize = 1024;
 
-/// Batches handed to the checking thread and not yet written: one being checked,
-/// one waiting. More would only hold memory.
+/// Batches handed out and not yet written before the reading thread stops
+/// reading to check one itself: one being checked by the second thread, the
+/// rest waiting. Enough that the second thread always has one to take while
+/// the first reads; more would only hold memory.
 #[cfg(not(target_arch = "wasm32"))]
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: u64 = 4;
 
 type Batch = Vec<Item>;
 
-/// Where batches are checked. Natively, on one long-lived second thread: the
-/// reading thread reads the next batch and writes the results of earlier ones
-/// (in order) while it checks. On wasm, at once.
+/// A batch with its outcomes, by its number in file order.
+#[cfg(not(target_arch = "wasm32"))]
+type Checked = (u64, Batch, Vec<Outcome>);
+
+/// Where batches are checked. Natively, by both threads: a long-lived second
+/// thread takes batches from a queue, and the reading thread, when it is ahead
+/// (enough batches handed out and not yet written), takes the oldest waiting
+/// batch itself rather than wait. Results are written in file order whoever
+/// checked them. On wasm, at once.
 #[derive(Default)]
 struct Flight {
     #[cfg(not(target_arch = "wasm32"))]
     worker: Option<Worker>,
+    /// Batches handed out (the next one's number).
     #[cfg(not(target_arch = "wasm32"))]
-    in_flight: usize,
+    sent: u64,
+    /// Batches written (the next one to write).
+    #[cfg(not(target_arch = "wasm32"))]
+    written: u64,
+    /// Checked batches waiting for an earlier one.
+    #[cfg(not(target_arch = "wasm32"))]
+    done: std::collections::BTreeMap<u64, (Batch, Vec<Outcome>)>,
 }
 
-/// Work for the checking thread.
+/// Batches waiting to be checked, and whether no more will come.
 #[cfg(not(target_arch = "wasm32"))]
-enum Job {
-    /// Check these visits and send the outcomes back.
-    Check(Batch),
-    /// Free these written results: a report is freed fastest on the thread
-    /// that built it, and the reading thread is the busier one.
-    Free(Vec<VisitResult>),
+#[derive(Default)]
+struct Queue {
+    jobs: std::sync::Mutex<(std::collections::VecDeque<(u64, Batch)>, bool)>,
+    ready: std::sync::Condvar,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (std::collections::VecDeque<(u64, Batch)>, bool)> {
+        // A panic while holding the lock leaves the queue as it was.
+        self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The oldest waiting batch, if any.
+    fn take(&self) -> Option<(u64, Batch)> {
+        self.lock().0.pop_front()
+    }
+
+    /// The oldest waiting batch, waiting for one; `None` once closed and empty.
+    fn wait(&self) -> Option<(u64, Batch)> {
+        let mut jobs = self.lock();
+        loop {
+            if let Some(job) = jobs.0.pop_front() {
+                return Some(job);
+            }
+            if jobs.1 {
+                return None;
+            }
+            jobs = self.ready.wait(jobs).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 struct Worker {
-    to: std::sync::mpsc::Sender<Job>,
-    from: std::sync::mpsc::Receiver<(Batch, Vec<Outcome>)>,
+    queue: std::sync::Arc<Queue>,
+    from: std::sync::mpsc::Receiver<Checked>,
     handle: std::thread::JoinHandle<()>,
+    full: bool,
 }
 
 fn check_batch(batch: &mut Batch, full: bool) -> Vec<Outcome> {
@@ -705,12 +801,10 @@ fn check_batch(batch: &mut Batch, full: bool) -> Vec<Outcome> {
         .collect()
 }
 
-fn apply_all(batch: Batch, outcomes: Vec<Outcome>, sink: &mut dyn Sink, a: &mut Apply<'_>) -> Vec<VisitResult> {
-    let mut spent = Vec::with_capacity(batch.len());
+fn apply_all(batch: Batch, outcomes: Vec<Outcome>, sink: &mut dyn Sink, a: &mut Apply<'_>) {
     for (item, outcome) in batch.into_iter().zip(outcomes) {
-        spent.extend(apply(item, outcome, sink, a));
+        apply(item, outcome, sink, a);
     }
-    spent
 }
 
 impl Flight {
@@ -723,57 +817,28 @@ impl Flight {
         #[cfg(not(target_arch = "wasm32"))]
         {
             let worker = self.worker.get_or_insert_with(|| {
-                let (to, inbox) = std::sync::mpsc::channel::<Job>();
-                let (outbox, from) = std::sync::mpsc::channel();
+                let queue = std::sync::Arc::new(Queue::default());
+                let (outbox, from) = std::sync::mpsc::channel::<Checked>();
+                let jobs = std::sync::Arc::clone(&queue);
                 let handle = std::thread::spawn(move || {
-                    for job in inbox {
-                        match job {
-                            Job::Check(mut batch) => {
-                                let outcomes = check_batch(&mut batch, full);
-                                if outbox.send((batch, outcomes)).is_err() {
-                                    return;
-                                }
-                            }
-                            Job::Free(spent) => drop(spent),
+                    while let Some((n, mut batch)) = jobs.wait() {
+                        let outcomes = check_batch(&mut batch, full);
+                        if outbox.send((n, batch, outcomes)).is_err() {
+                            return;
                         }
                     }
                 });
-                Worker { to, from, handle }
+                Worker {
+                    queue,
+                    from,
+                    handle,
+                    full,
+                }
             });
-            match worker.to.send(Job::Check(batch)) {
-                Ok(()) => self.in_flight += 1,
-                // The thread is gone (a panic in a check, a bug): check here instead.
-                Err(std::sync::mpsc::SendError(job)) => {
-                    if let Job::Check(mut batch) = job {
-                        let outcomes = check_batch(&mut batch, full);
-                        apply_all(batch, outcomes, sink, a);
-                    }
-                }
-            }
-            // Write what is ready; wait only when enough is queued.
-            while self.in_flight > 0 {
-                let ready = if self.in_flight >= IN_FLIGHT {
-                    worker.from.recv().ok()
-                } else {
-                    match worker.from.try_recv() {
-                        Ok(r) => Some(r),
-                        Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                        Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
-                    }
-                };
-                match ready {
-                    Some((batch, outcomes)) => {
-                        self.in_flight -= 1;
-                        let spent = apply_all(batch, outcomes, sink, a);
-                        // If the thread is gone, they are freed here.
-                        let _ = worker.to.send(Job::Free(spent));
-                    }
-                    None => {
-                        self.lost(a.summary);
-                        break;
-                    }
-                }
-            }
+            worker.queue.lock().0.push_back((self.sent, batch));
+            worker.queue.ready.notify_one();
+            self.sent += 1;
+            self.pump(sink, a, IN_FLIGHT);
         }
         #[cfg(target_arch = "wasm32")]
         {
@@ -782,34 +847,95 @@ impl Flight {
         }
     }
 
-    /// Waits for every batch in flight, writes their results and ends the thread.
-    fn land(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(Worker { to, from, handle }) = self.worker.take() {
-            while self.in_flight > 0 {
-                match from.recv() {
-                    Ok((batch, outcomes)) => {
-                        self.in_flight -= 1;
-                        let spent = apply_all(batch, outcomes, sink, a);
-                        let _ = to.send(Job::Free(spent));
+    /// Writes what is checked, in order, until fewer than `limit` batches are
+    /// handed out and not written; while too many are, checks the oldest
+    /// waiting batch here, or waits for the second thread when none waits.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn pump(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>, limit: u64) {
+        let Some(worker) = self.worker.as_ref() else { return };
+        loop {
+            while let Ok((n, batch, outcomes)) = worker.from.try_recv() {
+                self.done.insert(n, (batch, outcomes));
+            }
+            while let Some((batch, outcomes)) = self.done.remove(&self.written) {
+                self.written += 1;
+                apply_all(batch, outcomes, sink, a);
+            }
+            if self.sent - self.written < limit {
+                return;
+            }
+            if let Some((n, mut batch)) = worker.queue.take() {
+                let full = worker.full;
+                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_batch(&mut batch, full)));
+                match checked {
+                    Ok(outcomes) => {
+                        self.done.insert(n, (batch, outcomes));
                     }
-                    Err(_) => {
-                        self.lost(a.summary);
-                        break;
+                    // A panic in a check (a bug): the batch is lost, and counted.
+                    Err(_) => lost(&mut self.done, n, a.summary),
+                }
+                continue;
+            }
+            match worker.from.recv() {
+                Ok((n, batch, outcomes)) => {
+                    self.done.insert(n, (batch, outcomes));
+                }
+                Err(_) => {
+                    // The second thread is gone (a panic in a check, a bug):
+                    // what waits is checked here; the batch it held is lost.
+                    while let Some((n, mut batch)) = worker.queue.take() {
+                        let outcomes = check_batch(&mut batch, worker.full);
+                        self.done.insert(n, (batch, outcomes));
+                    }
+                    if let Some(n) = (self.written..self.sent).find(|n| !self.done.contains_key(n)) {
+                        lost(&mut self.done, n, a.summary);
                     }
                 }
             }
-            drop(to);
-            let _ = handle.join();
+        }
+    }
+
+    /// Waits for every batch handed out, writes their results and ends the thread.
+    fn land(&mut self, sink: &mut dyn Sink, a: &mut Apply<'_>) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.pump(sink, a, 1);
+            if let Some(Worker { queue, handle, .. }) = self.worker.take() {
+                queue.lock().1 = true;
+                queue.ready.notify_all();
+                let _ = handle.join();
+            }
         }
         let _ = (sink, a);
     }
+}
 
-    /// The checking thread died with batches in it (a bug): the loss is counted,
-    /// so the summary never claims a clean run.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn lost(&mut self, summary: &mut Summary) {
-        summary.row_errors += self.in_flight as u64;
-        self.in_flight = 0;
+/// Batch `n` was lost to a panic (a bug): the loss is counted, so the summary
+/// never claims a clean run, and the batches after it still go out.
+#[cfg(not(target_arch = "wasm32"))]
+fn lost(done: &mut std::collections::BTreeMap<u64, (Batch, Vec<Outcome>)>, n: u64, summary: &mut Summary) {
+    summary.row_errors += 1;
+    done.insert(n, (Vec::new(), Vec::new()));
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use super::Kept;
+
+    #[test]
+    fn kept_cells_read_back_and_change_one_at_a_time() {
+        let mut k = Kept::new(["2026-03-02", "", "pt", "practitioner"]);
+        assert_eq!(
+            [k.get(0), k.get(1), k.get(2), k.get(3)],
+            ["2026-03-02", "", "pt", "practitioner"]
+        );
+        k.set(1, "medicare");
+        assert_eq!(
+            [k.get(0), k.get(1), k.get(2), k.get(3)],
+            ["2026-03-02", "medicare", "pt", "practitioner"]
+        );
+        k.set(3, "");
+        k.set(0, "é");
+        assert_eq!([k.get(0), k.get(1), k.get(2), k.get(3)], ["é", "medicare", "pt", ""]);
     }
 }

@@ -92,30 +92,33 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         Payer::MedicareAdvantage => Some(Severity::Warning),
         _ => None,
     };
-    // Each timed code (pooled over its lines) and each untimed line.
-    let mut units_of: Vec<(Vec<usize>, u64, u64, u64, bool)> = Vec::new(); // lines, minutes, assistant, units, timed
-    for g in &ctx.alloc.groups {
+    // Each timed code (pooled over its lines) and each untimed line: its
+    // lines (borrowed, not copied), minutes, assistant minutes, units, timed.
+    let alloc = ctx.alloc;
+    let mut units_of: Vec<(Of<'_>, u64, u64, u64, bool)> = Vec::with_capacity(alloc.groups.len() + visit.lines.len());
+    for g in &alloc.groups {
         let a: u64 = g
             .lines
             .iter()
             .map(|&l| u64::from(visit.lines[l].assistant_minutes))
             .sum();
-        units_of.push((g.lines.clone(), g.minutes, a, g.units, true));
+        units_of.push((Of::Group(&g.lines), g.minutes, a, g.units, true));
     }
     for (i, line) in visit.lines.iter().enumerate() {
         if ctx.billable[i] && ctx.info[i].is_some_and(|c| !c.timed) {
             units_of.push((
-                vec![i],
+                Of::Line(i),
                 u64::from(line.minutes.unwrap_or(0)),
                 u64::from(line.assistant_minutes),
-                ctx.alloc.line_units[i],
+                alloc.line_units[i],
                 false,
             ));
         }
     }
-    for (lines, minutes, assistant, units, timed) in units_of {
+    for (of, minutes, assistant, units, timed) in units_of {
+        let lines = of.lines();
         let first = lines[0];
-        let code = visit.lines[first].code.clone();
+        let code = &visit.lines[first].code;
         let typed = lines
             .iter()
             .any(|&l| visit.lines[l].modifiers.iter().any(|x| x == modifier));
@@ -158,7 +161,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     msg,
                     msg!("Removed from the corrected modifiers. If an assistant furnished part of the service alone, enter those minutes as assistant minutes. From 2022 a needless {modifier} costs 15% of the line.", modifier),
                 );
-                for &l in &lines {
+                for &l in lines {
                     ctx.drop_modifier(l, modifier);
                 }
             }
@@ -245,6 +248,21 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         ctx.notes.push(format!(
             "From 2022-01-01 Medicare pays units with {modifier} at 85% of the fee schedule amount (a 15% reduction)."
         ));
+    }
+}
+
+/// The lines of a timed code (its group's) or of one untimed line.
+enum Of<'a> {
+    Group(&'a [usize]),
+    Line(usize),
+}
+
+impl Of<'_> {
+    fn lines(&self) -> &[usize] {
+        match self {
+            Of::Group(lines) => lines,
+            Of::Line(i) => std::slice::from_ref(i),
+        }
     }
 }
 

@@ -366,42 +366,47 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                 ),
             );
         }
-        let claimed: Vec<u32> = g.lines.iter().filter_map(|&l| lines[l].units).collect();
+        // Units claimed on the code's lines, when any line claims some.
+        let claimed = g
+            .lines
+            .iter()
+            .filter_map(|&l| lines[l].units)
+            .fold(None, |sum: Option<u64>, u| Some(sum.unwrap_or(0) + u64::from(u)));
         let any_missing = g.lines.iter().any(|&l| lines[l].minutes.is_none());
-        if !claimed.is_empty() && !any_missing {
-            let claimed: u64 = claimed.iter().map(|&u| u64::from(u)).sum();
-            if claimed != g.units {
-                let more = claimed > g.units;
-                put(
-                    ctx,
-                    (
-                        &UNITS_MISMATCH,
-                        if more { Severity::Error } else { Severity::Warning },
-                        Some(first),
-                        msg!(
-                            "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
-                            &g.code,
-                            Arg::Units(claimed),
-                            Arg::Minutes(g.minutes),
-                            Arg::Units(g.units),
-                            method_name(alloc.method)
-                        ),
-                        if more {
-                            msg!(
-                                "Bill {units}: billing more than the minutes support is overbilling.",
-                                Arg::Units(g.units)
-                            )
-                        } else {
-                            msg!(
-                                "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
-                                Arg::Units(g.units),
-                                Arg::Units(g.units - claimed),
-                                word(g.units - claimed, "goes", "go")
-                            )
-                        },
+        if let Some(claimed) = claimed
+            && !any_missing
+            && claimed != g.units
+        {
+            let more = claimed > g.units;
+            put(
+                ctx,
+                (
+                    &UNITS_MISMATCH,
+                    if more { Severity::Error } else { Severity::Warning },
+                    Some(first),
+                    msg!(
+                        "{code} is billed with {claimed}, but its {minutes} earn {units} under the {method} method.",
+                        &g.code,
+                        Arg::Units(claimed),
+                        Arg::Minutes(g.minutes),
+                        Arg::Units(g.units),
+                        method_name(alloc.method)
                     ),
-                );
-            }
+                    if more {
+                        msg!(
+                            "Bill {units}: billing more than the minutes support is overbilling.",
+                            Arg::Units(g.units)
+                        )
+                    } else {
+                        msg!(
+                            "Bill {units}: otherwise {units} that the minutes earn {goes} unbilled.",
+                            Arg::Units(g.units),
+                            Arg::Units(g.units - claimed),
+                            word(g.units - claimed, "goes", "go")
+                        )
+                    },
+                ),
+            );
         }
     }
     // Codes counted by their own time blocks: claimed units against the blocks earned.

@@ -217,6 +217,7 @@ impl Ctx<'_> {
     }
 
     /// Records a finding that the corrected modifiers do not fix.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn emit(
         &mut self,
         rule: &Rule,
@@ -230,6 +231,7 @@ impl Ctx<'_> {
 
     /// Records a finding that the report's corrected `modifiers` already fix
     /// (`fixed: true`).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn emit_fixed(
         &mut self,
         rule: &Rule,
@@ -241,6 +243,7 @@ impl Ctx<'_> {
         self.push(rule, severity, line, message.into(), help.into(), true);
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn push(
         &mut self,
         rule: &Rule,

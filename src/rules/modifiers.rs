@@ -233,7 +233,13 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
         let timed = info.is_some_and(|c| c.timed);
         let needs_therapy =
             info.filter(|c| c.kind.is_therapy() || (c.kind == Kind::Reporting && c.valid_on(visit.date_of_service)));
-        let have: Vec<&str> = typed.iter().map(String::as_str).filter(|m| is_therapy(m)).collect();
+        // The therapy modifiers typed: the first, and whether there are more
+        // (listed only when they are wrong).
+        let have = || typed.iter().map(String::as_str).filter(|m| is_therapy(m));
+        let (first_have, more) = {
+            let mut h = have();
+            (h.next(), h.next().is_some())
+        };
         let plan = visit.discipline.name();
         if let Some(info) = needs_therapy {
             if !info.fits(visit.discipline) {
@@ -245,7 +251,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     "Bill the code of the visit's own discipline, or set the visit's discipline to the plan of care the service was furnished under.",
                 );
             }
-            if have.is_empty() && !visit.lines[i].modifiers_given {
+            if first_have.is_none() && !visit.lines[i].modifiers_given {
                 ctx.emit_fixed(
                     &MISSING_THERAPY,
                     Severity::Info,
@@ -258,7 +264,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     ),
                     "Nothing to do: the corrected modifiers carry it.",
                 );
-            } else if have.is_empty() {
+            } else if first_have.is_none() {
                 ctx.emit_fixed(
                     &MISSING_THERAPY,
                     medicare_error(visit.payer),
@@ -266,14 +272,14 @@ pub(crate) fn check(ctx: &mut Ctx<'_>) {
                     msg!("{code} has no therapy modifier: under a {plan} plan of care it takes {want}, and Medicare returns therapy claims without one.", code, plan, want),
                     msg!("Add {want} to the line (the corrected modifiers have it).", want),
                 );
-            } else if have.len() > 1 || have[0] != want {
+            } else if more || first_have != Some(want) {
                 ctx.emit_fixed(
                     &MISMATCH,
                     Severity::Error,
                     Some(i),
                     format!(
                         "{code} carries {}, but this is a {plan} visit: it takes {want}, once.",
-                        crate::prose::join(&have, " and ")
+                        crate::prose::join(&have().collect::<Vec<_>>(), " and ")
                     ),
                     msg!("Use {want} alone (the corrected modifiers have it).", want),
                 );
