@@ -379,7 +379,9 @@ impl RowReader {
             return Ok(None);
         };
         let line = &input[..end];
-        if memchr::memchr(b'"', line).is_some() {
+        // A line over the record limit is csv-core's too: it is refused there,
+        // whether or not one chunk holds it whole.
+        if line.len() > MAX_RECORD || memchr::memchr(b'"', line).is_some() {
             return Ok(None);
         }
         // Not UTF-8: csv-core's path says which bytes were replaced, field by field.
@@ -545,6 +547,21 @@ mod tests {
                 assert_eq!(a.rows, b.rows, "{text:?} {chunk}");
                 assert_eq!(a.bad, b.bad, "{text:?} {chunk}");
             }
+        }
+    }
+
+    /// A line longer than the record limit reads as csv-core reads it (a row
+    /// error, not a 3 MB cell) even when one chunk holds it whole, where the
+    /// quick path could have taken it.
+    #[test]
+    fn a_line_over_the_record_limit_reads_as_csv_core_reads_it() {
+        let mut text = b"h,i\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 3 * MAX_RECORD));
+        text.extend_from_slice(b",1\nok,2\n");
+        for chunk in [4096, text.len()] {
+            let (a, b) = (read_with(&text, chunk, true), read_with(&text, chunk, false));
+            assert!(!a.bad.is_empty(), "chunk {chunk}: refused");
+            assert_eq!((a.rows, a.bad), (b.rows, b.bad), "chunk {chunk}");
         }
     }
 
