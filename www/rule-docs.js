@@ -1,7 +1,7 @@
 // A rule's docs page in a dialog, opened from a finding's rule tag: fetched
 // after the first result (nothing before it needs it), and kept by the service
 // worker for offline use.
-import { call } from "./engine.js";
+import { call, loadTables } from "./engine.js";
 import { esc } from "./form.js";
 
 const $ = (id) => document.getElementById(id);
@@ -46,9 +46,19 @@ export async function openRule(id, opener) {
   try {
     page = call("explain", id);
   } catch {
-    // The docs pages come with data/tables.bin, just after the first result.
-    page = `# ${id}\n\nThis rule's page is still loading; close this and open it again in a moment.`;
+    // The docs pages come with data/tables.bin, just after the first result:
+    // the dialog says so, and shows the page once they are in if still open.
+    page = `# ${id}\n\nThis rule's page is still loading; it appears here in a moment.`;
+    loadTables()
+      .then(() => {
+        if (dialog.open && dialog.dataset.rule === id) $("rule-body").innerHTML = markdown(call("explain", id));
+      })
+      .catch(() => {});
   }
+  dialog.dataset.rule = id;
+  // The findings are drawn again when the tables arrive, which replaces the
+  // tag that opened the dialog: focus then goes back to its successor.
+  dialog.addEventListener("close", () => opener && !opener.isConnected && document.querySelector(`#diagnostics button.rule[data-rule="${CSS.escape(id)}"]`)?.focus(), { once: true });
   $("rule-body").innerHTML = markdown(page);
   dialog.style.marginTop = "";
   dialog.style.maxHeight = "";

@@ -55,6 +55,27 @@ test("the units come first; the tables follow, then the full findings and data-s
   }
 });
 
+test("a rule's docs opened before the tables arrive fill in when they do; closing it then gives focus back to its rule tag", async () => {
+  h.throttle.paths = { "/data/tables.bin": 2500 };
+  try {
+    const visit = { date_of_service: "2026-03-02", payer: "medicare", lines: [{ code: "97110", minutes: 30, modifiers: ["GP"] }, { code: "97140", minutes: 15, modifiers: ["GP"] }], diagnoses: [] };
+    const { context, page } = await h.open("/" + hash(visit), {}, { wait: false });
+    await page.waitForSelector("body[data-ready='1']");
+    assert.equal(await page.getAttribute("#results", "data-state"), "loading");
+    await page.click('button.rule[data-rule="missing-diagnosis"]');
+    await page.waitForSelector("#rule-dialog[open]");
+    assert.match(await page.textContent("#rule-body"), /still loading; it appears here in a moment/);
+    await page.waitForSelector("body[data-complete='1']");
+    await page.waitForSelector("#rule-body h3"); // the docs page's sections, without closing and opening again
+    assert.doesNotMatch(await page.textContent("#rule-body"), /still loading/);
+    await page.keyboard.press("Escape");
+    assert.equal(await page.evaluate(() => document.activeElement.matches('#diagnostics button.rule[data-rule="missing-diagnosis"]')), true, "focus is on the rule's tag");
+    await context.close();
+  } finally {
+    h.throttle.paths = {};
+  }
+});
+
 test("tables that cannot be loaded are said, never a silent pass", async () => {
   const { context, page } = await h.open("/" + hash(pairVisit), {}, {
     wait: false,
