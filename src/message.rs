@@ -245,19 +245,7 @@ const NO_ARG: Arg = Arg::Static("");
 impl Message {
     /// A template and its arguments (use [`msg!`](crate::msg), which checks them).
     pub fn template<const N: usize>(template: &'static str, args: [Arg; N]) -> Message {
-        const { assert!(N <= MAX_ARGS, "too many template arguments") };
-        let mut all = [NO_ARG; MAX_ARGS];
-        for (slot, a) in all.iter_mut().zip(args) {
-            *slot = a;
-        }
-        Message {
-            body: Body::Template {
-                template,
-                plan: None,
-                args: all,
-            },
-            rendered: OnceLock::new(),
-        }
+        Message::planned(template, &None, args)
     }
 
     /// [`Message::template`] with the template's [`Plan`] (what [`msg!`](crate::msg) calls).
