@@ -10,10 +10,21 @@
 import { loadEngine, loadTables, call, callWhenReady, isReady, EngineStopped, onRestart, restarted } from "./engine.js";
 import { state, startForm, fillForm, readVisit, problems, filledRows, showFieldErrors, showCodeHint, clearForm, undoClear, today, esc } from "./form.js";
 import { engineProblem } from "./input.js";
-import { startDiagnoses, renderChips, showTitles } from "./diagnoses.js";
-import { renderReport, showStale, showEmpty, setState, showTablesFailed } from "./result.js";
-import { startFindings, loadRuleTitles } from "./findings.js";
 import { startShare, visitChanged, visitFromHash, setReadOnly, inFrame, copy, forgetUrl } from "./share.js";
+
+// The answer's modules and the chips' are asked for now but not waited for: the
+// form is filled from the link while they and the engine download (over
+// HTTP/1.1 a browser opens 6 connections to a host, so they come in a second
+// round of requests, beside the wasm's end; see _headers). Until the answer's
+// are in, update() waits, as it does for the engine; the chips follow the first
+// result.
+let result = null;
+let findings = null;
+let diagnoses = null;
+const answer = Promise.all([import("./result.js"), import("./findings.js")]).then((m) => ([result, findings] = m));
+answer.catch(() => {}); // awaited below
+const chips = import("./diagnoses.js");
+chips.catch(() => {}); // awaited below
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -45,7 +56,7 @@ function completeResult() {
 }
 
 function update() {
-  if (MODE === "audit" || !isReady()) return;
+  if (MODE === "audit" || !isReady() || !result) return;
   if (retryTables) {
     retryTables = false;
     completeChecks();
@@ -53,13 +64,13 @@ function update() {
   const list = problems();
   if (filledRows().length === 0) {
     showFieldErrors(list.filter((p) => p.row === undefined));
-    showEmpty();
+    result.showEmpty();
     visitChanged(null, { embed: MODE === "embed" });
     return firstResult();
   }
   if (list.length) {
     showFieldErrors(list);
-    showStale(list);
+    result.showStale(list);
     return firstResult();
   }
   const visit = readVisit();
@@ -73,19 +84,19 @@ function update() {
       const again = stopped === key;
       stopped = key;
       if (again) gaveUp = key;
-      showStale([{ message: again ? "ptbill cannot check this visit: the engine stops on it each time; change the visit and it checks again" : "The billing engine stopped and is restarting" }]);
+      result.showStale([{ message: again ? "ptbill cannot check this visit: the engine stops on it each time; change the visit and it checks again" : "The billing engine stopped and is restarting" }]);
       if (!again) restarted().then(update);
       return;
     }
     const rows = filledRows();
     const p = engineProblem(e.message, (i) => rows[i]?.[1] ?? i);
     showFieldErrors([p]);
-    showStale([p]);
+    result.showStale([p]);
     return firstResult();
   }
   stopped = gaveUp = null;
   showFieldErrors([]);
-  renderReport(report, visit);
+  result.renderReport(report, visit);
   visitChanged(visit, { embed: MODE === "embed" });
   firstResult();
 }
@@ -111,18 +122,15 @@ function typedEarly() {
   return visit;
 }
 
-startDiagnoses();
-startFindings();
 startShare({
   onForget: () => {
     clearForm({ undoable: false });
     undoOffer(false);
-    renderChips();
+    diagnoses?.renderChips();
     update();
   },
 });
 fillForm(visitFromHash() ?? typedEarly());
-renderChips();
 if (MODE === "view") setReadOnly();
 // Only in a frame: the host is told the page's height (fetched only then).
 if (inFrame || MODE === "embed") import("./embed.js").then((m) => m.startResizeReports());
@@ -130,14 +138,14 @@ if (inFrame || MODE === "embed") import("./embed.js").then((m) => m.startResizeR
 $("clear").addEventListener("click", () => {
   clearForm({ undoable: true });
   forgetUrl();
-  renderChips();
+  diagnoses?.renderChips();
   update();
   undoOffer(true);
   $("lines").querySelector("input")?.focus();
 });
 $("undo").addEventListener("click", () => {
   undoClear();
-  renderChips();
+  diagnoses?.renderChips();
   undoOffer(false);
   update();
   $("lines").querySelector("input")?.focus();
@@ -147,9 +155,9 @@ window.addEventListener("hashchange", () => {
   const v = visitFromHash();
   if (v && JSON.stringify(v) !== JSON.stringify(readVisit())) {
     fillForm(v);
-    renderChips();
+    diagnoses?.renderChips();
     update();
-    showTitles();
+    diagnoses?.showTitles();
   }
 });
 onRestart((sentence) => {
@@ -177,10 +185,12 @@ if (MODE === "audit") {
   offline().then((m) => m.startOffline());
 }
 
+await answer;
+findings.startFindings();
 try {
   await loadEngine();
 } catch (e) {
-  setState("stale");
+  result.setState("stale");
   $("summary-text").textContent = `ptbill could not start its engine in this browser (${e.message}). Reload the page to try again.`;
   throw e;
 }
@@ -197,18 +207,24 @@ async function completeChecks() {
     await loadTables();
   } catch (e) {
     retryTables = true;
-    showTablesFailed(e.message);
+    result.showTablesFailed(e.message);
     return;
   }
-  renderChips();
+  await chipsIn;
+  diagnoses.renderChips();
   update();
   completeResult();
-  showTitles();
+  diagnoses.showTitles();
 }
+const chipsIn = chips.then((m) => {
+  diagnoses = m;
+  diagnoses.startDiagnoses();
+  diagnoses.renderChips();
+});
 if (MODE === "audit") completeResult();
 else completeChecks();
-loadRuleTitles();
-renderChips();
+findings.loadRuleTitles();
+await chipsIn;
 // Then, once the first result has had a chance to be drawn, while the tables
 // download: the code catalog, for the label under each code and the code
 // suggestions (the units and findings do not need it).

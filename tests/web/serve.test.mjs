@@ -86,17 +86,19 @@ test("brotli when accepted, else gzip, else identity; decoded bytes are the file
   }
 });
 
+const FIRST = ["pkg-calc/ptbill_bg.wasm", "engine.js", "main.js", "form.js", "input.js", "share.js"];
 test("_headers: the page's HTML gets its Link preloads (at / and /index.html), other files none, and the file itself is not served", async () => {
   for (const path of ["/", "/index.html"]) {
     const link = (await get(path)).headers.link ?? "";
     const urls = [...link.matchAll(/<([^>]+)>/g)].map((m) => m[1]);
-    assert.deepEqual(urls, ["pkg-calc/ptbill_bg.wasm", "engine.js", "pkg-calc/ptbill.js", "style.css"], path);
+    // The wasm and the modules that fill the form: six, as many as a browser's HTTP/1.1 connections to a host.
+    assert.deepEqual(urls, FIRST, path);
     // The wasm is fetched with CORS (crossorigin), as index.html's own preload and compileStreaming's fetch are: else the browser fetches it twice.
     assert.match(link, /<pkg-calc\/ptbill_bg\.wasm>; rel=preload; as=fetch; type="application\/wasm"; crossorigin/);
   }
   // Each file the Link names is one the HTML preloads or loads itself.
   const html = readFileSync(join(root, "www/index.html"), "utf8");
-  for (const url of ["pkg-calc/ptbill_bg.wasm", "engine.js", "pkg-calc/ptbill.js", "style.css"]) assert.ok(html.includes(`href="${url}"`) || html.includes(`src="${url}"`), url);
+  for (const url of FIRST) assert.ok(html.includes(`href="${url}"`) || html.includes(`src="${url}"`), url);
   assert.equal((await get("/plain.js")).headers.link, undefined);
   assert.equal((await get("/_headers")).status, 404);
   assert.deepEqual(parseHeaders("# note\n/a*\n  X-One: 1\n  X-One: 2\n"), [{ path: "/a*", headers: { "x-one": "1, 2" } }]);
@@ -145,4 +147,24 @@ test("scripts/compress.mjs writes .br and .gz beside each text and wasm file, de
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test("make dist puts the stylesheet inside the HTML under a CSP hash of exactly its text (a wrong hash would leave the page unstyled)", async () => {
+  const { inlineStylesheet } = await import("../../scripts/minify.mjs");
+  const { createHash } = await import("node:crypto");
+  const hashOf = (css) => `'sha256-${createHash("sha256").update(css).digest("base64")}'`;
+  const html = `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'self'; img-src 'self'">\n<link rel="stylesheet" href="style.css">\n<p>x</p>`;
+  const css = "a{color:red}.b::after{content:'$&'}";
+  const out = inlineStylesheet(html, "style.css", css);
+  assert.ok(out.includes(`<style>${css}</style>`), out); // "$&" kept as it is, not a replacement pattern
+  assert.ok(out.includes(`style-src 'self' ${hashOf(css)}; img-src`), out);
+  assert.ok(!out.includes("<link"), out);
+  assert.throws(() => inlineStylesheet("<p>no link</p>", "style.css", css), /no <link/);
+  assert.throws(() => inlineStylesheet(html, "style.css", "a{}</style><script>"), /<\/style/);
+  // The shipped page: its one inline style is dist/style.css, and the CSP names its hash.
+  const page = readFileSync(join(root, "dist/index.html"), "utf8");
+  const styles = [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+  assert.deepEqual(styles, [readFileSync(join(root, "dist/style.css"), "utf8")]);
+  assert.ok(page.match(/style-src ([^;"]*)/)[1].split(" ").includes(hashOf(styles[0])));
+  assert.ok(!page.includes('rel="stylesheet"'));
 });
