@@ -110,6 +110,11 @@ test("the empty form opens without errors", async () => {
   assert.equal(await page.$("[aria-invalid='true']"), null);
   assert.equal(await page.isVisible("#result-error"), false);
   assert.equal(await page.$$eval("#diagnostics .finding", (x) => x.length), 0);
+  // The footer names the data's dates once a visit is checked; before, it says so (not "Reference data: .").
+  assert.match(await page.textContent("footer"), /Reference data: dated with each result\./);
+  await page.fill(line(0, "code"), "97110");
+  await page.fill(line(0, "minutes"), "30");
+  await page.waitForFunction(() => /^codes 20\d\d-\d\d-\d\d; /.test(document.getElementById("footer-data").textContent));
   await context.close();
 });
 
