@@ -8,16 +8,23 @@ const $ = (id) => document.getElementById(id);
 const date = () => $("date_of_service").value || today();
 const looksLikeCode = (q) => /^[A-Z]\d/i.test(q) && !/\s/.test(q);
 
+// Offline before the titles were ever fetched, a word search has nothing to
+// search; a code typed in full is still checked (the code set is in the tables).
+const NO_TITLES = "Searching by words needs the ICD-10-CM titles, which load once while online; type the code itself (as M54.50) and it is checked.";
+
 let loading = null;
+/** Resolves to whether the titles are in (false: they could not be fetched). */
 function titles() {
   // The search needs the code set too (data/tables.bin, fetched after the first result).
   loading ??= Promise.all([fetch("data/icd10cm-descriptions.txt").then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))), loadTables()])
     .then(([text]) => {
       loadDescriptions(text);
       renderChips();
+      return true;
     })
     .catch(() => {
       loading = null;
+      return false;
     });
   return loading;
 }
@@ -61,7 +68,10 @@ async function addFromInput() {
   const q = $("dx-input").value.trim().split(/\s+[—-]\s+/)[0].trim();
   if (!q) return;
   if (looksLikeCode(q)) return add(q);
-  await titles();
+  if (!(await titles())) {
+    $("dx-hint").textContent = NO_TITLES;
+    return;
+  }
   const [first] = call("icd10_search", q, date(), 15); // the list shown (a limit of 1 can rank differently)
   if (first) add(first.code);
   else $("dx-hint").textContent = `No ICD-10-CM code matches “${q}”; try other words or the code.`;
@@ -82,7 +92,11 @@ async function suggest() {
     $("dx-hint").textContent = "";
     return;
   }
-  await titles();
+  if (!(await titles()) && !looksLikeCode(q)) {
+    $("dx-list").innerHTML = "";
+    $("dx-hint").textContent = NO_TITLES;
+    return;
+  }
   const found = call("icd10_search", q, date(), 15);
   $("dx-list").innerHTML = found
     .map((f) => `<option value="${esc(f.code)}">${esc(f.code)} — ${esc(f.description || "(new in FY2027)")}${f.needs_seventh ? " (needs a 7th character)" : f.billable ? "" : " (not billable)"}</option>`)

@@ -229,6 +229,26 @@ test("offline before the audit was ever opened: the audit view says it needs one
   await context.close();
 });
 
+test("offline before the ICD-10-CM titles were ever fetched: a word search says to type the code, and a code typed whole is still added", async () => {
+  const { context, page } = await openThenOffline("/"); // no diagnoses: the titles were never fetched
+  await page.reload();
+  await page.waitForSelector("body[data-complete='1']");
+  const seen = h.problems.length;
+  await page.fill("#dx-input", "low back");
+  await page.waitForFunction(() => /type the code itself/.test(document.getElementById("dx-hint").textContent));
+  await page.press("#dx-input", "Enter");
+  await page.waitForFunction(() => /type the code itself/.test(document.getElementById("dx-hint").textContent));
+  assert.equal(await page.$$eval("#dx-chips li", (l) => l.length), 0);
+  await page.fill("#dx-input", "M54.50");
+  await page.press("#dx-input", "Enter");
+  await page.waitForSelector("#dx-chips li");
+  assert.match(await page.textContent("#dx-chips"), /M54\.50/);
+  // The only console errors: the titles' fetch, refused offline.
+  const fresh = h.problems.splice(seen);
+  assert.ok(fresh.every((p) => /ERR_FAILED|ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(p)), fresh.join("\n"));
+  await context.close();
+});
+
 test("the audit can be cancelled and the page stays responsive", async () => {
   const { context, page } = await open("/?audit");
   const rows = ["visit_id,date_of_service,code,minutes"];
