@@ -271,6 +271,14 @@ test("an educator's exercise: made in the calculator, opened in a fresh browser,
   await page.waitForSelector("#editor-body:not([hidden])");
   const loaded = JSON.parse(await page.inputValue("#editor-source"));
   assert.deepEqual([loaded.date_of_service, loaded.payer, loaded.lines, loaded.diagnoses], [visit.date_of_service, visit.payer, visit.lines, visit.diagnoses]);
+  // A visit pasted with a JSON slip, or a link cut short, is said in plain words (not the browser's parser message).
+  await page.fill("#editor-source", '{"date_of_service": "2026-03-02", "lines": [{"code": "97110" "minutes": 30}]}');
+  await page.click("#editor-load");
+  assert.equal(await page.textContent("#editor-error"), "Cannot use this visit: its JSON could not be read near character 62: check the commas, quotes and brackets there, or paste the calculator's share link instead.");
+  assert.equal(await page.isHidden("#editor-body"), true);
+  await page.fill("#editor-source", share.slice(0, -7) + "%%");
+  await page.click("#editor-load");
+  assert.match(await page.textContent("#editor-error"), /^Cannot use this visit: this share link is damaged/);
   // Pasting the share link gives the same visit.
   await page.fill("#editor-source", share);
   await page.click("#editor-load");
@@ -365,6 +373,11 @@ test("practice in a cross-origin frame: the host receives ptbill:resize and a wh
 test("the session summary: score, teaching points missed, and a result to copy; nothing stored", async () => {
   const { context, page } = await open("/?practice#e=chart-23");
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ORIGIN });
+  // Check pressed before typing is not a wrong first try: nothing is marked, and the score below counts only real checks.
+  await page.click("#practice-check");
+  assert.equal(await page.textContent("#practice-status"), "Nothing to check yet: type the units for each line first.");
+  assert.equal(await page.$("#exercise .mark[data-mark]"), null);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "answer-units-0");
   await page.fill("#answer-units-0", "2");
   await checkNow(page);
   await page.click("#practice-next");

@@ -127,8 +127,22 @@ function expected() {
   return current.expected;
 }
 
+/** No unit and no code typed where they are asked (an empty modifier field or no problem ticked is an answer). */
+function blank(ex, answer) {
+  const typed = (v) => v !== null && !(typeof v === "string" && v.trim() === "");
+  return (ex.ask.includes("units") || ex.ask.includes("code")) && ![...answer.units, ...answer.codes].some(typed);
+}
+
 function onCheck() {
-  const result = checkAnswer(current.ex, expected(), readAnswer(current.ex));
+  const answer = readAnswer(current.ex);
+  if (blank(current.ex, answer)) {
+    // A Check pressed before anything was typed is not a try: nothing is marked or counted.
+    clearMarks();
+    $("practice-status").textContent = `Nothing to check yet: type the ${current.ex.ask.includes("units") ? "units" : "code"} for each line first.`;
+    document.querySelector("#practice-form input")?.focus();
+    return;
+  }
+  const result = checkAnswer(current.ex, expected(), answer);
   current.lastResult = result;
   clearMarks();
   showMarks(result, current.ex);

@@ -60,8 +60,23 @@ export function embedSnippet(visit, options = {}) {
 export function visitFromText(text) {
   const t = text.trim();
   const m = t.match(/#v=([A-Za-z0-9_-]+)/) ?? t.match(/^v=([A-Za-z0-9_-]+)$/);
-  if (m) return JSON.parse(fromBase64url(m[1]));
-  if (t.startsWith("{")) return JSON.parse(t);
+  if (m) {
+    try {
+      return JSON.parse(fromBase64url(m[1]));
+    } catch {
+      throw new Error("this share link is damaged (cut short or changed): copy it again from the calculator.");
+    }
+  }
+  if (t.startsWith("{")) {
+    try {
+      return JSON.parse(t);
+    } catch (e) {
+      // The browser's own wording ("Unexpected token } in JSON at position 45") means little to an educator.
+      const at = /position (\d+)/.exec(e.message);
+      const where = at ? ` near character ${Number(at[1]) + 1}` : "";
+      throw new Error(`its JSON could not be read${where}: check the commas, quotes and brackets there, or paste the calculator's share link instead.`);
+    }
+  }
   throw new Error("Paste the calculator's share link (it contains #v=) or the visit as JSON.");
 }
 
