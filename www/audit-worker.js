@@ -10,7 +10,9 @@ import init, { AuditStream, check } from "./pkg-audit/ptbill.js";
 const HEADER = "visit_id,row,line,code,rule,severity,message\n";
 const SLICE = 128 << 10; // bytes of the file per engine call: its output (≈ 16× the input) is one batch for the store
 const AHEAD = 8 << 20; // bytes the store may have yet to compress before the engine reads on
-const ready = init();
+// The build's files, named to the page so that a first visit's service worker,
+// which may take over only after they came, can keep them for offline use.
+const ready = init().then(() => self.postMessage({ type: "fetched", urls: performance.getEntriesByType("resource").map((e) => e.name) }));
 let cancelled = false;
 let running = false;
 let store = null; // MessagePort to the store worker

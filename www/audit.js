@@ -198,6 +198,8 @@ function startWorker() {
       csvGz = data.csv;
       render(data.result, data.page);
       document.body.dataset.audited = "1";
+    } else if (data.type === "fetched") {
+      import("./offline.js").then((m) => m.fetchedToo(data.urls));
     } else if (data.type === "page") {
       if (data.id === asked) showPage(data.page);
     } else if (data.type === "checked") {

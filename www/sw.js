@@ -86,7 +86,34 @@ async function tellUpdated() {
 // A page that started listening late asks whether it missed the news.
 self.addEventListener("message", (event) => {
   if (event.data?.type === "ptbill:ask" && updated) event.source?.postMessage({ type: "ptbill:updated" });
+  if (event.data?.type === "ptbill:keep" && Array.isArray(event.data.urls)) event.waitUntil(keepFetched(event.data.urls));
 });
+
+/**
+ * The first visit's files fetched before this worker controlled the page (a
+ * first visit straight to the audit view fetches audit.js then, and, audited at
+ * once, the audit's build and the sample too): the page names them once it is
+ * controlled, and those of the page's files not kept yet are kept now (from the
+ * HTTP cache, revalidated), so the view works offline after that one visit.
+ */
+async function keepFetched(urls) {
+  const cache = await caches.open(CACHE);
+  for (const url of urls.slice(0, 500)) {
+    let key;
+    try {
+      key = keyOf(new Request(String(url)));
+    } catch {
+      continue;
+    }
+    if (!key || (await cache.match(key))) continue;
+    try {
+      const response = await fetch(key, { cache: "default" });
+      if (response.ok) await cache.put(key, response);
+    } catch {
+      /* offline again: kept on a later visit */
+    }
+  }
+}
 
 /** Fetches the file and keeps it; says so when it differs from the kept copy. */
 async function refresh(key, request, cached) {

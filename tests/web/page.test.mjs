@@ -216,6 +216,34 @@ test("after one audit, auditing works with the network cut (the audit build is k
   await context.close();
 });
 
+test("a first visit straight to the audit view, audited before the service worker took over: offline after that one visit, the audit still works", async () => {
+  h.throttle.paths = { "/sw.js": 4000 }; // the worker arrives after the audit: its module, build and sample all came past it
+  try {
+    const { context, page } = await open("/?audit");
+    await page.click("#audit-sample");
+    await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
+    const online = await page.textContent("#audit-summary");
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null, "audited before the service worker took over");
+    await page.waitForFunction(() => navigator.serviceWorker.controller, null, { timeout: 20_000 });
+    // Once it controls the page, it keeps the files that came before it (the page names them).
+    const kept = () =>
+      page.evaluate(async () => {
+        const cache = await caches.open((await caches.keys())[0]);
+        const files = ["audit.js", "audit-worker.js", "audit-store.js", "pkg-audit/ptbill.js", "pkg-audit/ptbill_bg.wasm", "sample-audit.csv"];
+        return (await Promise.all(files.map((f) => cache.match(new URL(f, location.href).href)))).every(Boolean);
+      });
+    for (const start = Date.now(); !(await kept()); await new Promise((r) => setTimeout(r, 200))) assert.ok(Date.now() - start < 20_000, "the audit's files were not kept");
+    await context.setOffline(true);
+    await page.reload();
+    await page.click("#audit-sample");
+    await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
+    assert.equal(await page.textContent("#audit-summary"), online);
+    await context.close();
+  } finally {
+    h.throttle.paths = {};
+  }
+});
+
 test("offline before the audit was ever opened: the audit view says it needs one visit online instead of doing nothing", async () => {
   const { context, page } = await openThenOffline("/" + hash(example3));
   const seen = h.problems.length;
