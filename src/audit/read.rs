@@ -140,6 +140,9 @@ pub struct RowReader {
     after_cr: bool,
     /// Inside a record (csv-core has consumed some of it).
     in_record: bool,
+    /// A row refused for its length whose first line goes on past what was
+    /// read: the rest of that line is skipped, and reading goes on after it.
+    skip_line: bool,
     started: bool,
     failed: bool,
     /// csv-core has read nothing since it was made: it strips a BOM on its
@@ -170,6 +173,7 @@ impl RowReader {
             fields: Fields::default(),
             row: 0,
             after_cr: false,
+            skip_line: false,
             in_record: false,
             started: false,
             failed: false,
@@ -304,6 +308,16 @@ impl RowReader {
             if self.failed {
                 return Ok(());
             }
+            if self.skip_line {
+                // The refused row's own line break ends it: it is not a blank row.
+                let Some(at) = memchr::memchr2(b'\n', b'\r', input) else {
+                    return Ok(());
+                };
+                self.skip_line = false;
+                self.after_cr = input[at] == b'\r';
+                input = &input[at + 1..];
+                continue;
+            }
             if !self.in_record {
                 // Blank lines are rows too (as a spreadsheet numbers them); csv-core
                 // would skip them without counting.
@@ -411,6 +425,12 @@ impl RowReader {
             from += 1;
         }
         self.after_cr = false;
+        if nl == raw.len() {
+            // Its first line is longer than what was read: the rest of it is this row's too.
+            self.skip_line = true;
+        } else if raw[nl] == b'\r' && from == raw.len() {
+            self.after_cr = true; // a CR LF split after the CR: the LF is this row's
+        }
         if from < raw.len() {
             self.push(&raw[from..], to)?;
         }
@@ -560,8 +580,24 @@ mod tests {
         text.extend_from_slice(b",1\nok,2\n");
         for chunk in [4096, text.len()] {
             let (a, b) = (read_with(&text, chunk, true), read_with(&text, chunk, false));
-            assert!(!a.bad.is_empty(), "chunk {chunk}: refused");
+            // One row error for the one long row, and the next row keeps its number.
+            assert_eq!(a.bad.iter().map(|b| b.0).collect::<Vec<_>>(), [2], "chunk {chunk}");
+            assert_eq!(rows(&a), [(3, vec!["ok", "2"])], "chunk {chunk}");
             assert_eq!((a.rows, a.bad), (b.rows, b.bad), "chunk {chunk}");
+        }
+        // The same with CR LF breaks, a chunk ending between the CR and the LF, and a line of 5 MB.
+        let mut text = b"h,i\r\n".to_vec();
+        text.extend(std::iter::repeat_n(b'y', 5 * MAX_RECORD));
+        text.extend_from_slice(b"\r\nok,3\r\n\r\nlast,4\r\n");
+        let cut = text.len() - b"\nok,3\r\n\r\nlast,4\r\n".len();
+        for chunk in [4096, 65_536, cut, text.len()] {
+            let a = read_with(&text, chunk, true);
+            assert_eq!(a.bad.iter().map(|b| b.0).collect::<Vec<_>>(), [2], "chunk {chunk}");
+            assert_eq!(
+                rows(&a),
+                [(3, vec!["ok", "3"]), (5, vec!["last", "4"])],
+                "chunk {chunk}"
+            );
         }
     }
 
