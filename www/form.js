@@ -161,11 +161,18 @@ function onLineKey(e) {
 function onLineClick(e) {
   const i = e.target.closest("[data-remove]")?.dataset.remove;
   if (i === undefined) return;
+  // A line with anything typed in it can be brought back (one Undo, as after Clear).
+  const typed = Object.values(state.lines[Number(i)]).some((v) => String(v ?? "").trim() !== "");
+  const before = typed ? { ...readTyped(), method: $("method").value } : null;
   state.lines.splice(Number(i), 1);
   if (state.lines.length === 0) state.lines.push(emptyLine());
   renderLines();
   field(Math.min(Number(i), state.lines.length - 1), "code")?.focus();
   onChange();
+  if (before) {
+    undoVisit = before;
+    onRemoved(Number(i));
+  }
 }
 
 // ---------- field errors ----------
@@ -248,7 +255,11 @@ export function undoClear() {
   return true;
 }
 
-export function startForm(changed) {
+let onRemoved = () => {};
+
+/** `changed` after every edit; `removed(i)` after line i (with something typed) was removed, which undoClear() brings back. */
+export function startForm(changed, { removed = () => {} } = {}) {
+  onRemoved = removed;
   onChange = () => {
     undoVisit = null; // an edit after Clear: the cleared visit is gone for good
     changed();

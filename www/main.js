@@ -101,15 +101,19 @@ function update() {
   firstResult();
 }
 
-function undoOffer(show) {
+function undoOffer(show, { said = "Cleared.", label = "Undo clear" } = {}) {
   $("undo").hidden = !show;
-  $("share-status").textContent = show ? "Cleared." : "";
+  $("undo").textContent = label;
+  $("share-status").textContent = show ? said : "";
 }
 
-startForm(() => {
-  undoOffer(false);
-  update();
-});
+startForm(
+  () => {
+    undoOffer(false);
+    update();
+  },
+  { removed: (i) => undoOffer(true, { said: `Line ${i + 1} removed.`, label: "Undo remove" }) },
+);
 /** What the form holds before this module ran: the HTML's first line and
  * selects are usable at once, and on a slow phone a clinician may have typed
  * into them already, which must not be wiped when the form is rendered. */

@@ -229,6 +229,25 @@ test("forgiving input: $1,834.50, 15 min, a pasted 97110 23 GP and a spreadsheet
   await page.click("#undo");
   assert.equal((await cards(page)).length, 4);
   assert.equal(await page.inputValue("#ytd_allowed"), "1834.5");
+  // Removing a line by mistake: one Undo brings it back where it was.
+  const codes = () => page.$$eval('#lines input[data-k="code"]', (l) => l.map((x) => x.value));
+  const all = await codes();
+  await page.click('#lines [data-remove="1"]');
+  assert.equal((await cards(page)).length, 3);
+  assert.equal(await page.textContent("#share-status"), "Line 2 removed.");
+  assert.equal(await page.textContent("#undo"), "Undo remove");
+  await page.click("#undo");
+  assert.deepEqual(await codes(), all);
+  assert.equal((await cards(page)).length, 4);
+  assert.equal(await page.isVisible("#undo"), false);
+  // An edit after the removal ends the offer (as after Clear).
+  await page.click('#lines [data-remove="3"]');
+  assert.equal(await page.isVisible("#undo"), true);
+  await page.fill(line(0, "minutes"), "40");
+  assert.equal(await page.isVisible("#undo"), false);
+  await page.click("#add-line"); // four lines again for what follows
+  await page.fill(line(3, "code"), "97530");
+  await page.fill(line(3, "minutes"), "20");
   // Forget: the form, the fragment and the history entry no longer hold the visit.
   await page.click("#share");
   assert.match(page.url(), /#v=/);
