@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 out=$(cargo bench --quiet --bench check -- --output-format bencher 2>/dev/null | grep '^test ')
 printf '\n| benchmark | time per call |\n|---|---|\n'
 native_us=""
+door_us=""
 while read -r line; do
   name=$(sed -E 's/^test (.*) \.\.\. bench:.*/\1/' <<<"$line")
   ns=$(sed -E 's/.*bench: *([0-9,]+) ns\/iter.*/\1/' <<<"$line" | tr -d ,)
   us=$(awk -v n="$ns" 'BEGIN{printf "%.1f", n/1000}')
   [ "$name" = "check 10-line visit" ] && native_us=$us
+  [ "$name" = "parse + check + JSON, 10-line visit" ] && door_us=$us
   printf '| %s | %s µs |\n' "$name" "$us"
 done <<<"$out"
 printf '\n(cargo bench --bench check, criterion, this machine: %s cores)\n' "$(nproc)"
@@ -22,8 +24,10 @@ first_native=$(cargo bench --quiet --bench first_use 2>/dev/null | grep -o '[0-9
 read -r first_wasm wasm_us load_ms before_ms < <(node benches/check-wasm.mjs)
 printf '\n| issue-13 figure | measured | target |\n|---|---|---|\n'
 printf '| `check`, 10-line visit, native | %s µs | ≤ 15 µs |\n' "$native_us"
-printf '| `check` through the page'"'"'s wasm (www/pkg-calc, Node) | %s µs (%s× native) | ≤ 3× native |\n' \
-  "$wasm_us" "$(awk -v w="$wasm_us" -v n="$native_us" 'BEGIN{printf "%.1f", w/n}')"
+# The page's door reads JSON text and returns the report as JSON (parsed by the
+# glue): the same work natively is "parse + check + JSON", printed beside.
+printf '| `check` through the page'"'"'s wasm (www/pkg-calc, Node) | %s µs (%s× native `check`; %s× native parse + check + JSON, the same work as the door) | ≤ 3× native |\n' \
+  "$wasm_us" "$(awk -v w="$wasm_us" -v n="$native_us" 'BEGIN{printf "%.1f", w/n}')" "$(awk -v w="$wasm_us" -v n="$door_us" 'BEGIN{printf "%.1f", w/n}')"
 printf '| first multi-code check, fresh process, native | %s | ≤ 10 ms |\n' "$first_native"
 printf '| first multi-code check, page'"'"'s wasm under Node, before the tables (units; NCCI and ICD-10-CM pending) | %s ms | |\n' "$before_ms"
 printf '| load_tables of data/tables.bin, page'"'"'s wasm under Node (right after the first result) | %s ms | |\n' "$load_ms"
