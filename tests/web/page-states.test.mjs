@@ -154,6 +154,18 @@ test("phone, four lines: the summary is in view with the units to bill, and ever
   await context.close();
 });
 
+test("each code's label is shown whole under its line, wide and narrow (not cut to the code box's width)", async () => {
+  const visit = { date_of_service: "2026-03-02", payer: "medicare", lines: [{ code: "97112", minutes: 12 }, { code: "97530", minutes: 20 }] };
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 812 }]) {
+    const { context, page } = await h.open("/" + hash(visit), { viewport });
+    await page.waitForFunction(() => document.getElementById("hint-0").textContent !== "");
+    const hints = await page.$$eval(".label-hint", (l) => l.map((x) => ({ text: x.textContent, cut: x.scrollWidth > x.clientWidth, right: x.getBoundingClientRect().right, line: x.closest(".line").getBoundingClientRect().right })));
+    assert.equal(hints[0].text, "Neuromuscular re-education · timed");
+    for (const x of hints) assert.ok(!x.cut && x.right <= x.line + 0.5, `${viewport.width} px: "${x.text}" ${JSON.stringify(x)}`);
+    await context.close();
+  }
+});
+
 test("screen readers: no live region on the result; the summary is announced once typing pauses; line-numbered names", async () => {
   const { context, page } = await h.open("/" + hash(example3));
   assert.equal(await page.getAttribute("#results", "aria-live"), null);
