@@ -56,7 +56,7 @@ function completeResult() {
 }
 
 function update() {
-  if (MODE === "audit" || !isReady() || !result) return;
+  if (MODE === "audit" || !result || (!isReady() && !early)) return; // (a trap on the early check is handled below)
   if (retryTables) {
     retryTables = false;
     completeChecks();
@@ -78,7 +78,7 @@ function update() {
   if (key === gaveUp) return;
   let report;
   try {
-    report = call("check", key); // JSON text: the page's module has no object walk (it has the text already)
+    report = takeEarly(key) ?? call("check", key); // JSON text: the page's module has no object walk (it has the text already)
   } catch (e) {
     if (e instanceof EngineStopped) {
       const again = stopped === key;
@@ -99,6 +99,28 @@ function update() {
   result.renderReport(report, visit);
   visitChanged(visit, { embed: MODE === "embed" });
   firstResult();
+}
+
+// The first check needs none of the answer's modules, so it runs as soon as the
+// engine is in, while they may still be arriving (it is the slow one: V8
+// compiles the engine's functions on their first call). update() then takes its
+// report, or its error, as if it had called the engine itself.
+let early = null;
+function checkEarly() {
+  if (MODE === "audit" || filledRows().length === 0 || problems().length) return;
+  const key = JSON.stringify(readVisit());
+  try {
+    early = { key, report: call("check", key) };
+  } catch (error) {
+    early = { key, error };
+  }
+}
+function takeEarly(key) {
+  const e = early;
+  early = null;
+  if (!e || e.key !== key) return null;
+  if (e.error) throw e.error;
+  return e.report;
 }
 
 function undoOffer(show, { said = "Cleared.", label = "Undo clear" } = {}) {
@@ -189,16 +211,21 @@ if (MODE === "audit") {
   offline().then((m) => m.startOffline());
 }
 
-await answer;
-findings.startFindings();
+let engineFailed = null;
 try {
   await loadEngine();
+  $("version").textContent = call("version");
+  checkEarly();
 } catch (e) {
-  result.setState("stale");
-  $("summary-text").textContent = `ptbill could not start its engine in this browser (${e.message}). Reload the page to try again.`;
-  throw e;
+  engineFailed = e;
 }
-$("version").textContent = call("version");
+await answer;
+findings.startFindings();
+if (engineFailed) {
+  result.setState("stale");
+  $("summary-text").textContent = `ptbill could not start its engine in this browser (${engineFailed.message}). Reload the page to try again.`;
+  throw engineFailed;
+}
 // The first result comes first: its findings carry their titles, and the chips'
 // titles come only with the ICD-10-CM descriptions (loaded on first use), so the
 // rule list and the chips wait until just after it (and the tables' request).
