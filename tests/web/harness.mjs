@@ -77,8 +77,12 @@ export async function harness(offset, { dir = SITE } = {}) {
     problems,
     browser,
     /** Resolves once the server has answered (or dropped) every request: a closed page's downloads no longer take the link. */
-    async idle() {
-      while (server.inflight > 0) await new Promise((ok) => setTimeout(ok, 50));
+    /** Waits until nothing has been in flight for `quiet` ms (a closed tab's last requests can reach the server just after it closed). */
+    async idle(quiet = 300) {
+      for (let calm = 0; calm < quiet; ) {
+        await new Promise((ok) => setTimeout(ok, 50));
+        calm = server.inflight > 0 ? 0 : calm + 50;
+      }
     },
     /** Opens a page in a fresh context and waits for its complete answer (tables in, findings whole). */
     async open(path, options = {}, { wait = true, before } = {}) {

@@ -245,13 +245,16 @@ function gzipSize(path) {
  * navigation start, and the bytes the server sent before the first result
  * (brotli, as sent; and what the same responses would be as gzip).
  */
-async function measure(page, from) {
+async function measure(page, from, { cold = false } = {}) {
   await page.waitForSelector("body[data-complete='1']");
   const t = await page.evaluate(() => {
     const [first, complete] = ["ptbill-first-result", "ptbill-complete-result"].map((n) => performance.getEntriesByName(n)[0].startTime);
     return { ms: first, at: performance.timeOrigin + first, complete };
   });
   await settle(300);
+  // A cold load starts at its own HTML: a response that ends before it is a closed tab's (the last load's service worker).
+  const html = h.responses.findIndex((r, i) => i >= from && r.path === "/");
+  if (cold && html >= 0) from = html;
   const sent = h.responses.slice(from).filter((r) => r.at <= t.at);
   const before = sent.reduce((n, r) => n + r.bytes, 0);
   const gzip = sent.reduce((n, r) => n + (r.status === 200 ? gzipSize(r.path) : 0), 0);
@@ -282,7 +285,7 @@ test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Sl
       try {
         let from = h.responses.length;
         await page.goto(h.origin + "/" + hash(example3));
-        colds.push(await measure(page, from));
+        colds.push(await measure(page, from, { cold: true }));
         if (run === 0) {
           await page.evaluate(() => navigator.serviceWorker.ready);
           await settle(net.delay ? 6000 : 500); // the worker's install and this load's refreshes
@@ -312,7 +315,7 @@ test("figures: first result and bytes, cold and repeat, desktop and 4× CPU + Sl
   for (const r of rows) {
     // What comes after the first result is asked for only then (main.js), so it never shares the link with it.
     const early = r.colds.flatMap((c) => c.paths).filter((p) => /^\/(offline|helper|activities)\.js$|^\/data\/|^\/pkg-audit\//.test(p));
-    assert.deepEqual(early, [], `${r.profile}: fetched before the first result`);
+    assert.deepEqual(early, [], `${r.profile}: fetched before the first result, in the cold loads ${JSON.stringify(r.colds.map((c) => [c.ms, c.paths]))}`);
     assert.equal(r.repeat.before, 0, `${r.profile}: a repeat visit downloads nothing before its first result`);
     // On a slow network the cache must win; unthrottled on a busy 2-core machine the two are within noise.
     if (r.slow) assert.ok(r.repeat.ms * 2 < r.cold.ms, `${r.profile}: repeat ${r.repeat.ms} ms, cold ${r.cold.ms} ms`);
