@@ -162,8 +162,7 @@ function onLineClick(e) {
   const i = e.target.closest("[data-remove]")?.dataset.remove;
   if (i === undefined) return;
   // A line with anything typed in it can be brought back (one Undo, as after Clear).
-  const typed = Object.values(state.lines[Number(i)]).some((v) => String(v ?? "").trim() !== "");
-  const before = typed ? { ...readTyped(), method: $("method").value } : null;
+  const before = isBlank(state.lines[Number(i)]) ? null : { ...readTyped(), method: $("method").value };
   state.lines.splice(Number(i), 1);
   if (state.lines.length === 0) state.lines.push(emptyLine());
   renderLines();

@@ -106,12 +106,8 @@ async function keepFetched(urls) {
       continue;
     }
     if (!key || (await cache.match(key))) continue;
-    try {
-      const response = await fetch(key, { cache: "default" });
-      if (response.ok) await cache.put(key, response);
-    } catch {
-      /* offline again: kept on a later visit */
-    }
+    // As at install: from the HTTP cache (revalidated); a failure is kept on a later visit.
+    await cache.add(new Request(key, { cache: "default" })).catch(() => {});
   }
 }
 

@@ -201,6 +201,16 @@ test("auditing a 10,000-visit file in the page: progress, a correct summary, one
   await context.close();
 });
 
+/** With the network cut, the page reloaded audits the sample as it did online (same summary); closes the context. */
+async function auditsOfflineAsOnline(context, page, online) {
+  await context.setOffline(true);
+  await page.reload();
+  await page.click("#audit-sample");
+  await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
+  assert.equal(await page.textContent("#audit-summary"), online);
+  await context.close();
+}
+
 test("after one audit, auditing works with the network cut (the audit build is kept when first used)", async () => {
   const { context, page } = await open("/?audit");
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -208,12 +218,7 @@ test("after one audit, auditing works with the network cut (the audit build is k
   await page.click("#audit-sample");
   await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
   const online = await page.textContent("#audit-summary");
-  await context.setOffline(true);
-  await page.reload();
-  await page.click("#audit-sample");
-  await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
-  assert.equal(await page.textContent("#audit-summary"), online);
-  await context.close();
+  await auditsOfflineAsOnline(context, page, online);
 });
 
 test("a first visit straight to the audit view, audited before the service worker took over: offline after that one visit, the audit still works", async () => {
@@ -233,12 +238,7 @@ test("a first visit straight to the audit view, audited before the service worke
         return (await Promise.all(files.map((f) => cache.match(new URL(f, location.href).href)))).every(Boolean);
       });
     for (const start = Date.now(); !(await kept()); await new Promise((r) => setTimeout(r, 200))) assert.ok(Date.now() - start < 20_000, "the audit's files were not kept");
-    await context.setOffline(true);
-    await page.reload();
-    await page.click("#audit-sample");
-    await page.waitForSelector("body[data-audited='1']", { timeout: 60_000 });
-    assert.equal(await page.textContent("#audit-summary"), online);
-    await context.close();
+    await auditsOfflineAsOnline(context, page, online);
   } finally {
     h.throttle.paths = {};
   }
